@@ -1,0 +1,310 @@
+// The editor page's keyboard and in-place actions. Without this script the page's forms still work.
+(() => {
+  'use strict';
+  const head = document.querySelector('[data-article]');
+  if (!head) return;
+  const articleId = head.dataset.article;
+  const flash = document.querySelector('.flash');
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content;
+  let current = null;
+  let focusedAt = Date.now();
+  let spanCursor = -1;
+
+  const rows = () => [...document.querySelectorAll('.para')];
+  const apiBase = (row) => `/api/articles/${encodeURIComponent(articleId)}/paragraphs/${encodeURIComponent(row.dataset.id)}`;
+
+  function say(message, isError = false) {
+    if (!flash) return;
+    flash.textContent = message;
+    flash.hidden = false;
+    flash.classList.toggle('flash-error', isError);
+    clearTimeout(say.timer);
+    say.timer = setTimeout(() => { flash.hidden = true; }, isError ? 8000 : 3000);
+  }
+
+  function select(row, scroll = true) {
+    if (!row) return;
+    if (current && current !== row) current.classList.remove('selected');
+    current = row;
+    spanCursor = -1;
+    row.classList.add('selected');
+    focusedAt = Date.now();
+    if (scroll) row.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    if (!row.contains(document.activeElement)) row.focus({ preventScroll: true });
+    history.replaceState(null, '', `#${row.id}`);
+  }
+
+  function move(delta) {
+    const all = rows();
+    if (!all.length) return;
+    const i = current ? all.indexOf(current) : -1;
+    select(all[Math.max(0, Math.min(all.length - 1, i + delta))]);
+  }
+
+  async function request(url, body, method = 'POST') {
+    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (csrf) headers['x-csrf-token'] = csrf;
+    const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    let data = null;
+    try { data = await res.json(); } catch { /* not JSON */ }
+    if (!res.ok) {
+      const err = new Error(data?.error || `the server answered ${res.status}`);
+      err.status = res.status;
+      err.data = data;
+      throw err;
+    }
+    return data;
+  }
+
+  async function refreshRow(row) {
+    const res = await fetch(`/articles/${encodeURIComponent(articleId)}/rows/${encodeURIComponent(row.dataset.id)}`, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`could not reload the paragraph (${res.status})`);
+    const holder = document.createElement('div');
+    holder.innerHTML = await res.text();
+    const fresh = holder.firstElementChild;
+    row.replaceWith(fresh);
+    if (current === row) { current = null; select(fresh, false); }
+    return fresh;
+  }
+
+  function reloadAt(id) {
+    location.hash = id;
+    location.reload();
+  }
+
+  function seconds() {
+    return Math.round((Date.now() - focusedAt) / 100) / 10;
+  }
+
+  function showRowError(row, message) {
+    const box = row.querySelector('.row-error');
+    if (box) { box.textContent = message; box.hidden = false; }
+    say(message, true);
+  }
+
+  /** A stale revision: show what the paragraph says now beside what this editor wanted, and let them choose. */
+  function showConflict(row, err, retry) {
+    const now = err.data?.current;
+    const box = row.querySelector('.row-error');
+    if (!box || !now) return showRowError(row, err.message);
+    box.hidden = false;
+    box.replaceChildren();
+    const p = document.createElement('p');
+    p.textContent = `${err.message}. It now reads:`;
+    const theirs = document.createElement('blockquote');
+    theirs.textContent = now.text;
+    const keep = document.createElement('button');
+    keep.type = 'button';
+    keep.textContent = 'Take the current text';
+    keep.addEventListener('click', () => refreshRow(row).catch((e) => say(e.message, true)));
+    box.append(p, theirs, keep);
+    if (retry) {
+      const mine = document.createElement('button');
+      mine.type = 'button';
+      mine.textContent = 'Apply mine on top of it';
+      mine.addEventListener('click', () => retry(now.revision));
+      box.append(mine);
+    }
+    say('This paragraph was changed by someone else: compare and choose.', true);
+  }
+
+  async function act(row, action, extra = {}, { reload = false } = {}) {
+    if (!row || row.classList.contains('busy')) return;
+    const run = async (baseRevision) => {
+      row.classList.add('busy');
+      try {
+        const body = { baseRevision, seconds: seconds(), ...extra };
+        await request(`${apiBase(row)}/${action}`, body);
+        if (reload) return reloadAt(row.id);
+        const fresh = await refreshRow(row);
+        say(`${action === 'suggest' ? 'Suggestion ready' : `${action[0].toUpperCase()}${action.slice(1)}ed`} · ¶${fresh.querySelector('.num')?.textContent.slice(1) ?? ''}`);
+        return fresh;
+      } catch (err) {
+        if (err.status === 409 && err.data?.code === 'stale_revision') showConflict(row, err, action === 'suggest' ? null : run);
+        else showRowError(row, err.message);
+      } finally {
+        row.classList.remove('busy');
+      }
+    };
+    return run(Number(row.dataset.revision));
+  }
+
+  function chosenSpans(row) {
+    return [...row.querySelectorAll('.span-box input')].filter((i) => i.checked).map((i) => Number(i.value));
+  }
+
+  async function accept(row) {
+    if (!row?.dataset.suggestion) return say('No open suggestion on this paragraph: press s to ask for one.', true);
+    const warnings = Number(row.dataset.warnings || 0);
+    if (warnings) {
+      const list = [...row.querySelectorAll('.finding-warning')].map((li) => `• ${li.textContent.trim()}`).join('\n');
+      if (!confirm(`The fact guard flagged this suggestion (${warnings}):\n${list}\n\nAccept it anyway?`)) return;
+    }
+    const spans = Number(row.dataset.spans || 0);
+    const extra = { suggestionId: row.dataset.suggestion };
+    if (spans > 1) {
+      const chosen = chosenSpans(row);
+      if (chosen.length < spans) extra.spans = chosen;
+    }
+    const fresh = await act(row, 'accept', extra);
+    if (fresh) move(1);
+  }
+
+  function editor(row) { return row?.querySelector('details.editor'); }
+
+  function openEditor(row) {
+    const d = editor(row);
+    if (!d) return;
+    d.open = true;
+    const ta = d.querySelector('textarea');
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+  }
+
+  function closeEditor(row) {
+    const d = editor(row);
+    if (!d) return;
+    const ta = d.querySelector('textarea');
+    ta.value = ta.defaultValue;
+    d.open = false;
+    row.focus({ preventScroll: true });
+  }
+
+  async function saveEdit(row) {
+    const ta = editor(row)?.querySelector('textarea');
+    if (!ta) return;
+    const fresh = await act(row, 'edit', { text: ta.value });
+    if (fresh) move(1);
+  }
+
+  async function splitAtCursor(row) {
+    const ta = editor(row)?.querySelector('textarea');
+    if (!ta) return;
+    if (ta.value !== ta.dataset.current) {
+      return say('Save your edit first, then split: the split applies to the saved text.', true);
+    }
+    await act(row, 'split', { at: ta.selectionStart }, { reload: true });
+  }
+
+  function spanEls(row) { return [...(row?.querySelectorAll('.diff[data-kind="suggestion"] .chg') ?? [])]; }
+  function markSpan(row, i) {
+    const els = spanEls(row);
+    els.forEach((el) => el.classList.remove('span-focus'));
+    if (!els.length) return;
+    spanCursor = (i + els.length) % els.length;
+    els[spanCursor].classList.add('span-focus');
+    els[spanCursor].scrollIntoView({ block: 'nearest' });
+  }
+  function toggleSpan(row, i) {
+    const box = row.querySelector(`.span-box input[value="${i}"]`);
+    const el = spanEls(row)[i];
+    if (!box || !el) return;
+    box.checked = !box.checked;
+    el.classList.toggle('left-out', !box.checked);
+    el.setAttribute('aria-pressed', String(box.checked));
+  }
+
+  async function undo() {
+    try {
+      const r = await request(`/api/articles/${encodeURIComponent(articleId)}/undo`, {});
+      const id = r.paragraphs[0]?.id;
+      say(`Undid your ${r.undone}`);
+      reloadAt(id ?? '');
+    } catch (err) {
+      say(err.message, true);
+    }
+  }
+
+  // Clicks: buttons inside rows go through the API; forms stay as fallback.
+  document.addEventListener('click', (ev) => {
+    const row = ev.target.closest('.para');
+    const chg = ev.target.closest('.diff[data-kind="suggestion"] .chg');
+    if (row && chg) {
+      select(row, false);
+      toggleSpan(row, Number(chg.dataset.span));
+      return;
+    }
+    const btn = ev.target.closest('[data-action]');
+    if (btn && btn.dataset.action === 'undo') { ev.preventDefault(); return void undo(); }
+    if (!row) return;
+    if (row !== current) select(row, false);
+    if (!btn) {
+      if (ev.target.closest('.cancel')) { ev.preventDefault(); closeEditor(row); }
+      if (ev.target.closest('.split')) { ev.preventDefault(); void splitAtCursor(row); }
+      return;
+    }
+    const action = btn.dataset.action;
+    if (action === 'edit') return; // the <details> opens itself
+    ev.preventDefault();
+    if (action === 'accept') return void accept(row);
+    if (action === 'delete' && !confirm('Delete this paragraph? Undo or its history bring it back.')) return;
+    const force = action === 'suggest' && row.querySelector('[data-action="suggest"]')?.textContent.includes('again');
+    void act(row, action, force ? { force: true } : {}, { reload: action === 'merge' || action === 'delete' });
+  });
+
+  document.addEventListener('submit', (ev) => {
+    const form = ev.target;
+    if (!form.classList.contains('edit-form')) return;
+    ev.preventDefault();
+    void saveEdit(form.closest('.para'));
+  });
+
+  document.addEventListener('change', (ev) => {
+    const box = ev.target.closest('.span-box input');
+    if (!box) return;
+    const row = box.closest('.para');
+    const el = spanEls(row)[Number(box.value)];
+    el?.classList.toggle('left-out', !box.checked);
+  });
+
+  const help = document.querySelector('.help-toggle');
+  const keys = document.getElementById('keys');
+  function toggleHelp() {
+    keys.hidden = !keys.hidden;
+    help.setAttribute('aria-expanded', String(!keys.hidden));
+  }
+  help?.addEventListener('click', toggleHelp);
+
+  document.addEventListener('keydown', (ev) => {
+    const inField = ev.target.closest('textarea, input, select');
+    const row = current;
+    if (inField) {
+      const r = ev.target.closest('.para');
+      if (!r || ev.target.tagName !== 'TEXTAREA') return;
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && ev.shiftKey) { ev.preventDefault(); void splitAtCursor(r); }
+      else if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); void saveEdit(r); }
+      else if (ev.key === 'Escape') { ev.preventDefault(); closeEditor(r); }
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const handlers = {
+      j: () => move(1),
+      k: () => move(-1),
+      a: () => accept(row),
+      e: () => openEditor(row),
+      r: () => row?.dataset.suggestion ? act(row, 'reject') : say('No open suggestion to reject here.', true),
+      s: () => act(row, 'suggest', row?.querySelector('[data-action="suggest"]')?.textContent.includes('again') ? { force: true } : {}),
+      u: () => undo(),
+      m: () => act(row, 'merge', {}, { reload: true }),
+      Delete: () => confirm('Delete this paragraph? Undo or its history bring it back.') && act(row, 'delete', {}, { reload: true }),
+      h: () => row && (location.href = `/articles/${encodeURIComponent(articleId)}/paragraphs/${encodeURIComponent(row.dataset.id)}/history`),
+      ']': () => markSpan(row, spanCursor + 1),
+      '[': () => markSpan(row, spanCursor - 1),
+      ' ': () => spanCursor >= 0 && toggleSpan(row, spanCursor),
+      '?': () => toggleHelp(),
+    };
+    const handler = handlers[ev.key];
+    if (!handler) return;
+    if (!row && !['j', 'k', 'u', '?'].includes(ev.key)) { move(1); }
+    ev.preventDefault();
+    void handler();
+  });
+
+  document.addEventListener('focusin', (ev) => {
+    const row = ev.target.closest?.('.para');
+    if (row && row !== current) select(row, false);
+  });
+
+  const start = location.hash && document.getElementById(location.hash.slice(1));
+  select(start?.classList.contains('para') ? start : rows()[0], !!start);
+})();

@@ -1,0 +1,34 @@
+/** `npm run import -- FILE…`: imports articles (with NAME.src.txt / NAME.ref.txt beside them). */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createServices } from '../boot.js';
+import { importFile } from '../commands/importFiles.js';
+import { loadDotEnv, readConfig } from '../config.js';
+import { runningServer } from '../store/dataDirLock.js';
+import { fail } from './fail.js';
+
+loadDotEnv();
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { data: { type: 'string' }, user: { type: 'string', default: 'import' } },
+});
+if (positionals.length === 0) fail('usage: npm run import -- FILE… [--data DIR]');
+const config = readConfig();
+const dataDir = resolve(values.data ?? config.dataDir);
+const server = runningServer(dataDir);
+if (server) fail(`a Postedit server (pid ${server.pid}) is using ${dataDir}: stop it first, or import through its page at ${server.url}`);
+
+const services = await createServices({ dataDir, corpusDir: config.corpusDir });
+let failed = 0;
+for (const file of positionals) {
+  try {
+    const { article, created } = await importFile(services, resolve(file), { username: values.user ?? 'import', role: 'admin' });
+    const n = article.paragraphs.length;
+    console.log(`${created ? 'imported' : 'already there'}: ${file} → ${article.id} (${n} paragraph${n === 1 ? '' : 's'}${article.hasSource ? ', with source' : ''}${article.hasReference ? ', with reference' : ''})`);
+  } catch (e) {
+    failed++;
+    console.error(`failed: ${(e as Error).message}`);
+  }
+}
+await services.store.close();
+process.exit(failed ? 1 : 0);

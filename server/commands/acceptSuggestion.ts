@@ -1,0 +1,39 @@
+import { applySpans, countSpans, diffWords } from '../core/diff.js';
+import type { Paragraph } from '../core/types.js';
+import { BadRequestError, InvalidStateError } from './errors.js';
+import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
+import type { Services } from './services.js';
+
+export interface AcceptProps extends ParagraphTarget {
+  suggestionId: string;
+  /** Indexes of the diff spans to take; all of them when absent (partial accept otherwise). */
+  spans?: number[];
+}
+
+/** Takes the paragraph's current suggestion, whole or only the chosen changed spans. */
+export function acceptSuggestion(services: Services, props: AcceptProps): Promise<Paragraph> {
+  return changeParagraph(services, props, 'accept', (p, rec) => {
+    const s = p.suggestion;
+    if (!s) throw new InvalidStateError('this paragraph has no suggestion to accept: ask for one first', structuredClone(p));
+    if (s.id !== props.suggestionId) {
+      throw new InvalidStateError('that suggestion is no longer the current one: reload the paragraph', structuredClone(p));
+    }
+    const parts = diffWords(p.text, s.text);
+    const total = countSpans(parts);
+    let partial = false;
+    let text = s.text;
+    if (props.spans) {
+      const bad = props.spans.find((i) => !Number.isInteger(i) || i < 0 || i >= total);
+      if (bad !== undefined) throw new BadRequestError(`span ${bad} does not exist: the suggestion has ${total} changed span${total === 1 ? '' : 's'}`);
+      const chosen = new Set(props.spans);
+      partial = chosen.size < total;
+      text = applySpans(parts, chosen);
+    }
+    if (!text.trim()) throw new BadRequestError('accepting that would leave the paragraph empty: delete it instead');
+    rec.touch(p);
+    const previous = p.text;
+    p.text = text;
+    p.status = 'accepted';
+    rec.record(p, partial ? 'accept-partial' : 'accept', previous, { suggestionId: s.id });
+  });
+}

@@ -1,0 +1,37 @@
+import { normalizeText } from '../core/segment.js';
+import type { Paragraph } from '../core/types.js';
+import { BadRequestError } from './errors.js';
+import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
+import type { Services } from './services.js';
+
+/** Longest paragraph an editor may save, in characters. */
+export const MAX_PARAGRAPH_CHARS = 200_000;
+
+export function cleanEditedText(text: unknown): string {
+  if (typeof text !== 'string') throw new BadRequestError('text must be a string');
+  let clean: string;
+  try {
+    clean = normalizeText(text).trim();
+  } catch (e) {
+    throw new BadRequestError((e as Error).message);
+  }
+  if (!clean) throw new BadRequestError('the text is empty: to remove a paragraph, delete it');
+  if (clean.length > MAX_PARAGRAPH_CHARS) throw new BadRequestError(`the text is longer than ${MAX_PARAGRAPH_CHARS} characters`);
+  return clean;
+}
+
+export interface EditProps extends ParagraphTarget {
+  text: string;
+}
+
+/** Saves the editor's own wording for the paragraph. */
+export function editParagraph(services: Services, props: EditProps): Promise<Paragraph> {
+  const text = cleanEditedText(props.text);
+  return changeParagraph(services, props, 'edit', (p, rec) => {
+    rec.touch(p);
+    const previous = p.text;
+    p.text = text;
+    p.status = 'edited';
+    rec.record(p, 'edit', previous);
+  });
+}

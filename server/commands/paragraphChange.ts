@@ -1,0 +1,145 @@
+/**
+ * The machinery every paragraph action shares: take the article's lock, find the paragraph, refuse a
+ * stale `baseRevision` or a forbidden status, record revisions and what undo needs.
+ */
+import { randomUUID } from 'node:crypto';
+import { diffSummary } from '../core/diff.js';
+import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
+import type { Actor, Article, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
+import type { Services } from './services.js';
+import { BadRequestError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
+
+/** How many actions per article can be undone. */
+const UNDO_DEPTH = 100;
+
+export interface ParagraphTarget {
+  articleId: string;
+  paragraphId: string;
+  /** The revision the editor saw; the action is refused if the paragraph has moved on. */
+  baseRevision: number | undefined;
+  actor: Actor;
+  /** Seconds the editor spent on the paragraph before acting, measured by the page. */
+  seconds?: number;
+}
+
+/** Collects the revisions of one action and the undo entry that reverses it. */
+export class ActionRecorder {
+  readonly op = randomUUID();
+  readonly revisions: Revision[] = [];
+  readonly suggestions: Suggestion[] = [];
+  readonly #before = new Map<string, { text: string; status: ParagraphStatus }>();
+  readonly #created: string[] = [];
+
+  constructor(
+    readonly article: Article,
+    readonly actor: Actor,
+    readonly at: string,
+    readonly seconds?: number,
+  ) {}
+
+  /** Appends a revision to `p` for its current text and status (call after changing them). */
+  record(p: Paragraph, action: RevisionAction, previousText: string, extra: Partial<Revision> = {}): Revision {
+    p.revision += 1;
+    const rev: Revision = {
+      n: p.revision,
+      paragraphId: p.id,
+      action,
+      author: this.actor.username,
+      at: this.at,
+      text: p.text,
+      status: p.status,
+      diff: diffSummary(previousText, p.text),
+      op: this.op,
+      ...(this.seconds !== undefined ? { seconds: this.seconds } : {}),
+      ...extra,
+    };
+    this.revisions.push(rev);
+    return rev;
+  }
+
+  /** Remembers a paragraph's state before the action changes it. */
+  touch(p: Paragraph): void {
+    if (!this.#before.has(p.id)) this.#before.set(p.id, { text: p.text, status: p.status });
+  }
+
+  created(p: Paragraph): void {
+    this.#created.push(p.id);
+  }
+
+  /** Pushes the undo entry for this action onto the article. */
+  pushUndo(action: RevisionAction): void {
+    const entry: UndoEntry = {
+      op: this.op,
+      action,
+      author: this.actor.username,
+      at: this.at,
+      before: [...this.#before].map(([paragraphId, b]) => ({
+        paragraphId,
+        text: b.text,
+        status: b.status,
+        revisionAfter: findParagraph(this.article, paragraphId).revision,
+      })),
+      created: this.#created.map((id) => id),
+    };
+    this.article.undo.push(entry);
+    if (this.article.undo.length > UNDO_DEPTH) this.article.undo.splice(0, this.article.undo.length - UNDO_DEPTH);
+    this.article.updatedAt = this.at;
+  }
+}
+
+export function findParagraph(article: Article, paragraphId: string): Paragraph {
+  const p = article.paragraphs.find((x) => x.id === paragraphId);
+  if (!p) throw new NotFoundError(`no paragraph "${paragraphId}" in article "${article.id}"`);
+  return p;
+}
+
+export function checkBase(p: Paragraph, baseRevision: number | undefined): void {
+  if (baseRevision === undefined) throw new BadRequestError('baseRevision is required: send the revision you are looking at');
+  if (baseRevision !== p.revision) {
+    throw new StaleRevisionError(
+      `paragraph ${p.id} changed since you loaded it (your revision ${baseRevision}, now ${p.revision}): compare and choose`,
+      structuredClone(p),
+    );
+  }
+}
+
+export function checkState(p: Paragraph, action: ParagraphAction): void {
+  if (!canApply(action, p.status)) throw new InvalidStateError(describeRefusal(action, p.status), structuredClone(p));
+}
+
+export function reindex(article: Article): void {
+  article.paragraphs.forEach((p, i) => {
+    p.index = i;
+  });
+}
+
+/**
+ * Runs one paragraph action under the article lock and persists it. `apply` changes the paragraph
+ * (and maybe its neighbours) through the recorder and returns the paragraph to answer with.
+ */
+export async function changeParagraph(
+  services: Services,
+  target: ParagraphTarget,
+  action: ParagraphAction,
+  apply: (p: Paragraph, rec: ActionRecorder) => Paragraph | void,
+  options: { undoable?: boolean; requireBase?: boolean } = {},
+): Promise<Paragraph> {
+  const { undoable = true, requireBase = true } = options;
+  return services.store.updateArticle(target.articleId, (article) => {
+    const p = findParagraph(article, target.paragraphId);
+    if (requireBase || target.baseRevision !== undefined) checkBase(p, target.baseRevision);
+    checkState(p, action);
+    const rec = new ActionRecorder(article, target.actor, services.now().toISOString(), target.seconds);
+    const revisionBefore = p.revision;
+    const answer = apply(p, rec) ?? p;
+    if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
+    else {
+      // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.
+      for (const entry of article.undo) {
+        for (const b of entry.before) if (b.paragraphId === p.id && b.revisionAfter === revisionBefore) b.revisionAfter = p.revision;
+      }
+      article.updatedAt = rec.at;
+    }
+    return { result: structuredClone(answer), revisions: rec.revisions, suggestions: rec.suggestions };
+  });
+}

@@ -1,0 +1,12 @@
+/** What commands need from the outside world, passed in so web, CLI and tests share one set. */
+import type { GlossaryEntry } from '../core/glossary.js';
+import type { Engine } from '../engines/types.js';
+import type { Store } from '../store/types.js';
+
+export interface Services {
+  store: Store;
+  /** Engine used for suggestions unless a command names another. */
+  engine: Engine;
+  glossary: GlossaryEntry[];
+  now: () => Date;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { runChecks } from '../checks/index.js';
+import { nextStatus } from '../core/paragraphState.js';
+import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
+import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
+import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
+import { changeParagraph, checkBase, checkState, findParagraph } from './paragraphChange.js';
+import type { Services } from './services.js';
+
+export interface SuggestProps {
+  articleId: string;
+  paragraphId: string;
+  baseRevision?: number;
+  actor: Actor;
+  level?: EditLevel;
+  /** Ask the engine again even when the current suggestion was made for the current text. */
+  force?: boolean;
+  engine?: Engine;
+  runId?: string;
+}
+
+export function buildRequest(article: Article, p: Paragraph, level: EditLevel, services: Services): SuggestRequest {
+  const live = article.paragraphs.filter((x) => x.status !== 'deleted');
+  const at = live.findIndex((x) => x.id === p.id);
+  return {
+    paragraphId: p.id,
+    text: p.text,
+    kind: p.kind,
+    ...(p.source ? { source: p.source } : {}),
+    level,
+    context: {
+      title: article.title,
+      ...(at > 0 ? { previous: live[at - 1]!.text } : {}),
+      ...(at >= 0 && at < live.length - 1 ? { next: live[at + 1]!.text } : {}),
+      glossary: services.glossary,
+    },
+  };
+}
+
+/** Asks the engine for a rewrite of the paragraph's current text and attaches it, with its checks. */
+export async function suggestParagraph(services: Services, props: SuggestProps): Promise<Paragraph> {
+  const engine = props.engine ?? services.engine;
+  const level = props.level ?? 'minimal';
+  const article = await services.store.getArticle(props.articleId);
+  if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
+  const p = findParagraph(article, props.paragraphId);
+  if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
+  checkState(p, 'suggest');
+  const cached = p.suggestion;
+  if (!props.force && cached && cached.basedOn === p.text && cached.engine === engine.id && cached.model === engine.model && (cached.level ?? 'minimal') === level) {
+    return p;
+  }
+
+  let result;
+  try {
+    result = await engine.suggest(buildRequest(article, p, level, services));
+  } catch (e) {
+    throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
+  }
+  const suggestion: Suggestion = {
+    id: `s-${randomUUID()}`,
+    paragraphId: p.id,
+    engine: engine.id,
+    model: result.model,
+    text: result.text,
+    basedOn: p.text,
+    checks: runChecks(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary }),
+    createdAt: services.now().toISOString(),
+    level,
+    ...(result.promptHash ? { promptHash: result.promptHash } : {}),
+    ...(result.usage ? { usage: result.usage } : {}),
+    ...(props.runId ? { runId: props.runId } : {}),
+  };
+
+  return changeParagraph(
+    services,
+    { ...props, baseRevision: p.revision },
+    'suggest',
+    (current, rec) => {
+      if (current.text !== suggestion.basedOn) {
+        throw new StaleRevisionError('the paragraph changed while the suggestion was being made: ask again', structuredClone(current));
+      }
+      if (current.status === 'deleted') throw new InvalidStateError('the paragraph was deleted meanwhile', structuredClone(current));
+      rec.touch(current);
+      current.suggestion = suggestion;
+      current.status = nextStatus('suggest', current.status);
+      rec.suggestions.push(suggestion);
+      rec.record(current, 'suggest', current.text, { suggestionId: suggestion.id });
+    },
+    // A suggestion changes no text: undo skips it, so `u` after `s` undoes the editor's last real change.
+    { undoable: false, requireBase: false },
+  );
+}

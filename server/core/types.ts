@@ -1,0 +1,157 @@
+/** The domain model of Postedit. Every other module speaks these types. */
+
+/** A heading (title, subtitle) or a body paragraph. */
+export type ParagraphKind = 'heading' | 'body';
+
+/**
+ * Where a paragraph stands in the editing workflow.
+ * pending → suggested → accepted | edited | rejected; any of them → deleted (and back by revert/undo).
+ */
+export type ParagraphStatus = 'pending' | 'suggested' | 'accepted' | 'edited' | 'rejected' | 'deleted';
+
+export const PARAGRAPH_STATUSES: readonly ParagraphStatus[] = [
+  'pending', 'suggested', 'accepted', 'edited', 'rejected', 'deleted',
+];
+
+/** What produced a revision. `import` is every paragraph's first revision. */
+export type RevisionAction =
+  | 'import' | 'suggest' | 'accept' | 'accept-partial' | 'edit' | 'reject'
+  | 'revert' | 'undo' | 'delete' | 'split' | 'split-off' | 'merge' | 'merged-away';
+
+/** A finding of a check (fact guard, grammar flag) about a rewrite. */
+export interface Finding {
+  /** Id of the check that produced it, e.g. `numbers`. */
+  check: string;
+  severity: 'warning' | 'info';
+  /** One line a person can act on. */
+  message: string;
+  /** Character ranges [start, end) in the text before the rewrite. */
+  beforeSpans: Array<[number, number]>;
+  /** Character ranges [start, end) in the rewritten text. */
+  afterSpans: Array<[number, number]>;
+}
+
+/** Token counts reported by an LLM for one request. */
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+}
+
+/** A proposed rewrite of one paragraph, produced by an engine. Immutable once stored. */
+export interface Suggestion {
+  id: string;
+  paragraphId: string;
+  /** Engine id, e.g. `offline` or `openai`. */
+  engine: string;
+  /** Model name, or the engine's version for non-LLM engines. */
+  model: string;
+  text: string;
+  /** Text the engine was given; the diff is shown against the paragraph's current text. */
+  basedOn: string;
+  checks: Finding[];
+  createdAt: string;
+  /** Hash of the prompt template (LLM engines). */
+  promptHash?: string;
+  /** Edit level requested. */
+  level?: 'minimal' | 'fluent';
+  usage?: TokenUsage;
+  /** Batch run that produced it, if any. */
+  runId?: string;
+}
+
+export interface Paragraph {
+  /** Stable id inside its article (`p1`, `p2`, …); never reused. */
+  id: string;
+  /** Position in the article, 0-based, counting deleted paragraphs too. */
+  index: number;
+  kind: ParagraphKind;
+  /** Source-language text, when the article was imported with one. */
+  source?: string;
+  /** Human reference translation, for scoring only. */
+  ref?: string;
+  /** The machine translation as imported; never changes. Empty for paragraphs created by a split. */
+  mt: string;
+  /** Current text. */
+  text: string;
+  status: ParagraphStatus;
+  /** Number of the latest revision; every action must name it as `baseRevision`. */
+  revision: number;
+  /** The latest suggestion, shown beside the text. */
+  suggestion?: Suggestion;
+}
+
+export interface Article {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** sha256 of the imported MT (and source) text, to refuse duplicate imports. */
+  contentHash: string;
+  /** File name it was imported from, if any. */
+  origin?: string;
+  hasSource: boolean;
+  hasReference: boolean;
+  paragraphs: Paragraph[];
+  /** Next number for a new paragraph id. */
+  nextParagraph: number;
+  /** Recent actions, newest last, so they can be undone. */
+  undo: UndoEntry[];
+}
+
+/** Word-level size of a change between two texts. */
+export interface DiffSummary {
+  added: number;
+  removed: number;
+}
+
+/** One stored state of a paragraph. Revisions are append-only. */
+export interface Revision {
+  /** 1-based, consecutive per paragraph. */
+  n: number;
+  paragraphId: string;
+  action: RevisionAction;
+  author: string;
+  at: string;
+  text: string;
+  status: ParagraphStatus;
+  /** Words added and removed against the previous revision. */
+  diff: DiffSummary;
+  suggestionId?: string;
+  /** Revision restored by a revert or undo. */
+  revertedTo?: number;
+  /** Groups the revisions of one user action (a split touches two paragraphs). */
+  op: string;
+  /** Seconds from focusing the paragraph to the action, as measured by the page. */
+  seconds?: number;
+}
+
+/** What an undo needs to restore the paragraphs one action touched. */
+export interface UndoEntry {
+  op: string;
+  action: RevisionAction;
+  author: string;
+  at: string;
+  /** The paragraphs as they were before the action, and the revision the action left each at. */
+  before: Array<{ paragraphId: string; text: string; status: ParagraphStatus; revisionAfter: number }>;
+  /** Paragraphs the action created (by a split); undo deletes them. */
+  created: string[];
+}
+
+/** The list page's view of an article. */
+export interface ArticleSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  counts: Record<ParagraphStatus, number>;
+  paragraphs: number;
+  hasSource: boolean;
+}
+
+/** Acting user of a command. */
+export interface Actor {
+  username: string;
+  role: Role;
+}
+
+export type Role = 'editor' | 'reviewer' | 'admin';

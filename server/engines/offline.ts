@@ -1,0 +1,82 @@
+/**
+ * The offline engine: deterministic, safe cleanup only. It fixes spacing, doubled words, stray quotes,
+ * applies the desk glossary and writes long plain numbers readably; it never changes a number's value
+ * or a proper name. It is what editors get when no LLM is configured.
+ */
+import { applyGlossary } from '../core/glossary.js';
+import type { Engine, SuggestRequest, SuggestResult } from './types.js';
+
+export const OFFLINE_VERSION = 'offline-cleanup-1';
+
+export function fixSpacing(text: string): string {
+  return text
+    .replace(/[ \t\u00A0]{2,}/g, ' ')
+    .replace(/\s+([,.;:!?%)\]])/g, '$1')
+    .replace(/([(\[])\s+/g, '$1')
+    // A comma, semicolon or colon glued to the next word (but not inside numbers like 1,000 or 10:30).
+    .replace(/([,;:])(?=\p{L})/gu, '$1 ')
+    .replace(/([a-z]{2,})\.(?=[A-Z][a-z])/g, '$1. ')
+    .trim();
+}
+
+/** "the the" → "the": lowercase words only, so names and numbers are never touched. */
+export function removeDoubledWords(text: string): string {
+  return text.replace(/(?<![\p{L}\p{N}])(\p{Ll}+)(\s+)\1(?![\p{L}\p{N}])/gu, '$1');
+}
+
+/**
+ * With an odd number of straight double quotes, a quote standing alone before punctuation or at the
+ * end (`leader ".`) is a leftover of the MT; removing it balances the rest.
+ */
+export function balanceQuotes(text: string): string {
+  const count = (text.match(/"/g) ?? []).length;
+  if (count % 2 === 0) return text;
+  const stray = /\s+"(?=[.,;:!?]?\s*$)/;
+  if (stray.test(text)) return text.replace(stray, '');
+  return text;
+}
+
+const SCALES: Array<[number, string]> = [
+  [1e12, 'trillion'],
+  [1e9, 'billion'],
+  [1e6, 'million'],
+];
+
+/** Writes a plain integer of a million or more as "1 billion", "8.56 billion", when that is exact. */
+export function readableNumber(digits: string): string {
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n)) return digits;
+  for (const [scale, word] of SCALES) {
+    if (n < scale) continue;
+    // Only exact values with at most 3 decimals: the value must not change.
+    const step = scale / 1000;
+    if (n % step === 0) return `${String(n / step / 1000)} ${word}`;
+    break;
+  }
+  if (n >= 10000) return n.toLocaleString('en-US');
+  return digits;
+}
+
+export function readableNumbers(text: string): string {
+  // Plain runs of 5+ digits not touching other digits, separators or decimals.
+  return text.replace(/(?<![\d.,])\d{5,}(?![\d]|[.,]\d)/g, (m) => readableNumber(m));
+}
+
+export class OfflineEngine implements Engine {
+  readonly id = 'offline';
+  readonly model = OFFLINE_VERSION;
+
+  describe(): string {
+    return 'Suggestions: offline cleanup — set OPENAI_API_KEY or OPENAI_BASE_URL for LLM rewrites';
+  }
+
+  async suggest(request: SuggestRequest): Promise<SuggestResult> {
+    let text = request.text;
+    text = fixSpacing(text);
+    text = removeDoubledWords(text);
+    text = balanceQuotes(text);
+    text = applyGlossary(text, request.context.glossary);
+    text = readableNumbers(text);
+    return { text, model: this.model };
+  }
+}

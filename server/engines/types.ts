@@ -1,0 +1,51 @@
+/** The suggestion engine interface: every engine (offline, OpenAI-compatible LLM, …) implements it. */
+import type { ParagraphKind, TokenUsage } from '../core/types.js';
+import type { GlossaryEntry } from '../core/glossary.js';
+
+export type EditLevel = 'minimal' | 'fluent';
+
+/** An editor's earlier correction, shown to an LLM as an example of the desk's choices. */
+export interface DeskExample {
+  mt: string;
+  final: string;
+}
+
+export interface SuggestContext {
+  /** Article title. */
+  title: string;
+  /** Current text of the paragraph before and after, when there is one. */
+  previous?: string;
+  next?: string;
+  glossary: GlossaryEntry[];
+  styleGuide?: string;
+  examples?: DeskExample[];
+}
+
+export interface SuggestRequest {
+  paragraphId: string;
+  /** Current text of the paragraph: what the engine improves. */
+  text: string;
+  kind: ParagraphKind;
+  /** Source-language paragraph, when the article has one. */
+  source?: string;
+  level: EditLevel;
+  context: SuggestContext;
+}
+
+export interface SuggestResult {
+  text: string;
+  model: string;
+  usage?: TokenUsage;
+  /** Hash of the prompt template used (LLM engines). */
+  promptHash?: string;
+}
+
+export interface Engine {
+  /** Stable id stored with suggestions: `offline`, `openai`. */
+  id: string;
+  /** Model name, or a version for engines without a model. */
+  model: string;
+  /** One line for every page, e.g. "Suggestions: gpt-4o-mini via api.openai.com". */
+  describe(): string;
+  suggest(request: SuggestRequest, options?: { signal?: AbortSignal }): Promise<SuggestResult>;
+}

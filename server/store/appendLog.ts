@@ -1,0 +1,46 @@
+/**
+ * An append-only JSON Lines file. History grows with every action; appending a line keeps each write
+ * O(1) where rewriting a whole JSON file would grow with the history.
+ */
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export async function appendLines(file: string, items: unknown[]): Promise<void> {
+  if (items.length === 0) return;
+  await appendFile(file, items.map((i) => JSON.stringify(i)).join('\n') + '\n', 'utf8');
+}
+
+/**
+ * Reads every complete line. A last line cut short by a crash is reported as `torn` so the caller can
+ * rewrite the file without it.
+ */
+export async function readLines<T>(file: string): Promise<{ items: T[]; torn: boolean }> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { items: [], torn: false };
+    throw e;
+  }
+  const items: T[] = [];
+  let torn = false;
+  const lines = raw.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    try {
+      items.push(JSON.parse(line) as T);
+    } catch {
+      if (i >= lines.length - 2) torn = true;
+      else throw new Error(`${file}: line ${i + 1} is not valid JSON`);
+    }
+  }
+  return { items, torn };
+}
+
+/** Replaces the file's content atomically (temporary file, then rename). */
+export async function rewriteLines(file: string, items: unknown[]): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  await writeFile(tmp, items.map((i) => JSON.stringify(i) + '\n').join(''), 'utf8');
+  await rename(tmp, file);
+}

@@ -1,0 +1,221 @@
+/**
+ * The embedded store: lowdb JSON files under a data directory.
+ *
+ *   DATA_DIR/catalog.json                    ids, titles and content hashes of all articles
+ *   DATA_DIR/articles/ID.json                the article: paragraphs, current suggestions, undo stack
+ *   DATA_DIR/articles/ID.history.jsonl       every revision, append-only
+ *   DATA_DIR/articles/ID.suggestions.jsonl   every suggestion, append-only
+ *
+ * JSON files are written atomically by lowdb (temporary file + rename). An action first appends its
+ * revisions, then rewrites the article file; a crash between the two leaves revisions the article
+ * does not know of, and opening the store drops them again, so history and article always agree.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import type { Article, ArticleSummary, ParagraphStatus, Revision, Suggestion } from '../core/types.js';
+import { PARAGRAPH_STATUSES } from '../core/types.js';
+import { appendLines, readLines, rewriteLines } from './appendLog.js';
+import { KeyedLock } from './keyedLock.js';
+import type { ArticleChange, Store } from './types.js';
+import { NotFoundError } from './types.js';
+
+interface CatalogEntry {
+  id: string;
+  title: string;
+  contentHash: string;
+  createdAt: string;
+}
+
+interface Catalog {
+  version: 1;
+  articles: CatalogEntry[];
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
+
+function jsonFile<T>(file: string): DataFile<T> {
+  // Compact JSON: the article file is rewritten on every action, so bytes matter.
+  return new DataFile<T>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) });
+}
+
+export function countStatuses(article: Article): Record<ParagraphStatus, number> {
+  const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
+  for (const p of article.paragraphs) counts[p.status]++;
+  return counts;
+}
+
+export function summarize(article: Article): ArticleSummary {
+  return {
+    id: article.id,
+    title: article.title,
+    createdAt: article.createdAt,
+    updatedAt: article.updatedAt,
+    counts: countStatuses(article),
+    paragraphs: article.paragraphs.filter((p) => p.status !== 'deleted').length,
+    hasSource: article.hasSource,
+  };
+}
+
+export class LowdbStore implements Store {
+  readonly dir: string;
+  #catalog!: Low<Catalog>;
+  #articles = new Map<string, Low<Article>>();
+  #lock = new KeyedLock();
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  static async open(dir: string): Promise<LowdbStore> {
+    const store = new LowdbStore(dir);
+    await store.#load();
+    return store;
+  }
+
+  #articlePath(id: string, suffix = '.json'): string {
+    if (!ID_PATTERN.test(id)) throw new NotFoundError(`no article "${id}"`);
+    return join(this.dir, 'articles', `${id}${suffix}`);
+  }
+
+  async #load(): Promise<void> {
+    await mkdir(join(this.dir, 'articles'), { recursive: true });
+    this.#catalog = new Low<Catalog>(jsonFile(join(this.dir, 'catalog.json')), { version: 1, articles: [] });
+    await this.#catalog.read();
+    const files = await readdir(join(this.dir, 'articles'));
+    let catalogChanged = false;
+    for (const f of files) {
+      // Leftover temporary files from a crash mid-write are harmless; the renamed file is complete.
+      if (f.startsWith('.') && f.endsWith('.tmp')) {
+        await rm(join(this.dir, 'articles', f), { force: true });
+        continue;
+      }
+      const m = /^([a-z0-9][a-z0-9-]*)\.json$/.exec(f);
+      if (!m) continue;
+      const id = m[1]!;
+      const adapter = jsonFile<Article>(this.#articlePath(id));
+      const data = await adapter.read();
+      if (!data) continue;
+      const db = new Low<Article>(adapter, data);
+      this.#articles.set(id, db);
+      await this.#repairHistory(db.data);
+      if (!this.#catalog.data.articles.some((e) => e.id === id)) {
+        this.#catalog.data.articles.push(entryOf(db.data));
+        catalogChanged = true;
+      }
+    }
+    const before = this.#catalog.data.articles.length;
+    this.#catalog.data.articles = this.#catalog.data.articles.filter((e) => this.#articles.has(e.id));
+    if (catalogChanged || before !== this.#catalog.data.articles.length) await this.#catalog.write();
+  }
+
+  /** Drops revisions written by an action whose article write never happened (crash), and torn lines. */
+  async #repairHistory(article: Article): Promise<void> {
+    const file = this.#articlePath(article.id, '.history.jsonl');
+    const { items, torn } = await readLines<Revision>(file);
+    const latest = new Map(article.paragraphs.map((p) => [p.id, p.revision]));
+    const seen = new Set<string>();
+    const kept = items.filter((r) => {
+      const key = `${r.paragraphId}:${r.n}`;
+      if (seen.has(key) || r.n > (latest.get(r.paragraphId) ?? 0)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (torn || kept.length !== items.length) await rewriteLines(file, kept);
+    const sfile = this.#articlePath(article.id, '.suggestions.jsonl');
+    const sug = await readLines<Suggestion>(sfile);
+    if (sug.torn) await rewriteLines(sfile, sug.items);
+  }
+
+  async listArticles(): Promise<ArticleSummary[]> {
+    return this.#catalog.data.articles
+      .map((e) => this.#articles.get(e.id)?.data)
+      .filter((a): a is Article => !!a)
+      .map(summarize);
+  }
+
+  async getArticle(id: string): Promise<Article | undefined> {
+    if (!ID_PATTERN.test(id)) return undefined;
+    const data = this.#articles.get(id)?.data;
+    return data ? structuredClone(data) : undefined;
+  }
+
+  async findArticleByHash(contentHash: string): Promise<string | undefined> {
+    return this.#catalog.data.articles.find((e) => e.contentHash === contentHash)?.id;
+  }
+
+  async createArticle(article: Article, revisions: Revision[]): Promise<void> {
+    await this.#lock.run(`article:${article.id}`, async () => {
+      if (this.#articles.has(article.id)) throw new Error(`an article with id "${article.id}" exists`);
+      await rewriteLines(this.#articlePath(article.id, '.history.jsonl'), revisions);
+      const db = new Low<Article>(jsonFile(this.#articlePath(article.id)), structuredClone(article));
+      await db.write();
+      this.#articles.set(article.id, db);
+    });
+    await this.#lock.run('catalog', async () => {
+      this.#catalog.data.articles.push(entryOf(article));
+      await this.#catalog.write();
+    });
+  }
+
+  async deleteArticle(id: string): Promise<boolean> {
+    if (!this.#articles.has(id)) return false;
+    await this.#lock.run(`article:${id}`, async () => {
+      this.#articles.delete(id);
+      for (const suffix of ['.json', '.history.jsonl', '.suggestions.jsonl']) {
+        await rm(this.#articlePath(id, suffix), { force: true });
+      }
+    });
+    await this.#lock.run('catalog', async () => {
+      this.#catalog.data.articles = this.#catalog.data.articles.filter((e) => e.id !== id);
+      await this.#catalog.write();
+    });
+    return true;
+  }
+
+  async updateArticle<T>(id: string, change: (article: Article) => ArticleChange<T> | Promise<ArticleChange<T>>): Promise<T> {
+    return this.#lock.run(`article:${id}`, async () => {
+      const db = this.#articles.get(id);
+      if (!db?.data) throw new NotFoundError(`no article "${id}"`);
+      const draft = structuredClone(db.data);
+      const { result, revisions, suggestions } = await change(draft);
+      if (suggestions?.length) await appendLines(this.#articlePath(id, '.suggestions.jsonl'), suggestions);
+      await appendLines(this.#articlePath(id, '.history.jsonl'), revisions);
+      const previous = db.data;
+      db.data = draft;
+      try {
+        await db.write();
+      } catch (e) {
+        db.data = previous;
+        throw e;
+      }
+      return result;
+    });
+  }
+
+  async history(articleId: string, paragraphId?: string): Promise<Revision[]> {
+    if (!this.#articles.has(articleId)) throw new NotFoundError(`no article "${articleId}"`);
+    const { items } = await readLines<Revision>(this.#articlePath(articleId, '.history.jsonl'));
+    const article = this.#articles.get(articleId)!.data;
+    const latest = new Map(article.paragraphs.map((p) => [p.id, p.revision]));
+    // Revisions of an action still being written are not part of history yet.
+    const settled = items.filter((r) => r.n <= (latest.get(r.paragraphId) ?? 0));
+    return paragraphId ? settled.filter((r) => r.paragraphId === paragraphId) : settled;
+  }
+
+  async suggestions(articleId: string): Promise<Suggestion[]> {
+    if (!this.#articles.has(articleId)) throw new NotFoundError(`no article "${articleId}"`);
+    return (await readLines<Suggestion>(this.#articlePath(articleId, '.suggestions.jsonl'))).items;
+  }
+
+  async close(): Promise<void> {
+    // Wait for queued writes by taking every lock once.
+    await Promise.all([...this.#articles.keys()].map((id) => this.#lock.run(`article:${id}`, async () => undefined)));
+    await this.#lock.run('catalog', async () => undefined);
+  }
+}
+
+function entryOf(a: Article): CatalogEntry {
+  return { id: a.id, title: a.title, contentHash: a.contentHash, createdAt: a.createdAt };
+}

@@ -1,0 +1,37 @@
+/**
+ * The storage interface. Everything outside `server/store/` reads and writes through it, so another
+ * backend (PostgreSQL) can be added without touching commands or routes.
+ */
+import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
+
+/** What a change made under an article's lock asks the store to persist besides the article itself. */
+export interface ArticleChange<T> {
+  result: T;
+  revisions: Revision[];
+  suggestions?: Suggestion[];
+}
+
+export interface Store {
+  listArticles(): Promise<ArticleSummary[]>;
+  /** A copy of the article: changing it changes nothing stored. */
+  getArticle(id: string): Promise<Article | undefined>;
+  findArticleByHash(contentHash: string): Promise<string | undefined>;
+  /** Stores a new article with its first revisions. Fails if the id is taken. */
+  createArticle(article: Article, revisions: Revision[]): Promise<void>;
+  deleteArticle(id: string): Promise<boolean>;
+  /**
+   * Runs `change` on a copy of the article while holding the article's write lock, then persists the
+   * copy and what `change` returned, atomically from a reader's point of view. If `change` throws,
+   * nothing is stored. Changes to one article run one at a time.
+   */
+  updateArticle<T>(id: string, change: (article: Article) => ArticleChange<T> | Promise<ArticleChange<T>>): Promise<T>;
+  /** Revisions of an article (or of one paragraph), oldest first. */
+  history(articleId: string, paragraphId?: string): Promise<Revision[]>;
+  /** Every suggestion ever stored for an article, oldest first. */
+  suggestions(articleId: string): Promise<Suggestion[]>;
+  close(): Promise<void>;
+}
+
+export class NotFoundError extends Error {
+  readonly status = 404;
+}

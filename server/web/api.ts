@@ -1,0 +1,86 @@
+/** The JSON API: the page's script, the CLI's --server mode and the tests all use it. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { importArticle } from '../commands/importArticle.js';
+import { exportArticle } from '../commands/exportArticle.js';
+import { NotFoundError } from '../commands/errors.js';
+import type { Services } from '../commands/services.js';
+import { undoLastAction } from '../commands/undoLastAction.js';
+import { diffWords } from '../core/diff.js';
+import { HttpError } from './errors.js';
+import { isAction, runAction } from './actions.js';
+import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
+import { actorOf } from './session.js';
+
+const importSchema = z.object({
+  text: z.string(),
+  title: z.string().max(300).optional(),
+  source: z.string().optional(),
+  reference: z.string().optional(),
+  format: z.enum(['text', 'markdown']).optional(),
+  filename: z.string().max(200).optional(),
+});
+
+export function apiRouter(services: Services): Router {
+  const r = Router();
+  const { store } = services;
+
+  r.get('/articles', async (_req, res) => {
+    res.json((await store.listArticles()).map(presentSummary));
+  });
+
+  r.post('/articles', async (req, res) => {
+    const body = importSchema.parse(req.body);
+    const { article, created } = await importArticle(services, {
+      text: body.text,
+      ...(body.title ? { title: body.title } : {}),
+      ...(body.source !== undefined ? { source: body.source } : {}),
+      ...(body.reference !== undefined ? { reference: body.reference } : {}),
+      ...(body.format ? { format: body.format } : {}),
+      ...(body.filename ? { origin: body.filename.replace(/^.*[\\/]/, '') } : {}),
+      actor: actorOf(res),
+    });
+    res.status(created ? 201 : 200).json({ ...presentArticle(article), created });
+  });
+
+  r.get('/articles/:id', async (req, res) => {
+    const article = await store.getArticle(req.params.id);
+    if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
+    res.json(presentArticle(article));
+  });
+
+  r.get('/articles/:id/export', async (req, res) => {
+    const file = await exportArticle(services, req.params.id, String(req.query.format ?? 'txt'));
+    res.type(file.contentType).attachment(file.filename).send(file.body);
+  });
+
+  r.post('/articles/:id/undo', async (req, res) => {
+    const result = await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
+    res.json({ undone: result.undone, paragraphs: result.paragraphs.map(presentParagraph) });
+  });
+
+  r.get('/articles/:id/paragraphs/:pid/history', async (req, res) => {
+    const article = await store.getArticle(req.params.id);
+    if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
+    if (!article.paragraphs.some((p) => p.id === req.params.pid)) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
+    res.json(presentHistory(await store.history(req.params.id, req.params.pid)));
+  });
+
+  r.get('/articles/:id/paragraphs/:pid/compare', async (req, res) => {
+    const q = z.object({ a: z.coerce.number().int().min(1), b: z.coerce.number().int().min(1) }).parse(req.query);
+    const history = await store.history(req.params.id, req.params.pid);
+    const a = history.find((x) => x.n === q.a);
+    const b = history.find((x) => x.n === q.b);
+    if (!a || !b) throw new NotFoundError(`paragraph ${req.params.pid} has no revision ${!a ? q.a : q.b}`);
+    res.json({ a: { n: a.n, author: a.author, at: a.at, text: a.text }, b: { n: b.n, author: b.author, at: b.at, text: b.text }, diff: diffWords(a.text, b.text) });
+  });
+
+  r.post('/articles/:id/paragraphs/:pid/:action', async (req, res) => {
+    const { id, pid, action } = req.params;
+    if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
+    const p = await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
+    res.json(presentParagraph(p));
+  });
+
+  return r;
+}

@@ -1,0 +1,49 @@
+/** Builds the express app (exported for tests); `main.ts` makes it listen. */
+import express from 'express';
+import helmet from 'helmet';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Services } from '../commands/services.js';
+import { apiRouter } from './api.js';
+import { errorHandler, notFound } from './errors.js';
+import { pagesRouter } from './pages.js';
+import { actorOf, localActor } from './session.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export function createApp(services: Services): express.Express {
+  const app = express();
+  app.set('views', join(root, 'views'));
+  app.set('view engine', 'ejs');
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.use('/static', express.static(join(root, 'public'), { maxAge: '1h' }));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(localActor);
+  app.use((_req, res, next) => {
+    res.locals.engineLine = services.engine.describe();
+    res.locals.engineId = services.engine.id;
+    res.locals.actor = actorOf(res);
+    next();
+  });
+  app.use('/api', apiRouter(services));
+  app.use(pagesRouter(services));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

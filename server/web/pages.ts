@@ -1,0 +1,92 @@
+/** HTML pages. Forms post here and work without JavaScript; the page script uses the JSON API. */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { NotFoundError } from '../commands/errors.js';
+import { importArticle } from '../commands/importArticle.js';
+import type { Services } from '../commands/services.js';
+import { undoLastAction } from '../commands/undoLastAction.js';
+import { diffWords } from '../core/diff.js';
+import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/types.js';
+import { HttpError } from './errors.js';
+import { isAction, runAction } from './actions.js';
+import { paragraphView, presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
+import { actorOf } from './session.js';
+
+async function loadArticle(services: Services, id: string): Promise<Article> {
+  const article = await services.store.getArticle(id);
+  if (!article) throw new NotFoundError(`no article "${id}"`);
+  return article;
+}
+
+function progressOf(counts: Record<ParagraphStatus, number>) {
+  const live = PARAGRAPH_STATUSES.filter((s) => s !== 'deleted').reduce((n, s) => n + counts[s], 0);
+  const done = counts.accepted + counts.edited + counts.rejected;
+  return { live, done, percent: live ? Math.round((done / live) * 100) : 100 };
+}
+
+function render(res: Response, view: string, locals: Record<string, unknown>) {
+  res.render(view, { statusLabels: STATUS_LABELS, ...locals });
+}
+
+export function pagesRouter(services: Services): Router {
+  const r = Router();
+
+  r.get('/', async (_req, res) => {
+    const articles = (await services.store.listArticles()).map((s) => ({ ...presentSummary(s), progress: progressOf(s.counts) }));
+    render(res, 'index', { title: 'Articles', articles, statuses: PARAGRAPH_STATUSES });
+  });
+
+  r.post('/import', async (req, res) => {
+    const body = z.object({ title: z.string().max(300).optional(), text: z.string() }).parse(req.body);
+    const { article } = await importArticle(services, {
+      text: body.text,
+      ...(body.title?.trim() ? { title: body.title.trim() } : {}),
+      actor: actorOf(res),
+    });
+    res.redirect(303, `/articles/${article.id}`);
+  });
+
+  r.get('/articles/:id', async (req, res) => {
+    const article = await loadArticle(services, req.params.id);
+    const filter = typeof req.query.status === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : '';
+    const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
+    for (const p of article.paragraphs) counts[p.status]++;
+    const rows = article.paragraphs
+      .filter((p) => (filter ? p.status === filter : true))
+      .map(paragraphView);
+    render(res, 'article', { title: article.title, article, rows, counts, filter, statuses: PARAGRAPH_STATUSES, progress: progressOf(counts) });
+  });
+
+  r.get('/articles/:id/rows/:pid', async (req, res) => {
+    const article = await loadArticle(services, req.params.id);
+    const p = article.paragraphs.find((x) => x.id === req.params.pid);
+    if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
+    render(res, 'partials/paragraph', { article, row: paragraphView(p) });
+  });
+
+  r.get('/articles/:id/paragraphs/:pid/history', async (req, res) => {
+    const article = await loadArticle(services, req.params.id);
+    const p = article.paragraphs.find((x) => x.id === req.params.pid);
+    if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
+    const history = presentHistory(await services.store.history(article.id, p.id));
+    const q = z.object({ a: z.coerce.number().int().optional(), b: z.coerce.number().int().optional() }).parse(req.query);
+    const a = history.find((h) => h.n === q.a);
+    const b = history.find((h) => h.n === q.b);
+    const compare = a && b ? { a, b, diff: diffWords(a.text, b.text) } : undefined;
+    render(res, 'history', { title: `History of ¶${p.index + 1}`, article, p, history: [...history].reverse(), compare, q });
+  });
+
+  r.post('/articles/:id/undo', async (req, res) => {
+    await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
+    res.redirect(303, `/articles/${req.params.id}`);
+  });
+
+  r.post('/articles/:id/paragraphs/:pid/:action', async (req, res) => {
+    const { id, pid, action } = req.params;
+    if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
+    await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
+    res.redirect(303, `/articles/${id}#${pid}`);
+  });
+
+  return r;
+}

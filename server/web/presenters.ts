@@ -1,0 +1,120 @@
+/** What the JSON API and the pages show of the domain model: a whitelist of fields, nothing more. */
+import { countSpans, diffWords, type DiffPart } from '../core/diff.js';
+import type { Article, ArticleSummary, Paragraph, Revision, Suggestion } from '../core/types.js';
+
+export function presentSuggestion(s: Suggestion) {
+  return {
+    id: s.id,
+    text: s.text,
+    engine: s.engine,
+    model: s.model,
+    checks: s.checks,
+    createdAt: s.createdAt,
+    ...(s.level ? { level: s.level } : {}),
+    ...(s.usage ? { usage: s.usage } : {}),
+  };
+}
+
+export function presentParagraph(p: Paragraph) {
+  return {
+    id: p.id,
+    index: p.index,
+    kind: p.kind,
+    ...(p.source !== undefined ? { source: p.source } : {}),
+    mt: p.mt,
+    text: p.text,
+    status: p.status,
+    revision: p.revision,
+    ...(p.suggestion ? { suggestion: presentSuggestion(p.suggestion) } : {}),
+  };
+}
+
+export function presentArticle(a: Article) {
+  return {
+    id: a.id,
+    title: a.title,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    hasSource: a.hasSource,
+    hasReference: a.hasReference,
+    paragraphs: a.paragraphs.map(presentParagraph),
+  };
+}
+
+export function presentSummary(s: ArticleSummary) {
+  return { id: s.id, title: s.title, counts: s.counts, paragraphs: s.paragraphs, updatedAt: s.updatedAt };
+}
+
+export function presentRevision(r: Revision, previousText: string) {
+  return {
+    n: r.n,
+    action: r.action,
+    author: r.author,
+    at: r.at,
+    text: r.text,
+    status: r.status,
+    diff: diffWords(previousText, r.text),
+    summary: r.diff,
+    ...(r.suggestionId ? { suggestionId: r.suggestionId } : {}),
+    ...(r.revertedTo ? { revertedTo: r.revertedTo } : {}),
+  };
+}
+
+export function presentHistory(revisions: Revision[]) {
+  return revisions.map((r, i) => presentRevision(r, i > 0 ? revisions[i - 1]!.text : ''));
+}
+
+/** A suggestion still waiting for the editor's decision on the paragraph's current text. */
+export function openSuggestion(p: Paragraph): Suggestion | undefined {
+  const s = p.suggestion;
+  if (!s || p.status === 'deleted' || p.status === 'rejected') return undefined;
+  if (s.basedOn !== p.text || s.text === p.text) return undefined;
+  return s;
+}
+
+export const STATUS_LABELS: Record<string, { label: string; icon: string }> = {
+  pending: { label: 'Pending', icon: '○' },
+  suggested: { label: 'Suggested', icon: '◐' },
+  accepted: { label: 'Accepted', icon: '✓' },
+  edited: { label: 'Edited', icon: '✎' },
+  rejected: { label: 'Rejected', icon: '✗' },
+  deleted: { label: 'Deleted', icon: '⌫' },
+};
+
+/** The editor page's view of one paragraph. */
+export interface ParagraphView {
+  p: ReturnType<typeof presentParagraph>;
+  open?: ReturnType<typeof presentSuggestion>;
+  /** Diff of the current text against the open suggestion, or against the MT once changed. */
+  diff: DiffPart[];
+  diffKind: 'suggestion' | 'from-mt' | 'none';
+  spans: number;
+  warnings: number;
+  /** Suggestion that was there but is no longer open (accepted, rejected, or stale). */
+  lastSuggestion?: ReturnType<typeof presentSuggestion>;
+}
+
+export function paragraphView(p: Paragraph): ParagraphView {
+  const open = openSuggestion(p);
+  if (open) {
+    const diff = diffWords(p.text, open.text);
+    return {
+      p: presentParagraph(p),
+      open: presentSuggestion(open),
+      diff,
+      diffKind: 'suggestion',
+      spans: countSpans(diff),
+      warnings: open.checks.filter((c) => c.severity === 'warning').length,
+    };
+  }
+  const changed = p.mt !== '' && p.text !== p.mt;
+  const diff = changed ? diffWords(p.mt, p.text) : [];
+  return {
+    p: presentParagraph(p),
+    diff,
+    diffKind: changed ? 'from-mt' : 'none',
+    spans: 0,
+    warnings: 0,
+    ...(p.suggestion ? { lastSuggestion: presentSuggestion(p.suggestion) } : {}),
+  };
+}

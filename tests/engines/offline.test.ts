@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { OfflineEngine, readableNumber } from '../../server/engines/offline.js';
+import type { SuggestRequest } from '../../server/engines/types.js';
+
+const engine = new OfflineEngine();
+const glossary = [{ term: 'intelligent wear', preferred: 'smart wearable' }];
+
+function request(text: string): SuggestRequest {
+  return { paragraphId: 'p1', text, kind: 'body', level: 'minimal', context: { title: 'T', glossary } };
+}
+
+async function suggest(text: string): Promise<string> {
+  return (await engine.suggest(request(text))).text;
+}
+
+describe('offline engine', () => {
+  it.each([
+    ['Baoan smart wearable industry annual output value of 1000000000 yuan.', 'Baoan smart wearable industry annual output value of 1 billion yuan.'],
+    ['the government invested 213000000 yuan', 'the government invested 213 million yuan'],
+    ['research and development investment 8560000000 yuan', 'research and development investment 8.56 billion yuan'],
+    ['Total patent applications over 14000, ranking second', 'Total patent applications over 14,000, ranking second'],
+    ['the the alliance', 'the alliance'],
+    ['first intelligent wear industry alliance', 'first smart wearable industry alliance'],
+    ['a leader ".', 'a leader.'],
+    ['spaces  ,  everywhere', 'spaces, everywhere'],
+  ])('cleans %s', async (input, output) => {
+    expect(await suggest(input)).toBe(output);
+  });
+
+  it.each([
+    'In 2014, region\'s high-tech product output value of 2927 billion yuan, increased by 12.4%, 58.4% of the total.',
+    'an increase of 19.4, 17% percentage points higher than the city.',
+    'Party secretary Tian Fu, mayor Wang Hongbin personally led the investigation.',
+    'Baoan has 2 to 3 a week or a new company.',
+    'Price 1,234,567 yuan and 3.14159 and 1234567.5 units.',
+    'Call 12345678901234567890 now.',
+    'Wang Wang Hongbin and Tian Tian.',
+  ])('never changes a number value or a name: %s', async (input) => {
+    const out = await suggest(input);
+    const digits = (s: string) => (s.match(/\d+(?:[.,]\d+)*/g) ?? []).join(' ');
+    const names = (s: string) => (s.match(/\b\p{Lu}\p{Ll}+\b/gu) ?? []).join(' ');
+    expect(digits(out)).toBe(digits(input));
+    expect(names(out)).toBe(names(input));
+  });
+
+  it('writes numbers readably only when the value stays exact', () => {
+    expect(readableNumber('1000000000')).toBe('1 billion');
+    expect(readableNumber('1234567')).toBe('1,234,567');
+  });
+
+  it('says on every page that it is the offline engine', () => {
+    expect(engine.describe()).toMatch(/offline cleanup — set OPENAI_API_KEY or OPENAI_BASE_URL/);
+  });
+});

@@ -1,0 +1,108 @@
+import { readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Article, Revision } from '../../server/core/types.js';
+import { LowdbStore } from '../../server/store/lowdbStore.js';
+import { tempDir } from '../support/app.js';
+
+function article(id: string): { article: Article; revisions: Revision[] } {
+  const at = new Date().toISOString();
+  return {
+    article: {
+      id, title: `Title ${id}`, createdAt: at, updatedAt: at, contentHash: `hash-${id}`, hasSource: false, hasReference: false,
+      paragraphs: [{ id: 'p1', index: 0, kind: 'body', mt: 'Hello world.', text: 'Hello world.', status: 'pending', revision: 1 }],
+      nextParagraph: 2, undo: [],
+    },
+    revisions: [{ n: 1, paragraphId: 'p1', action: 'import', author: 'a', at, text: 'Hello world.', status: 'pending', diff: { added: 2, removed: 0 }, op: 'o1' }],
+  };
+}
+
+function bump(text: string) {
+  return (a: Article) => {
+    const p = a.paragraphs[0]!;
+    p.text = text;
+    p.revision += 1;
+    p.status = 'edited';
+    const rev: Revision = { n: p.revision, paragraphId: 'p1', action: 'edit', author: 'a', at: new Date().toISOString(), text, status: 'edited', diff: { added: 1, removed: 1 }, op: `o${p.revision}` };
+    return { result: p.revision, revisions: [rev] };
+  };
+}
+
+describe('LowdbStore', () => {
+  it('writes articles, catalog and history to disk and reads them back after reopening', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('one');
+    await store.createArticle(a, revisions);
+    await store.updateArticle('one', bump('Hello there.'));
+    await store.close();
+
+    const onDisk = JSON.parse(await readFile(join(dir, 'articles', 'one.json'), 'utf8')) as Article;
+    expect(onDisk.paragraphs[0]!.text).toBe('Hello there.');
+    const catalog = JSON.parse(await readFile(join(dir, 'catalog.json'), 'utf8'));
+    expect(catalog.articles.map((e: { id: string }) => e.id)).toEqual(['one']);
+
+    const again = await LowdbStore.open(dir);
+    expect((await again.getArticle('one'))!.paragraphs[0]!.revision).toBe(2);
+    expect((await again.history('one', 'p1')).map((r) => r.text)).toEqual(['Hello world.', 'Hello there.']);
+  });
+
+  it('serialises concurrent changes to one article: none is lost', async () => {
+    const store = await LowdbStore.open(await tempDir());
+    const { article: a, revisions } = article('busy');
+    await store.createArticle(a, revisions);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.updateArticle('busy', bump(`text ${i}`))));
+    expect(new Set(results).size).toBe(50);
+    expect((await store.getArticle('busy'))!.paragraphs[0]!.revision).toBe(51);
+    expect((await store.history('busy', 'p1')).map((r) => r.n)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+  });
+
+  it('stores nothing when a change throws', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('safe');
+    await store.createArticle(a, revisions);
+    await expect(store.updateArticle('safe', (draft) => {
+      draft.paragraphs[0]!.text = 'half-done';
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    expect((await store.getArticle('safe'))!.paragraphs[0]!.text).toBe('Hello world.');
+    const onDisk = JSON.parse(await readFile(join(dir, 'articles', 'safe.json'), 'utf8')) as Article;
+    expect(onDisk.paragraphs[0]!.text).toBe('Hello world.');
+  });
+
+  it('gives out copies: changing a returned article changes nothing stored', async () => {
+    const store = await LowdbStore.open(await tempDir());
+    const { article: a, revisions } = article('copy');
+    await store.createArticle(a, revisions);
+    const got = (await store.getArticle('copy'))!;
+    got.paragraphs[0]!.text = 'mutated';
+    expect((await store.getArticle('copy'))!.paragraphs[0]!.text).toBe('Hello world.');
+  });
+
+  it('recovers from a crash between history append and article write, and from a torn line', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('crash');
+    await store.createArticle(a, revisions);
+    await store.close();
+    const history = join(dir, 'articles', 'crash.history.jsonl');
+    // An action's revision reached the history, but the article file was never rewritten…
+    await appendFile(history, JSON.stringify({ ...revisions[0], n: 2, action: 'edit', text: 'orphan' }) + '\n');
+    // …and the next write was cut mid-line; a temporary file was left behind.
+    await appendFile(history, '{"n":3,"paragr');
+    await writeFile(join(dir, 'articles', '.crash.json.tmp'), '{"half":');
+
+    const reopened = await LowdbStore.open(dir);
+    expect((await reopened.history('crash', 'p1')).map((r) => r.n)).toEqual([1]);
+    expect(await readdir(join(dir, 'articles'))).not.toContain('.crash.json.tmp');
+    await reopened.updateArticle('crash', bump('after crash'));
+    expect((await reopened.history('crash', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Hello world.'], [2, 'after crash']]);
+  });
+
+  it('rejects ids that could leave the data directory', async () => {
+    const store = await LowdbStore.open(await tempDir());
+    expect(await store.getArticle('../../etc/passwd')).toBeUndefined();
+    await expect(store.history('../x')).rejects.toThrow(/no article/);
+  });
+});
