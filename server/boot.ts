@@ -6,6 +6,7 @@ import { parseGlossary, type GlossaryEntry } from './core/glossary.js';
 import { engineFromEnv } from './engines/index.js';
 import type { Engine } from './engines/types.js';
 import { LowdbStore } from './store/lowdbStore.js';
+import { LowdbUserStore } from './store/userStore.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -34,6 +35,7 @@ export async function createServices(options: BootOptions): Promise<Services> {
   const store = await LowdbStore.open(options.dataDir);
   return {
     store,
+    users: await LowdbUserStore.open(options.dataDir),
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     now: () => new Date(),

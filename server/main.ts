@@ -3,7 +3,9 @@ import { createServices } from './boot.js';
 import { importCorpus } from './commands/importFiles.js';
 import { loadDotEnv, readConfig } from './config.js';
 import { createApp } from './web/app.js';
-import { LOCAL_ACTOR } from './web/session.js';
+import type { SetupState } from './web/auth.js';
+import { addUser } from './commands/users.js';
+import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
 
 loadDotEnv();
@@ -16,12 +18,25 @@ if (other) {
 const services = await createServices({ dataDir: config.dataDir, corpusDir: config.corpusDir });
 
 if (config.importCorpus) {
-  const report = await importCorpus(services, config.corpusDir, { ...LOCAL_ACTOR, username: 'import' });
+  const report = await importCorpus(services, config.corpusDir, { username: 'import', role: 'admin' });
   console.log(`corpus ${config.corpusDir}: ${report.imported.length} imported, ${report.unchanged.length} already there, ${report.failed.length} failed`);
   for (const f of report.failed) console.warn(`  skipped ${f.file}: ${f.error}`);
 }
 
-const app = createApp(services);
+// First run: an admin from the environment, or a one-time set-up link on the console.
+const setup: SetupState = {};
+if ((await services.users.countUsers()) === 0) {
+  const user = process.env.POSTEDIT_ADMIN_USER;
+  const password = process.env.POSTEDIT_ADMIN_PASSWORD;
+  if (user && password) {
+    await addUser(services.users, { username: user, password, role: 'admin' });
+    console.log(`created admin "${user}" from POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD`);
+  } else {
+    setup.token = newSecret(18);
+  }
+}
+
+const app = createApp(services, { setup, ...(process.env.TRUST_PROXY ? { trustProxy: process.env.TRUST_PROXY } : {}) });
 let unmark = () => {};
 const server = app.listen(config.port, config.host, () => {
   const addr = server.address();
@@ -31,6 +46,9 @@ const server = app.listen(config.port, config.host, () => {
   console.log(`Postedit is running: ${url}`);
   console.log(services.engine.describe());
   console.log(`data: ${config.dataDir}`);
+  if (setup.token) {
+    console.log(`\nNo account exists yet. Create the first admin here (the link works once):\n  ${url}setup?token=${setup.token}\n`);
+  }
 });
 
 function shutdown() {

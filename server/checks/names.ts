@@ -18,12 +18,17 @@ interface Missing {
   words: WordFact[];
 }
 
+/** Whether `text` mentions an alias; an acronym only in capitals, so "US" is not "us". */
+function mentions(text: string, alias: string): boolean {
+  return findPhrase(text, alias, !/^[\p{Lu}\d.]+$/u.test(alias)) !== undefined;
+}
+
 /** Whether `phrase` is written one way in `from` and another way of the same group in `to`. */
 function aliased(phrase: string, from: string, to: string, groups: string[][]): boolean {
   return groups.some(
     (group) =>
-      group.some((m) => findPhrase(m, phrase) && findPhrase(from, m)) &&
-      group.some((m) => findPhrase(to, m)),
+      group.some((m) => findPhrase(m, phrase) && mentions(from, m)) &&
+      group.some((m) => mentions(to, m)),
   );
 }
 

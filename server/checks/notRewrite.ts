@@ -19,7 +19,8 @@ const MIN_CONTENT_WORDS = 5;
 const STEM_LENGTH = 5;
 
 const ASSISTANT_CUES: RegExp[] = [
-  /^[\s"'“*#>-]*(?:sure|certainly|of course|absolutely|okay|ok|alright|great question|happy to help)\b/i,
+  // "Sure!", "Certainly, here…", but not a sentence that opens with "Of course, Baoan…".
+  /^[\s"'“*#>-]*(?:sure|certainly|of course|absolutely|okay|ok|alright|great question|happy to help)(?:\s*[!.:]|,\s*(?:here|I\b|I'|let|below))/i,
   /\bas an (?:ai|artificial intelligence|assistant|language model)\b/i,
   /\blanguage model\b/i,
   /\bI(?:'m| am)? (?:cannot|can ?not|can't|unable to|won't be able to|am not able to)\b/i,
@@ -77,6 +78,13 @@ function newMarkup(before: string, after: string): Array<{ text: string; span: S
     .map((m) => ({ text: m[0], span: [m.index, m.index + m[0].length] as Span }));
 }
 
+/** Share of the letters that are Latin: a reply in another script is an answer or a translation. */
+function latinShare(text: string): number {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  if (!letters.length) return 1;
+  return letters.filter((c) => /\p{Script=Latin}/u.test(c)).length / letters.length;
+}
+
 function finding(message: string, afterSpans: Span[]): Finding {
   return { check: 'not-a-rewrite', severity: 'warning', message, beforeSpans: [], afterSpans };
 }
@@ -94,6 +102,9 @@ export const notRewriteCheck: Check = {
     }
     const tags = newMarkup(before, after);
     if (tags.length) findings.push(finding(`Reply adds markup not in the paragraph: "${tags[0]!.text.slice(0, 40)}"`, tags.map((t) => t.span)));
+    if (latinShare(before) >= 0.8 && latinShare(after) < 0.5) {
+      findings.push(finding('Reply is mostly not in the Latin script of the paragraph: is it a rewrite of it?', []));
+    }
     const share = containment(before, after);
     if (share !== undefined && share < MIN_CONTAINMENT) {
       findings.push(finding(`Reply shares few words with the paragraph (${Math.round(share * 100)}%): is it a rewrite of it?`, []));

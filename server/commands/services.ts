@@ -2,9 +2,11 @@
 import type { GlossaryEntry } from '../core/glossary.js';
 import type { Engine } from '../engines/types.js';
 import type { Store } from '../store/types.js';
+import type { UserStore } from '../store/userStore.js';
 
 export interface Services {
   store: Store;
+  users: UserStore;
   /** Engine used for suggestions unless a command names another. */
   engine: Engine;
   glossary: GlossaryEntry[];

@@ -23,7 +23,7 @@ more most less least much many some any all each every both either neither few s
 another same own again further however meanwhile moreover furthermore therefore thus hence indeed
 besides instead otherwise nevertheless nonetheless according regarding concerning including
 currently recently previously earlier later now today yesterday tomorrow finally first firstly
-secondly lastly last next meanwhile overall generally usually often sometimes always
+secondly lastly last next overall generally usually often sometimes always
 mr mrs ms dr prof sir madam said says say
 `.split(/\s+/).filter(Boolean));
 
@@ -66,12 +66,12 @@ export function wordSet(text: string): Set<string> {
   return new Set(extractWords(text).map((w) => w.norm));
 }
 
-/** Where a phrase occurs in a text as whole words, ignoring case, spacing and apostrophe style. */
-export function findPhrase(text: string, phrase: string): Span | undefined {
+/** Where a phrase occurs in a text as whole words, ignoring spacing, apostrophe style and (by default) case. */
+export function findPhrase(text: string, phrase: string, ignoreCase = true): Span | undefined {
   const words = phrase.replace(/’/g, "'").trim().split(/\s+/).filter(Boolean);
   if (!words.length) return undefined;
   const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\u00a0-]+');
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu').exec(text.replace(/’/g, "'"));
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, ignoreCase ? 'iu' : 'u').exec(text.replace(/’/g, "'"));
   return m ? [m.index, m.index + m[0].length] : undefined;
 }
 
@@ -315,7 +315,9 @@ export function extractNumbers(text: string): NumberFact[] {
     let weak = false;
     const digits = m[1];
     if (digits !== undefined) {
-      if (start > 0 && LATIN_OR_DIGIT.test(text[start - 1]!)) continue;
+      const glued = start > 0 && LATIN_OR_DIGIT.test(text[start - 1]!);
+      // "G20" is a name, "RMB1 billion" an amount.
+      if (glued && !CURRENCY_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
       value = parseDigits(digits, m[2]);
       const ord = readAt(ORDINAL_SUFFIX, text, pos);
       if (ord && !m[2]) {
@@ -461,6 +463,10 @@ tv ceo cfo cto ipo vip pc ok
 rmb cny usd eur gbp hkd jpy
 `.split(/\s+/).filter(Boolean));
 
+function isDesignator(w: WordFact): boolean {
+  return DESIGNATORS.has(w.norm) || (w.norm.endsWith('s') && DESIGNATORS.has(w.norm.slice(0, -1)));
+}
+
 const ABBREVIATIONS = new Set(
   'mr mrs ms dr prof st no co ltd inc jr sr vs etc gen col lt sgt rep sen gov jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '),
 );
@@ -484,11 +490,14 @@ function isSentenceStart(text: string, start: number): boolean {
   return !(ABBREVIATIONS.has(word.toLowerCase()) || (word.length === 1 && CAPITALISED.test(word)));
 }
 
-/** Headline-style text capitalises every word, so its capitals say nothing about names. */
+/**
+ * Headline-style text capitalises every word, so its capitals say nothing about names. A sentence
+ * dense with names still has some lowercase content word.
+ */
 function isTitleCase(words: WordFact[]): boolean {
-  const long = words.filter((w) => w.text.length >= 4 && /^\p{L}/u.test(w.text));
-  if (long.length < 3) return false;
-  return long.filter((w) => CAPITALISED.test(w.text)).length / long.length >= 0.6;
+  const long = words.filter((w) => w.text.length >= 4 && /^\p{L}/u.test(w.text) && !FUNCTION_WORDS.has(w.norm));
+  if (long.length < 2) return false;
+  return long.filter((w) => !CAPITALISED.test(w.text)).length <= Math.floor(long.length / 10);
 }
 
 function isNameWord(w: WordFact): boolean {
@@ -523,7 +532,8 @@ export function extractNames(text: string, context: readonly string[] = []): Nam
       runs.push(run);
       run = [];
     }
-    if (isNameWord(w)) run.push(w);
+    // "US$", "HK$": a currency, which the numbers check compares.
+    if (isNameWord(w) && text[w.span[1]] !== '$') run.push(w);
     else if (run.length) {
       runs.push(run);
       run = [];
@@ -539,8 +549,8 @@ export function extractNames(text: string, context: readonly string[] = []): Nam
     if (initial && !known.has(first.norm) && !(r.length > 1 && !titleCase)) r = r.slice(1);
     if (titleCase) r = dropUnknownFromTitle(r, known);
     // A leading designator is a title ("Mayor Wang Hongbin"), a trailing one part of the name ("Baoan District").
-    while (r.length && DESIGNATORS.has(r[0]!.norm)) r = r.slice(1);
-    const core = r.filter((w) => !DESIGNATORS.has(w.norm) && w.norm.length > 1);
+    while (r.length && isDesignator(r[0]!)) r = r.slice(1);
+    const core = r.filter((w) => !isDesignator(w) && w.norm.length > 1);
     if (!core.length) continue;
     const start = r[0]!.span[0];
     const last = r[r.length - 1]!;
@@ -576,6 +586,8 @@ export function normalizeQuote(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/[‘’`´]/g, "'")
+    // Bao'an and Baoan are one spelling of a name.
+    .replace(/(\p{L})'(?=\p{L})/gu, '$1')
     .replace(/[“”„«»]/g, '"')
     .replace(/[–—]/g, '-')
     .replace(/\s+/g, ' ')

@@ -2,7 +2,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { EngineAuthError, EngineError, EngineReplyError, toEngineError } from './errors.js';
-import { buildMessages, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME } from './prompt.js';
+import { buildMessages, effectiveTask, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME, type Task } from './prompt.js';
 import type { Engine, SuggestRequest, SuggestResult } from './types.js';
 
 export type ResponseMode = 'json_schema' | 'text' | 'auto';
@@ -29,8 +29,16 @@ function isResponseFormatUnsupported(err: unknown): boolean {
   return /response_format|json_schema/i.test(`${err.message} ${err.param ?? ''}`);
 }
 
+/** Options of one request; `task` is beyond the Engine interface, for batch runs that retranslate. */
+export interface OpenAISuggestOptions {
+  signal?: AbortSignal;
+  task?: Task;
+}
+
 export class OpenAIEngine implements Engine {
   readonly id = 'openai';
+  /** Tasks this engine can do: batch runs check for `retranslate`. */
+  readonly tasks: readonly Task[] = ['rewrite', 'retranslate'];
   readonly model: string;
   readonly baseURL: string;
   private readonly client: OpenAI;
@@ -66,15 +74,16 @@ export class OpenAIEngine implements Engine {
     return `Suggestions: ${this.model} via ${new URL(this.baseURL).host}`;
   }
 
-  async suggest(request: SuggestRequest, options: { signal?: AbortSignal } = {}): Promise<SuggestResult> {
+  async suggest(request: SuggestRequest, options: OpenAISuggestOptions = {}): Promise<SuggestResult> {
     const mode = this.mode;
+    const task = effectiveTask(request, options.task);
     try {
-      return await this.complete(request, mode, options.signal);
+      return await this.complete(request, mode, task, options.signal);
     } catch (err) {
       if (this.auto && mode === 'json_schema' && isResponseFormatUnsupported(err)) {
         this.mode = 'text';
         try {
-          return await this.complete(request, 'text', options.signal);
+          return await this.complete(request, 'text', task, options.signal);
         } catch (retryErr) {
           throw this.engineError(retryErr);
         }
@@ -87,11 +96,11 @@ export class OpenAIEngine implements Engine {
     return toEngineError(err, { model: this.model, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
   }
 
-  private async complete(request: SuggestRequest, mode: 'json_schema' | 'text', signal?: AbortSignal): Promise<SuggestResult> {
+  private async complete(request: SuggestRequest, mode: 'json_schema' | 'text', task: Task, signal?: AbortSignal): Promise<SuggestResult> {
     const replyMode = mode === 'json_schema' ? 'json' : 'text';
     const params: ChatCompletionCreateParamsNonStreaming = {
       model: this.model,
-      messages: buildMessages(request, replyMode),
+      messages: buildMessages(request, replyMode, task),
       temperature: this.temperature,
     };
     if (mode === 'json_schema') {
@@ -109,7 +118,7 @@ export class OpenAIEngine implements Engine {
     const result: SuggestResult = {
       text,
       model: typeof completion.model === 'string' && completion.model ? completion.model : this.model,
-      promptHash: promptHash(request.level, replyMode),
+      promptHash: promptHash(request.level, replyMode, task),
     };
     if (completion.usage) {
       result.usage = { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens };

@@ -10,7 +10,7 @@ import { diffWords } from '../core/diff.js';
 import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
 import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
-import { actorOf } from './session.js';
+import { actorOf, authorize } from './session.js';
 
 const importSchema = z.object({
   text: z.string(),
@@ -25,11 +25,11 @@ export function apiRouter(services: Services): Router {
   const r = Router();
   const { store } = services;
 
-  r.get('/articles', async (_req, res) => {
+  r.get('/articles', authorize('read'), async (_req, res) => {
     res.json((await store.listArticles()).map(presentSummary));
   });
 
-  r.post('/articles', async (req, res) => {
+  r.post('/articles', authorize('import'), async (req, res) => {
     const body = importSchema.parse(req.body);
     const { article, created } = await importArticle(services, {
       text: body.text,
@@ -43,30 +43,30 @@ export function apiRouter(services: Services): Router {
     res.status(created ? 201 : 200).json({ ...presentArticle(article), created });
   });
 
-  r.get('/articles/:id', async (req, res) => {
+  r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await store.getArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     res.json(presentArticle(article));
   });
 
-  r.get('/articles/:id/export', async (req, res) => {
+  r.get('/articles/:id/export', authorize('export'), async (req, res) => {
     const file = await exportArticle(services, req.params.id, String(req.query.format ?? 'txt'));
     res.type(file.contentType).attachment(file.filename).send(file.body);
   });
 
-  r.post('/articles/:id/undo', async (req, res) => {
+  r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     const result = await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
     res.json({ undone: result.undone, paragraphs: result.paragraphs.map(presentParagraph) });
   });
 
-  r.get('/articles/:id/paragraphs/:pid/history', async (req, res) => {
+  r.get('/articles/:id/paragraphs/:pid/history', authorize('read'), async (req, res) => {
     const article = await store.getArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     if (!article.paragraphs.some((p) => p.id === req.params.pid)) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     res.json(presentHistory(await store.history(req.params.id, req.params.pid)));
   });
 
-  r.get('/articles/:id/paragraphs/:pid/compare', async (req, res) => {
+  r.get('/articles/:id/paragraphs/:pid/compare', authorize('read'), async (req, res) => {
     const q = z.object({ a: z.coerce.number().int().min(1), b: z.coerce.number().int().min(1) }).parse(req.query);
     const history = await store.history(req.params.id, req.params.pid);
     const a = history.find((x) => x.n === q.a);
@@ -75,7 +75,7 @@ export function apiRouter(services: Services): Router {
     res.json({ a: { n: a.n, author: a.author, at: a.at, text: a.text }, b: { n: b.n, author: b.author, at: b.at, text: b.text }, diff: diffWords(a.text, b.text) });
   });
 
-  r.post('/articles/:id/paragraphs/:pid/:action', async (req, res) => {
+  r.post('/articles/:id/paragraphs/:pid/:action', authorize<{ id: string; pid: string; action: string }>((req) => (isAction(req.params.action) ? req.params.action : 'read')), async (req, res) => {
     const { id, pid, action } = req.params;
     if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
     const p = await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);

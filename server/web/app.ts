@@ -7,15 +7,23 @@ import type { Services } from '../commands/services.js';
 import { apiRouter } from './api.js';
 import { errorHandler, notFound } from './errors.js';
 import { pagesRouter } from './pages.js';
-import { actorOf, localActor } from './session.js';
+import { authRouter, type SetupState } from './auth.js';
+import { authenticate, csrfProtect, requireLogin } from './session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export function createApp(services: Services): express.Express {
+export interface AppOptions {
+  setup?: SetupState;
+  /** Trust X-Forwarded-* from a reverse proxy (so cookies get Secure behind https). */
+  trustProxy?: boolean | string;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): express.Express {
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
   app.disable('x-powered-by');
+  if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -34,13 +42,15 @@ export function createApp(services: Services): express.Express {
   app.use('/static', express.static(join(root, 'public'), { maxAge: '1h' }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
-  app.use(localActor);
   app.use((_req, res, next) => {
     res.locals.engineLine = services.engine.describe();
     res.locals.engineId = services.engine.id;
-    res.locals.actor = actorOf(res);
     next();
   });
+  app.use(authenticate(services.users));
+  app.use(authRouter(services.users, options.setup ?? {}));
+  app.use(requireLogin);
+  app.use(csrfProtect);
   app.use('/api', apiRouter(services));
   app.use(pagesRouter(services));
   app.use(notFound);

@@ -10,7 +10,7 @@ import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/
 import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
 import { paragraphView, presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
-import { actorOf } from './session.js';
+import { actorOf, authorize } from './session.js';
 
 async function loadArticle(services: Services, id: string): Promise<Article> {
   const article = await services.store.getArticle(id);
@@ -31,12 +31,12 @@ function render(res: Response, view: string, locals: Record<string, unknown>) {
 export function pagesRouter(services: Services): Router {
   const r = Router();
 
-  r.get('/', async (_req, res) => {
+  r.get('/', authorize('read'), async (_req, res) => {
     const articles = (await services.store.listArticles()).map((s) => ({ ...presentSummary(s), progress: progressOf(s.counts) }));
     render(res, 'index', { title: 'Articles', articles, statuses: PARAGRAPH_STATUSES });
   });
 
-  r.post('/import', async (req, res) => {
+  r.post('/import', authorize('import'), async (req, res) => {
     const body = z.object({ title: z.string().max(300).optional(), text: z.string() }).parse(req.body);
     const { article } = await importArticle(services, {
       text: body.text,
@@ -46,7 +46,7 @@ export function pagesRouter(services: Services): Router {
     res.redirect(303, `/articles/${article.id}`);
   });
 
-  r.get('/articles/:id', async (req, res) => {
+  r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const filter = typeof req.query.status === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : '';
     const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
@@ -57,14 +57,14 @@ export function pagesRouter(services: Services): Router {
     render(res, 'article', { title: article.title, article, rows, counts, filter, statuses: PARAGRAPH_STATUSES, progress: progressOf(counts) });
   });
 
-  r.get('/articles/:id/rows/:pid', async (req, res) => {
+  r.get('/articles/:id/rows/:pid', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const p = article.paragraphs.find((x) => x.id === req.params.pid);
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     render(res, 'partials/paragraph', { article, row: paragraphView(p) });
   });
 
-  r.get('/articles/:id/paragraphs/:pid/history', async (req, res) => {
+  r.get('/articles/:id/paragraphs/:pid/history', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const p = article.paragraphs.find((x) => x.id === req.params.pid);
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
@@ -76,12 +76,12 @@ export function pagesRouter(services: Services): Router {
     render(res, 'history', { title: `History of ¶${p.index + 1}`, article, p, history: [...history].reverse(), compare, q });
   });
 
-  r.post('/articles/:id/undo', async (req, res) => {
+  r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
     res.redirect(303, `/articles/${req.params.id}`);
   });
 
-  r.post('/articles/:id/paragraphs/:pid/:action', async (req, res) => {
+  r.post('/articles/:id/paragraphs/:pid/:action', authorize<{ id: string; pid: string; action: string }>((req) => (isAction(req.params.action) ? req.params.action : 'read')), async (req, res) => {
     const { id, pid, action } = req.params;
     if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
     await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/commands/importFiles.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
-import { seedPath, startApp, type RunningApp } from '../support/app.js';
+import { passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';
 
 describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
   let app: RunningApp;
@@ -15,7 +15,10 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     const { article } = await importFile(app.services, seedPath, { username: 'import', role: 'admin' });
     articleId = article.id;
     browser = await launchBrowser();
-    page = await browser.newPage();
+    const context = await browser.newContext();
+    const login = await context.request.post(`${app.url}/api/login`, { data: { username: 'editor', password: passwordOf('editor') } });
+    expect(login.ok()).toBe(true);
+    page = await context.newPage();
     page.on('pageerror', (e) => {
       throw e;
     });

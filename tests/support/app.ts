@@ -8,7 +8,9 @@ import { createServices } from '../../server/boot.js';
 import type { Services } from '../../server/commands/services.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import type { Engine } from '../../server/engines/types.js';
-import { createApp } from '../../server/web/app.js';
+import { addUser, createToken } from '../../server/commands/users.js';
+import type { Role } from '../../server/core/types.js';
+import { createApp, type AppOptions } from '../../server/web/app.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const corpusDir = join(repoRoot, 'corpus');
@@ -18,18 +20,30 @@ export async function tempDir(prefix = 'postedit-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
+export const ROLES: Role[] = ['editor', 'reviewer', 'admin'];
+export const passwordOf = (role: Role) => `password-${role}`;
+
 export interface RunningApp {
   url: string;
+  /** An API token per role; users are named after their role. */
+  tokens: Record<Role, string>;
   services: Services;
   dataDir: string;
   /** Stops the server; the data directory stays unless `remove` is set. */
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startApp(options: { dataDir?: string; engine?: Engine } = {}): Promise<RunningApp> {
+export async function startApp(options: { dataDir?: string; engine?: Engine; app?: AppOptions; users?: boolean } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? (await tempDir());
   const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine() });
-  const app = createApp(services);
+  const tokens = {} as Record<Role, string>;
+  if (options.users !== false) {
+    for (const role of ROLES) {
+      if (!(await services.users.getUser(role))) await addUser(services.users, { username: role, password: passwordOf(role), role });
+      tokens[role] = await createToken(services.users, role, 'tests');
+    }
+  }
+  const app = createApp(services, options.app);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -37,6 +51,7 @@ export async function startApp(options: { dataDir?: string; engine?: Engine } = 
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    tokens,
     services,
     dataDir,
     async close(remove = false) {
@@ -46,6 +61,20 @@ export async function startApp(options: { dataDir?: string; engine?: Engine } = 
       if (remove) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A JSON client acting with an API token. */
+export function tokenClient(app: RunningApp, role: Role) {
+  return client(app.url, { authorization: `Bearer ${app.tokens[role]}` });
+}
+
+/** A JSON client holding a browser-like session: cookie plus CSRF token. */
+export async function sessionClient(base: string, username: string, password: string) {
+  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`login as ${username} answered ${res.status}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { csrfToken, cookie, api: client(base, { cookie, 'x-csrf-token': csrfToken }), bare: client(base, { cookie }) };
 }
 
 /** A small JSON client for the API. */

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, seedPath, startApp, type RunningApp } from '../support/app.js';
+import { seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';
 
 let app: RunningApp;
-let api: ReturnType<typeof client>;
+let api: ReturnType<typeof tokenClient>;
 let seed: string;
 let id: string;
 
 beforeAll(async () => {
   app = await startApp();
-  api = client(app.url);
+  api = tokenClient(app, 'admin');
   seed = await readFile(seedPath, 'utf8');
 });
 afterAll(async () => app.close(true));
@@ -142,7 +142,7 @@ describe('the workbench API, end to end on the seed article', () => {
     expect(history.json.map((h: { action: string }) => h.action)).toEqual(['import', 'suggest', 'accept']);
     const accept = history.json[2];
     expect(accept.diff).toContainEqual({ op: 'change', del: '1000000000', ins: '1 billion', span: 0 });
-    expect(accept.author).toBe('local');
+    expect(accept.author).toBe('admin');
 
     const cmp = await api.get(`/api/articles/${id}/paragraphs/p4/compare?a=1&b=3`);
     expect(cmp.json.diff).toContainEqual({ op: 'change', del: '1000000000', ins: '1 billion', span: 0 });
@@ -185,7 +185,7 @@ describe('the workbench API, end to end on the seed article', () => {
     const before = (await api.get(`/api/articles/${id}`)).json;
     await app.close();
     app = await startApp({ dataDir: app.dataDir });
-    api = client(app.url);
+    api = tokenClient(app, 'admin');
     const after = (await api.get(`/api/articles/${id}`)).json;
     expect(after).toEqual(before);
     expect((await api.get(`/api/articles/${id}/paragraphs/p4/history`)).json).toHaveLength(4);

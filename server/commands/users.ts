@@ -1,0 +1,86 @@
+/** Account actions shared by the web (login, set-up) and the `npm run users` CLI. */
+import { randomUUID } from 'node:crypto';
+import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, verifyPassword } from '../auth/passwords.js';
+import { isRole } from '../core/policy.js';
+import type { Role } from '../core/types.js';
+import { hashSecret, type Session, type User, type UserStore } from '../store/userStore.js';
+import { BadRequestError, NotFoundError } from './errors.js';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+const SESSION_DAYS = 14;
+
+function checkPassword(password: unknown): string {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+    throw new BadRequestError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (password.length > 1024) throw new BadRequestError('the password is too long');
+  return password;
+}
+
+export async function addUser(users: UserStore, props: { username: string; password: string; role: string }): Promise<User> {
+  const username = props.username.trim().toLowerCase();
+  if (!USERNAME.test(username)) throw new BadRequestError('a username has 2–40 characters: lowercase letters, digits, dot, dash, underscore');
+  if (!isRole(props.role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${props.role}"`);
+  if (await users.getUser(username)) throw new BadRequestError(`the user "${username}" exists already`);
+  const user: User = { username, role: props.role, passwordHash: await hashPassword(checkPassword(props.password)), createdAt: new Date().toISOString(), tokens: [] };
+  await users.saveUser(user);
+  return user;
+}
+
+async function mustGet(users: UserStore, username: string): Promise<User> {
+  const user = await users.getUser(username);
+  if (!user) throw new NotFoundError(`no user "${username}"`);
+  return user;
+}
+
+export async function setPassword(users: UserStore, username: string, password: string): Promise<void> {
+  const user = await mustGet(users, username);
+  user.passwordHash = await hashPassword(checkPassword(password));
+  await users.saveUser(user);
+}
+
+export async function setRole(users: UserStore, username: string, role: string): Promise<void> {
+  if (!isRole(role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${role}"`);
+  const user = await mustGet(users, username);
+  user.role = role as Role;
+  await users.saveUser(user);
+}
+
+export async function removeUser(users: UserStore, username: string): Promise<void> {
+  if (!(await users.deleteUser(username))) throw new NotFoundError(`no user "${username}"`);
+}
+
+/** Creates an API token; the secret is shown once and only its hash is stored. */
+export async function createToken(users: UserStore, username: string, name = 'token'): Promise<string> {
+  const user = await mustGet(users, username);
+  const secret = `pe_${newSecret(24)}`;
+  user.tokens.push({ id: randomUUID(), name, hash: hashSecret(secret), createdAt: new Date().toISOString() });
+  await users.saveUser(user);
+  return secret;
+}
+
+/** Checks a password; answers the user, or undefined for a wrong name or password alike. */
+export async function checkLogin(users: UserStore, username: string, password: string): Promise<User | undefined> {
+  const user = await users.getUser(String(username).trim().toLowerCase());
+  if (!user) {
+    // Spend the same time as a real check so a missing user cannot be told apart by timing.
+    await verifyPassword(String(password), 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    return undefined;
+  }
+  return (await verifyPassword(String(password), user.passwordHash)) ? user : undefined;
+}
+
+/** Opens a session; answers the cookie secret (never stored) and the session. */
+export async function openSession(users: UserStore, username: string): Promise<{ secret: string; session: Session }> {
+  const secret = newSecret();
+  const now = Date.now();
+  const session: Session = {
+    hash: hashSecret(secret),
+    username,
+    csrfToken: newSecret(18),
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SESSION_DAYS * 86_400_000).toISOString(),
+  };
+  await users.createSession(session);
+  return { secret, session };
+}

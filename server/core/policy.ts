@@ -1,0 +1,30 @@
+/**
+ * Who may do what, in one table. Routes and commands ask `allow(role, action)`; nothing else decides.
+ */
+import type { Role } from './types.js';
+
+export type Action =
+  | 'read' | 'export'
+  | 'suggest' | 'accept' | 'edit' | 'reject' | 'revert' | 'delete' | 'split' | 'merge' | 'undo'
+  | 'approve' | 'send-back' | 'comment'
+  | 'import' | 'delete-article' | 'manage-users' | 'runs';
+
+const EDITOR: Action[] = ['read', 'export', 'suggest', 'accept', 'edit', 'reject', 'revert', 'delete', 'split', 'merge', 'undo', 'comment'];
+const REVIEWER: Action[] = [...EDITOR, 'approve', 'send-back'];
+const ADMIN: Action[] = [...REVIEWER, 'import', 'delete-article', 'manage-users', 'runs'];
+
+export const POLICY: Record<Role, ReadonlySet<Action>> = {
+  editor: new Set(EDITOR),
+  reviewer: new Set(REVIEWER),
+  admin: new Set(ADMIN),
+};
+
+export const ROLES: readonly Role[] = ['editor', 'reviewer', 'admin'];
+
+export function allow(role: Role, action: Action): boolean {
+  return POLICY[role].has(action);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

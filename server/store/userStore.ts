@@ -1,0 +1,148 @@
+/**
+ * Users, sessions and API tokens. Secrets are stored only as hashes: a stolen data directory gives
+ * no working session cookie or token.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import type { Role } from '../core/types.js';
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  hash: string;
+  createdAt: string;
+}
+
+export interface User {
+  username: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+  tokens: ApiToken[];
+}
+
+export interface Session {
+  /** sha256 of the cookie value. */
+  hash: string;
+  username: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface UserStore {
+  countUsers(): Promise<number>;
+  listUsers(): Promise<User[]>;
+  getUser(username: string): Promise<User | undefined>;
+  saveUser(user: User): Promise<void>;
+  deleteUser(username: string): Promise<boolean>;
+  findUserByToken(secret: string): Promise<User | undefined>;
+  createSession(session: Session): Promise<void>;
+  findSession(secret: string): Promise<Session | undefined>;
+  deleteSession(secret: string): Promise<void>;
+}
+
+interface UsersFile {
+  version: 1;
+  users: User[];
+  sessions: Session[];
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export class LowdbUserStore implements UserStore {
+  #db: Low<UsersFile>;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(db: Low<UsersFile>) {
+    this.#db = db;
+  }
+
+  static async open(dataDir: string): Promise<LowdbUserStore> {
+    const file = new DataFile<UsersFile>(join(dataDir, 'users.json'), { parse: JSON.parse, stringify: (d) => JSON.stringify(d, null, 1) });
+    const db = new Low<UsersFile>(file, { version: 1, users: [], sessions: [] });
+    await db.read();
+    const now = new Date().toISOString();
+    db.data.sessions = db.data.sessions.filter((s) => s.expiresAt > now);
+    return new LowdbUserStore(db);
+  }
+
+  #write(change: (data: UsersFile) => void): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const draft = structuredClone(this.#db.data);
+      change(draft);
+      const previous = this.#db.data;
+      this.#db.data = draft;
+      try {
+        await this.#db.write();
+      } catch (e) {
+        this.#db.data = previous;
+        throw e;
+      }
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async countUsers() {
+    return this.#db.data.users.length;
+  }
+
+  async listUsers() {
+    return structuredClone(this.#db.data.users);
+  }
+
+  async getUser(username: string) {
+    const u = this.#db.data.users.find((x) => x.username === username);
+    return u && structuredClone(u);
+  }
+
+  saveUser(user: User) {
+    return this.#write((d) => {
+      const i = d.users.findIndex((x) => x.username === user.username);
+      if (i >= 0) d.users[i] = structuredClone(user);
+      else d.users.push(structuredClone(user));
+    });
+  }
+
+  async deleteUser(username: string) {
+    if (!this.#db.data.users.some((x) => x.username === username)) return false;
+    await this.#write((d) => {
+      d.users = d.users.filter((x) => x.username !== username);
+      d.sessions = d.sessions.filter((s) => s.username !== username);
+    });
+    return true;
+  }
+
+  async findUserByToken(secret: string) {
+    const hash = hashSecret(secret);
+    const u = this.#db.data.users.find((x) => x.tokens.some((t) => t.hash === hash));
+    return u && structuredClone(u);
+  }
+
+  createSession(session: Session) {
+    const now = new Date().toISOString();
+    return this.#write((d) => {
+      d.sessions = d.sessions.filter((s) => s.expiresAt > now);
+      d.sessions.push(session);
+    });
+  }
+
+  async findSession(secret: string) {
+    const hash = hashSecret(secret);
+    const s = this.#db.data.sessions.find((x) => x.hash === hash);
+    if (!s || s.expiresAt <= new Date().toISOString()) return undefined;
+    return structuredClone(s);
+  }
+
+  async deleteSession(secret: string) {
+    const hash = hashSecret(secret);
+    await this.#write((d) => {
+      d.sessions = d.sessions.filter((s) => s.hash !== hash);
+    });
+  }
+}
