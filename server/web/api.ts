@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { importArticle } from '../commands/importArticle.js';
 import { exportArticle } from '../commands/exportArticle.js';
+import { deleteArticle } from '../commands/deleteArticle.js';
 import { NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
@@ -47,6 +48,11 @@ export function apiRouter(services: Services): Router {
     const article = await store.getArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     res.json(presentArticle(article));
+  });
+
+  r.delete('/articles/:id', authorize('delete-article'), async (req, res) => {
+    await deleteArticle(services, req.params.id);
+    res.json({ deleted: req.params.id });
   });
 
   r.get('/articles/:id/export', authorize('export'), async (req, res) => {

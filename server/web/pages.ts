@@ -1,7 +1,7 @@
 /** HTML pages. Forms post here and work without JavaScript; the page script uses the JSON API. */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError } from '../commands/errors.js';
+import { NotFoundError, StaleRevisionError } from '../commands/errors.js';
 import { importArticle } from '../commands/importArticle.js';
 import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
@@ -84,7 +84,26 @@ export function pagesRouter(services: Services): Router {
   r.post('/articles/:id/paragraphs/:pid/:action', authorize<{ id: string; pid: string; action: string }>((req) => (isAction(req.params.action) ? req.params.action : 'read')), async (req, res) => {
     const { id, pid, action } = req.params;
     if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
-    await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
+    try {
+      await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
+    } catch (e) {
+      if (!(e instanceof StaleRevisionError)) throw e;
+      // Someone changed the paragraph since this page was loaded: show both versions and let the editor choose.
+      const article = await loadArticle(services, id);
+      const mine = action === 'edit' && typeof req.body?.text === 'string' ? String(req.body.text) : undefined;
+      const current = e.current;
+      const history = await services.store.history(id, pid);
+      res.status(409);
+      return render(res, 'conflict', {
+        title: 'Changed by someone else',
+        article,
+        action,
+        current,
+        last: history.at(-1),
+        mine,
+        diff: mine !== undefined ? diffWords(current.text, mine) : undefined,
+      });
+    }
     res.redirect(303, `/articles/${id}#${pid}`);
   });
 
