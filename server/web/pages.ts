@@ -8,6 +8,7 @@ import { undoLastAction } from '../commands/undoLastAction.js';
 import { diffWords } from '../core/diff.js';
 import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/types.js';
 import { HttpError } from './errors.js';
+import { allow } from '../core/policy.js';
 import { isAction, runAction } from './actions.js';
 import { paragraphView, presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
 import { actorOf, authorize } from './session.js';
@@ -33,7 +34,7 @@ export function pagesRouter(services: Services): Router {
 
   r.get('/', authorize('read'), async (_req, res) => {
     const articles = (await services.store.listArticles()).map((s) => ({ ...presentSummary(s), progress: progressOf(s.counts) }));
-    render(res, 'index', { title: 'Articles', articles, statuses: PARAGRAPH_STATUSES });
+    render(res, 'index', { title: 'Articles', articles, statuses: PARAGRAPH_STATUSES, canImport: allow(actorOf(res).role, 'import') });
   });
 
   r.post('/import', authorize('import'), async (req, res) => {

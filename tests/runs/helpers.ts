@@ -1,0 +1,91 @@
+/** Shared set-up of the run tests: a real store in a temporary directory, a run store, engines. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createServices } from '../../server/boot.js';
+import { importFile } from '../../server/commands/importFiles.js';
+import type { Services } from '../../server/commands/services.js';
+import type { Actor } from '../../server/core/types.js';
+import { OfflineEngine } from '../../server/engines/offline.js';
+import { OpenAIEngine } from '../../server/engines/openai.js';
+import { ActiveRuns, type RunContext } from '../../server/runs/activeRuns.js';
+import type { EngineFactory } from '../../server/runs/engines.js';
+import { LowdbRunStore, type RunResult } from '../../server/store/runStore.js';
+import { corpusDir, seedPath, tempDir } from '../support/app.js';
+import type { OpenAIServer } from '../support/openaiServer.js';
+
+export const ADMIN: Actor = { username: 'admin', role: 'admin' };
+export const WMT_PATH = join(corpusDir, 'wmt-zhen', 'wmt23-chinanews-280883.en.txt');
+
+/** The OpenAI engine pointed at the test server; anything else is the offline engine. */
+export function testEngines(server?: OpenAIServer): EngineFactory {
+  return (id, model) => {
+    if (id === 'openai') {
+      if (!server) throw new Error('no test server');
+      return new OpenAIEngine({ baseURL: server.url, apiKey: 'sk-test', model: model ?? 'gpt-4o-mini', maxRetries: 0, timeoutMs: 5000 });
+    }
+    return new OfflineEngine();
+  };
+}
+
+export interface Setup {
+  dataDir: string;
+  services: Services;
+  runStore: LowdbRunStore;
+  ctx: RunContext;
+  close(): Promise<void>;
+}
+
+export async function setup(server?: OpenAIServer, dataDir?: string): Promise<Setup> {
+  const dir = dataDir ?? (await tempDir('postedit-runs-'));
+  const services = await createServices({ dataDir: dir, corpusDir, engine: new OfflineEngine() });
+  const runStore = await LowdbRunStore.open(dir);
+  const ctx: RunContext = { services, runStore, active: new ActiveRuns(), engineFor: testEngines(server), retry: { baseMs: 10, maxMs: 50 } };
+  return {
+    dataDir: dir,
+    services,
+    runStore,
+    ctx,
+    async close() {
+      await ctx.active.stopAll();
+      await runStore.close();
+      await services.store.close();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function importSeed(services: Services): Promise<string> {
+  return (await importFile(services, seedPath, ADMIN)).article.id;
+}
+
+export async function importWmt(services: Services): Promise<string> {
+  return (await importFile(services, WMT_PATH, ADMIN)).article.id;
+}
+
+/** Every live paragraph has exactly one result line; no line is for anything else. */
+export async function expectOneResultPerLiveParagraph(services: Services, results: RunResult[], articleIds: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  for (const r of results) seen.set(`${r.articleId}/${r.paragraphId}`, (seen.get(`${r.articleId}/${r.paragraphId}`) ?? 0) + 1);
+  for (const [k, n] of seen) if (n !== 1) problems.push(`${k}: ${n} result lines`);
+  let live = 0;
+  for (const id of articleIds) {
+    const article = (await services.store.getArticle(id))!;
+    for (const p of article.paragraphs.filter((x) => x.status !== 'deleted')) {
+      live++;
+      if (!seen.has(`${id}/${p.id}`)) problems.push(`${id}/${p.id}: no result line`);
+    }
+  }
+  if (seen.size !== live) problems.push(`${seen.size} paragraphs with results, ${live} live paragraphs`);
+  return problems;
+}
+
+/** Suggest revisions in history per paragraph that carry a suggestion of the run. */
+export async function runSuggestRevisions(services: Services, articleId: string, runId: string): Promise<Map<string, number>> {
+  const mine = new Set((await services.store.suggestions(articleId)).filter((s) => s.runId === runId).map((s) => s.id));
+  const counts = new Map<string, number>();
+  for (const r of await services.store.history(articleId)) {
+    if (r.action === 'suggest' && r.suggestionId && mine.has(r.suggestionId)) counts.set(r.paragraphId, (counts.get(r.paragraphId) ?? 0) + 1);
+  }
+  return counts;
+}
