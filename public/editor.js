@@ -10,6 +10,13 @@
   let focusedAt = Date.now();
   let spanCursor = -1;
 
+  const levelSelect = document.getElementById('level');
+  if (levelSelect) {
+    levelSelect.value = localStorage.getItem('postedit.level') || 'minimal';
+    levelSelect.addEventListener('change', () => localStorage.setItem('postedit.level', levelSelect.value));
+  }
+  const level = () => levelSelect?.value || 'minimal';
+
   const rows = () => [...document.querySelectorAll('.para')];
   const apiBase = (row) => `/api/articles/${encodeURIComponent(articleId)}/paragraphs/${encodeURIComponent(row.dataset.id)}`;
 
@@ -64,6 +71,7 @@
     const fresh = holder.firstElementChild;
     row.replaceWith(fresh);
     if (current === row) { current = null; select(fresh, false); }
+    void loadFlags();
     return fresh;
   }
 
@@ -129,6 +137,13 @@
     return run(Number(row.dataset.revision));
   }
 
+  /** "Suggest again" forces a fresh suggestion; the first one may come from the cache. */
+  function suggest(row) {
+    if (!row) return;
+    const again = row.querySelector('[data-action="suggest"]')?.textContent.includes('again');
+    return act(row, 'suggest', { level: level(), ...(again ? { force: true } : {}) });
+  }
+
   function chosenSpans(row) {
     return [...row.querySelectorAll('.span-box input')].filter((i) => i.checked).map((i) => Number(i.value));
   }
@@ -141,7 +156,7 @@
       if (!confirm(`The fact guard flagged this suggestion (${warnings}):\n${list}\n\nAccept it anyway?`)) return;
     }
     const spans = Number(row.dataset.spans || 0);
-    const extra = { suggestionId: row.dataset.suggestion };
+    const extra = { suggestionId: row.dataset.suggestion, ...(warnings ? { confirmWarnings: true } : {}) };
     if (spans > 1) {
       const chosen = chosenSpans(row);
       if (chosen.length < spans) extra.spans = chosen;
@@ -238,8 +253,8 @@
     ev.preventDefault();
     if (action === 'accept') return void accept(row);
     if (action === 'delete' && !confirm('Delete this paragraph? Undo or its history bring it back.')) return;
-    const force = action === 'suggest' && row.querySelector('[data-action="suggest"]')?.textContent.includes('again');
-    void act(row, action, force ? { force: true } : {}, { reload: action === 'merge' || action === 'delete' });
+    if (action === 'suggest') return void suggest(row);
+    void act(row, action, {}, { reload: action === 'merge' || action === 'delete' });
   });
 
   document.addEventListener('submit', (ev) => {
@@ -283,7 +298,7 @@
       a: () => accept(row),
       e: () => openEditor(row),
       r: () => row?.dataset.suggestion ? act(row, 'reject') : say('No open suggestion to reject here.', true),
-      s: () => act(row, 'suggest', row?.querySelector('[data-action="suggest"]')?.textContent.includes('again') ? { force: true } : {}),
+      s: () => suggest(row),
       u: () => undo(),
       m: () => act(row, 'merge', {}, { reload: true }),
       Delete: () => confirm('Delete this paragraph? Undo or its history bring it back.') && act(row, 'delete', {}, { reload: true }),
@@ -305,6 +320,78 @@
     if (row && row !== current) select(row, false);
   });
 
+  // Grammar and readability flags arrive after the page, as the server computes them.
+  function markGrammar(el, flags) {
+    if (el.querySelector('mark')) return; // fact-guard marks take precedence
+    const text = el.textContent;
+    const frag = document.createDocumentFragment();
+    let at = 0;
+    for (const f of flags) {
+      if (f.start < at || f.end <= f.start || f.end > text.length) continue;
+      frag.append(text.slice(at, f.start));
+      const m = document.createElement('mark');
+      m.className = 'grammar';
+      m.title = `${f.kind}: ${f.message}`;
+      m.textContent = text.slice(f.start, f.end);
+      frag.append(m);
+      at = f.end;
+    }
+    frag.append(text.slice(at));
+    el.replaceChildren(frag);
+  }
+
+  function showFlags(f) {
+    const row = document.getElementById(f.id);
+    if (!row || f.count === null || Number(row.dataset.revision) !== f.revision || row.dataset.flagsShown === String(f.revision)) return;
+    row.dataset.flagsShown = String(f.revision);
+    const items = f.flags.filter((x) => x.kind !== 'Info');
+    row.dataset.flags = String(items.length);
+    const badge = row.querySelector('.badge-grammar');
+    const box = row.querySelector('details.grammar');
+    if (!items.length || !badge || !box) return;
+    badge.hidden = false;
+    badge.querySelector('.n').textContent = `${items.length} flag${items.length === 1 ? '' : 's'}`;
+    const text = row.querySelector('.text[data-role="current"]');
+    const current = text?.textContent ?? '';
+    const list = box.querySelector('ul');
+    list.replaceChildren(...f.flags.map((x) => {
+      const li = document.createElement('li');
+      const snippet = x.end > x.start && current ? ` — “${current.slice(x.start, x.end)}”` : '';
+      li.textContent = `${x.kind}: ${x.message}${snippet}`;
+      return li;
+    }));
+    box.hidden = false;
+    if (text) markGrammar(text, items);
+  }
+
+  let flagsLoading = null;
+  function loadFlags() {
+    if (flagsLoading) return flagsLoading;
+    flagsLoading = (async () => {
+      for (let i = 0; i < 30; i++) {
+        let data;
+        try { data = await request(`/api/articles/${encodeURIComponent(articleId)}/flags`, undefined, 'GET'); } catch { return; }
+        data.paragraphs.forEach(showFlags);
+        if (!data.pending) return;
+      }
+    })().finally(() => { flagsLoading = null; });
+    return flagsLoading;
+  }
+
+  const sortButton = document.querySelector('.sort-flags');
+  sortButton?.addEventListener('click', () => {
+    const list = document.querySelector('.paragraphs');
+    const all = rows();
+    const byFlags = sortButton.getAttribute('aria-pressed') !== 'true';
+    all.sort((a, b) => byFlags
+      ? Number(b.dataset.flags || 0) - Number(a.dataset.flags || 0) || Number(a.dataset.index) - Number(b.dataset.index)
+      : Number(a.dataset.index) - Number(b.dataset.index));
+    list.append(...all);
+    sortButton.setAttribute('aria-pressed', String(byFlags));
+    sortButton.textContent = byFlags ? 'In article order' : 'Most grammar flags first';
+  });
+
   const start = location.hash && document.getElementById(location.hash.slice(1));
   select(start?.classList.contains('para') ? start : rows()[0], !!start);
+  void loadFlags();
 })();

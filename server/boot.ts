@@ -7,6 +7,7 @@ import { engineFromEnv } from './engines/index.js';
 import type { Engine } from './engines/types.js';
 import { LowdbStore } from './store/lowdbStore.js';
 import { LowdbUserStore } from './store/userStore.js';
+import { GrammarCache } from './checks/grammarCache.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -38,6 +39,7 @@ export async function createServices(options: BootOptions): Promise<Services> {
     users: await LowdbUserStore.open(options.dataDir),
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
+    grammar: new GrammarCache(),
     now: () => new Date(),
   };
 }

@@ -1,6 +1,6 @@
 import { applySpans, countSpans, diffWords } from '../core/diff.js';
 import type { Paragraph } from '../core/types.js';
-import { BadRequestError, InvalidStateError } from './errors.js';
+import { BadRequestError, ConfirmationRequiredError, InvalidStateError } from './errors.js';
 import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
 import type { Services } from './services.js';
 
@@ -8,6 +8,8 @@ export interface AcceptProps extends ParagraphTarget {
   suggestionId: string;
   /** Indexes of the diff spans to take; all of them when absent (partial accept otherwise). */
   spans?: number[];
+  /** The editor saw the fact guard's warnings and accepts anyway. */
+  confirmWarnings?: boolean;
 }
 
 /** Takes the paragraph's current suggestion, whole or only the chosen changed spans. */
@@ -17,6 +19,13 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
     if (!s) throw new InvalidStateError('this paragraph has no suggestion to accept: ask for one first', structuredClone(p));
     if (s.id !== props.suggestionId) {
       throw new InvalidStateError('that suggestion is no longer the current one: reload the paragraph', structuredClone(p));
+    }
+    const warnings = s.checks.filter((c) => c.severity === 'warning');
+    if (warnings.length && !props.confirmWarnings) {
+      throw new ConfirmationRequiredError(
+        `the fact guard flagged this suggestion (${warnings.map((w) => w.message).join('; ')}): confirm to accept it anyway`,
+        structuredClone(p),
+      );
     }
     const parts = diffWords(p.text, s.text);
     const total = countSpans(parts);

@@ -15,7 +15,7 @@ export function cleanEditedText(text: unknown): string {
   } catch (e) {
     throw new BadRequestError((e as Error).message);
   }
-  if (!clean) throw new BadRequestError('the text is empty: to remove a paragraph, delete it');
+  if (!clean.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').trim()) throw new BadRequestError('the text is empty: to remove a paragraph, delete it');
   if (clean.length > MAX_PARAGRAPH_CHARS) throw new BadRequestError(`the text is longer than ${MAX_PARAGRAPH_CHARS} characters`);
   return clean;
 }

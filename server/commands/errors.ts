@@ -41,3 +41,12 @@ export class EngineFailedError extends CommandError {
   override readonly status = 502;
   override readonly code = 'engine_failed';
 }
+
+/** The suggestion carries fact-guard warnings: accepting it needs an explicit confirmation. */
+export class ConfirmationRequiredError extends CommandError {
+  override readonly status = 409;
+  override readonly code = 'confirmation_required';
+  constructor(message: string, readonly current?: Paragraph) {
+    super(message);
+  }
+}

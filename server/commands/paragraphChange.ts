@@ -3,6 +3,7 @@
  * stale `baseRevision` or a forbidden status, record revisions and what undo needs.
  */
 import { randomUUID } from 'node:crypto';
+import { runChecks } from '../checks/index.js';
 import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
@@ -107,6 +108,19 @@ export function checkState(p: Paragraph, action: ParagraphAction): void {
   if (!canApply(action, p.status)) throw new InvalidStateError(describeRefusal(action, p.status), structuredClone(p));
 }
 
+/** The fact guard runs on every text an action produced, against the paragraph's MT. */
+export function refreshFindings(article: Article, rec: ActionRecorder, services: Services): void {
+  const changed = new Set(rec.revisions.map((r) => r.paragraphId));
+  for (const id of changed) {
+    const p = findParagraph(article, id);
+    if (!p.mt || p.text === p.mt || p.status === 'deleted') {
+      delete p.findings;
+      continue;
+    }
+    p.findings = runChecks(p.mt, p.text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary });
+  }
+}
+
 export function reindex(article: Article): void {
   article.paragraphs.forEach((p, i) => {
     p.index = i;
@@ -132,6 +146,7 @@ export async function changeParagraph(
     const rec = new ActionRecorder(article, target.actor, services.now().toISOString(), target.seconds);
     const revisionBefore = p.revision;
     const answer = apply(p, rec) ?? p;
+    refreshFindings(article, rec, services);
     if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
     else {
       // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.

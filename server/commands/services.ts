@@ -3,6 +3,7 @@ import type { GlossaryEntry } from '../core/glossary.js';
 import type { Engine } from '../engines/types.js';
 import type { Store } from '../store/types.js';
 import type { UserStore } from '../store/userStore.js';
+import type { GrammarCache } from '../checks/grammarCache.js';
 
 export interface Services {
   store: Store;
@@ -10,5 +11,7 @@ export interface Services {
   /** Engine used for suggestions unless a command names another. */
   engine: Engine;
   glossary: GlossaryEntry[];
+  /** Grammar and readability flags of paragraph texts, computed in the background. */
+  grammar: GrammarCache;
   now: () => Date;
 }

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
 import { nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
+import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
 import { changeParagraph, checkBase, checkState, findParagraph } from './paragraphChange.js';
 import type { Services } from './services.js';
@@ -13,13 +14,13 @@ export interface SuggestProps {
   baseRevision?: number;
   actor: Actor;
   level?: EditLevel;
-  /** Ask the engine again even when the current suggestion was made for the current text. */
+  /** Ask the engine again even when a suggestion for the same text and context exists. */
   force?: boolean;
   engine?: Engine;
   runId?: string;
 }
 
-export function buildRequest(article: Article, p: Paragraph, level: EditLevel, services: Services): SuggestRequest {
+export function buildRequest(article: Article, p: Paragraph, level: EditLevel, services: Services, examples: PickedExample[] = []): SuggestRequest {
   const live = article.paragraphs.filter((x) => x.status !== 'deleted');
   const at = live.findIndex((x) => x.id === p.id);
   return {
@@ -33,8 +34,15 @@ export function buildRequest(article: Article, p: Paragraph, level: EditLevel, s
       ...(at > 0 ? { previous: live[at - 1]!.text } : {}),
       ...(at >= 0 && at < live.length - 1 ? { next: live[at + 1]!.text } : {}),
       glossary: services.glossary,
+      ...(examples.length ? { examples: examples.map(({ mt, final }) => ({ mt, final })) } : {}),
     },
   };
+}
+
+/** Everything besides the paragraph text that shapes a suggestion: part of the cache key. */
+export function contextHash(request: SuggestRequest): string {
+  const { context, source, kind, level } = request;
+  return createHash('sha256').update(JSON.stringify({ context, source, kind, level })).digest('hex').slice(0, 16);
 }
 
 /** Asks the engine for a rewrite of the paragraph's current text and attaches it, with its checks. */
@@ -46,14 +54,22 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   const p = findParagraph(article, props.paragraphId);
   if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
   checkState(p, 'suggest');
+
+  // The offline engine ignores examples; only LLM engines learn from the desk.
+  const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id);
+  const request = buildRequest(article, p, level, services, examples);
+  const ctxHash = contextHash(request);
   const cached = p.suggestion;
-  if (!props.force && cached && cached.basedOn === p.text && cached.engine === engine.id && cached.model === engine.model && (cached.level ?? 'minimal') === level) {
+  if (
+    !props.force && cached && cached.basedOn === p.text && cached.engine === engine.id &&
+    cached.model === engine.model && (cached.level ?? 'minimal') === level && cached.contextHash === ctxHash
+  ) {
     return p;
   }
 
   let result;
   try {
-    result = await engine.suggest(buildRequest(article, p, level, services));
+    result = await engine.suggest(request);
   } catch (e) {
     throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
   }
@@ -61,15 +77,18 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     id: `s-${randomUUID()}`,
     paragraphId: p.id,
     engine: engine.id,
-    model: result.model,
+    // The configured model: the cache compares against it (servers may answer a dated snapshot name).
+    model: engine.model,
     text: result.text,
     basedOn: p.text,
     checks: runChecks(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary }),
     createdAt: services.now().toISOString(),
     level,
+    contextHash: ctxHash,
     ...(result.promptHash ? { promptHash: result.promptHash } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
     ...(props.runId ? { runId: props.runId } : {}),
+    ...(examples.length ? { examples: examples.map(({ articleId, paragraphId }) => ({ articleId, paragraphId })) } : {}),
   };
 
   return changeParagraph(
@@ -85,6 +104,11 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
       current.suggestion = suggestion;
       current.status = nextStatus('suggest', current.status);
       rec.suggestions.push(suggestion);
+      if (suggestion.usage) {
+        const usage = (rec.article.usage ??= { prompt: 0, completion: 0 });
+        usage.prompt += suggestion.usage.prompt;
+        usage.completion += suggestion.usage.completion;
+      }
       rec.record(current, 'suggest', current.text, { suggestionId: suggestion.id });
     },
     // A suggestion changes no text: undo skips it, so `u` after `s` undoes the editor's last real change.

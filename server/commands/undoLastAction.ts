@@ -1,6 +1,6 @@
 import type { Actor, Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
-import { ActionRecorder, findParagraph } from './paragraphChange.js';
+import { ActionRecorder, findParagraph, refreshFindings } from './paragraphChange.js';
 import type { Services } from './services.js';
 
 export interface UndoProps {
@@ -49,6 +49,7 @@ export function undoLastAction(services: Services, props: UndoProps): Promise<Un
       rec.record(p, 'undo', p.text);
       touched.push(p);
     }
+    refreshFindings(article, rec, services);
     article.undo.splice(idx, 1);
     article.updatedAt = rec.at;
     return { result: { undone: entry.action, paragraphs: structuredClone(touched) }, revisions: rec.revisions };

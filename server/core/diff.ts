@@ -13,7 +13,9 @@ export type DiffPart =
   | { op: 'equal'; text: string }
   | { op: 'change'; del: string; ins: string; span: number };
 
-const TOKEN = /\s+|[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]/gu;
+// Numbers keep their separators ("14,000", "12.4%") and words their inner apostrophes and hyphens
+// ("city's", "high-tech"), so a reformatted number or word is one change, not four.
+const TOKEN = /\s+|\p{N}+(?:[.,:]\p{N}+)*%?(?![\p{L}\p{M}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;
 
 export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];

@@ -30,6 +30,8 @@ const WRAP_WIDTH = 120;
 const HEADING_MAX_CHARS = 100;
 const FINAL_PUNCTUATION = /[.!?。！？…:;,，；："'”’)）\]]$/u;
 const MARKDOWN_HEADING = /^#{1,6}\s+(.*?)\s*#*\s*$/;
+/** Characters with no width: a text made only of them is blank. */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
 
 /** Normalises line ends and invisible junk that would break display or diffs, and refuses binary input. */
 export function normalizeText(text: string): string {
@@ -88,7 +90,8 @@ export function segmentText(text: string, format: TextFormat = 'text', layout?: 
       flush();
     }
   }
-  return { layout: chosen, segments };
+  // A paragraph of nothing but invisible characters (zero-width space or joiner, word joiner, BOM) shows as blank.
+  return { layout: chosen, segments: segments.filter((s) => s.text.replace(INVISIBLE, '').trim() !== '') };
 }
 
 /** The article's title: its first heading of three words or more, else its first paragraph, shortened. */

@@ -57,6 +57,10 @@ export interface Suggestion {
   usage?: TokenUsage;
   /** Batch run that produced it, if any. */
   runId?: string;
+  /** Hash of the context the engine saw (neighbours, glossary, examples, source): part of the cache key. */
+  contextHash?: string;
+  /** Editors' earlier corrections given to the engine as examples. */
+  examples?: Array<{ articleId: string; paragraphId: string }>;
 }
 
 export interface Paragraph {
@@ -78,6 +82,8 @@ export interface Paragraph {
   revision: number;
   /** The latest suggestion, shown beside the text. */
   suggestion?: Suggestion;
+  /** Fact-guard findings on the current text against the MT (after an edit or accept). */
+  findings?: Finding[];
 }
 
 export interface Article {
@@ -96,6 +102,8 @@ export interface Article {
   nextParagraph: number;
   /** Recent actions, newest last, so they can be undone. */
   undo: UndoEntry[];
+  /** LLM tokens spent on this article's suggestions. */
+  usage?: TokenUsage;
 }
 
 /** Word-level size of a change between two texts. */

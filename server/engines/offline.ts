@@ -62,9 +62,20 @@ export function readableNumbers(text: string): string {
   return text.replace(/(?<![\d.,])\d{5,}(?![\d]|[.,]\d)/g, (m) => readableNumber(m));
 }
 
+export interface OfflineOptions {
+  /** A last pass of fixes that are safe by construction (the Harper grammar checker's, in the app). */
+  polish?: (text: string) => Promise<string>;
+}
+
 export class OfflineEngine implements Engine {
   readonly id = 'offline';
-  readonly model = OFFLINE_VERSION;
+  readonly model: string;
+  readonly #polish: OfflineOptions['polish'];
+
+  constructor(options: OfflineOptions = {}) {
+    this.#polish = options.polish;
+    this.model = options.polish ? `${OFFLINE_VERSION}+grammar` : OFFLINE_VERSION;
+  }
 
   describe(): string {
     return 'Suggestions: offline cleanup — set OPENAI_API_KEY or OPENAI_BASE_URL for LLM rewrites';
@@ -77,6 +88,7 @@ export class OfflineEngine implements Engine {
     text = balanceQuotes(text);
     text = applyGlossary(text, request.context.glossary);
     text = readableNumbers(text);
+    if (this.#polish) text = await this.#polish(text);
     return { text, model: this.model };
   }
 }

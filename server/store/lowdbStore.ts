@@ -10,7 +10,7 @@
  * revisions, then rewrites the article file; a crash between the two leaves revisions the article
  * does not know of, and opening the store drops them again, so history and article always agree.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -81,6 +81,9 @@ export class LowdbStore implements Store {
 
   async #load(): Promise<void> {
     await mkdir(join(this.dir, 'articles'), { recursive: true });
+    for (const f of await readdir(this.dir)) {
+      if (f.startsWith('.') && f.endsWith('.tmp')) await rm(join(this.dir, f), { force: true });
+    }
     this.#catalog = new Low<Catalog>(jsonFile(join(this.dir, 'catalog.json')), { version: 1, articles: [] });
     await this.#catalog.read();
     const files = await readdir(join(this.dir, 'articles'));
@@ -180,14 +183,18 @@ export class LowdbStore implements Store {
       if (!db?.data) throw new NotFoundError(`no article "${id}"`);
       const draft = structuredClone(db.data);
       const { result, revisions, suggestions } = await change(draft);
+      const historyFile = this.#articlePath(id, '.history.jsonl');
+      const historySize = await sizeOf(historyFile);
       if (suggestions?.length) await appendLines(this.#articlePath(id, '.suggestions.jsonl'), suggestions);
-      await appendLines(this.#articlePath(id, '.history.jsonl'), revisions);
+      await appendLines(historyFile, revisions);
       const previous = db.data;
       db.data = draft;
       try {
         await db.write();
       } catch (e) {
+        // The article was not written: take its revisions back out of the history too.
         db.data = previous;
+        await truncate(historyFile, historySize).catch(() => undefined);
         throw e;
       }
       return result;
@@ -213,6 +220,15 @@ export class LowdbStore implements Store {
     // Wait for queued writes by taking every lock once.
     await Promise.all([...this.#articles.keys()].map((id) => this.#lock.run(`article:${id}`, async () => undefined)));
     await this.#lock.run('catalog', async () => undefined);
+  }
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
   }
 }
 

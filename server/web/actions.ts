@@ -39,13 +39,19 @@ export const ACTIONS = {
       }),
   },
   accept: {
-    schema: base.extend({ suggestionId: z.string().min(1), spans: spanList, partial: z.string().optional() }),
-    run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined; suggestionId: string; spans?: number[] | undefined; partial?: string | undefined }) =>
+    schema: base.extend({
+      suggestionId: z.string().min(1),
+      spans: spanList,
+      partial: z.string().optional(),
+      confirmWarnings: z.union([z.boolean(), z.enum(['1', 'true', 'on']).transform(() => true)]).optional(),
+    }),
+    run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined; suggestionId: string; spans?: number[] | undefined; partial?: string | undefined; confirmWarnings?: boolean | undefined }) =>
       acceptSuggestion(s, {
         ...t,
         ...withSeconds(b),
         baseRevision: b.baseRevision,
         suggestionId: b.suggestionId,
+        confirmWarnings: b.confirmWarnings ?? false,
         // A form posts `partial=1` with the ticked spans; without it, the whole suggestion is taken.
         ...(b.spans !== undefined || b.partial ? { spans: b.spans ?? [] } : {}),
       }),

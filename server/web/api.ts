@@ -55,6 +55,21 @@ export function apiRouter(services: Services): Router {
     res.json({ deleted: req.params.id });
   });
 
+  r.get('/articles/:id/flags', authorize('read'), async (req, res) => {
+    const article = await store.getArticle(req.params.id);
+    if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
+    const live = article.paragraphs.filter((p) => p.status !== 'deleted');
+    const budget = z.coerce.number().int().min(0).max(5000).default(1500).parse(req.query.budget);
+    await services.grammar.fill(live.map((p) => p.text), budget);
+    let pending = 0;
+    const paragraphs = live.map((p) => {
+      const known = services.grammar.get(p.text);
+      if (!known) pending++;
+      return { id: p.id, revision: p.revision, ...(known ?? { count: null, flags: [] }) };
+    });
+    res.json({ paragraphs, pending });
+  });
+
   r.get('/articles/:id/export', authorize('export'), async (req, res) => {
     const file = await exportArticle(services, req.params.id, String(req.query.format ?? 'txt'));
     res.type(file.contentType).attachment(file.filename).send(file.body);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Services } from '../commands/services.js';
 import { apiRouter } from './api.js';
+import { markDiff } from './diffView.js';
 import { errorHandler, notFound } from './errors.js';
 import { pagesRouter } from './pages.js';
 import { authRouter, type SetupState } from './auth.js';
@@ -22,6 +23,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
+  app.locals.markDiff = markDiff;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(

@@ -1,6 +1,7 @@
 /** What the JSON API and the pages show of the domain model: a whitelist of fields, nothing more. */
 import { countSpans, diffWords, type DiffPart } from '../core/diff.js';
-import type { Article, ArticleSummary, Paragraph, Revision, Suggestion } from '../core/types.js';
+import type { Article, ArticleSummary, Finding, Paragraph, Revision, Suggestion } from '../core/types.js';
+import { markDiff, markText, type DiffPiece, type DiffSegment } from './diffView.js';
 
 export function presentSuggestion(s: Suggestion) {
   return {
@@ -12,6 +13,7 @@ export function presentSuggestion(s: Suggestion) {
     createdAt: s.createdAt,
     ...(s.level ? { level: s.level } : {}),
     ...(s.usage ? { usage: s.usage } : {}),
+    ...(s.examples ? { examples: s.examples } : {}),
   };
 }
 
@@ -26,6 +28,7 @@ export function presentParagraph(p: Paragraph) {
     status: p.status,
     revision: p.revision,
     ...(p.suggestion ? { suggestion: presentSuggestion(p.suggestion) } : {}),
+    ...(p.findings?.length ? { findings: p.findings } : {}),
   };
 }
 
@@ -37,6 +40,7 @@ export function presentArticle(a: Article) {
     updatedAt: a.updatedAt,
     hasSource: a.hasSource,
     hasReference: a.hasReference,
+    ...(a.usage ? { usage: a.usage } : {}),
     paragraphs: a.paragraphs.map(presentParagraph),
   };
 }
@@ -87,6 +91,12 @@ export interface ParagraphView {
   open?: ReturnType<typeof presentSuggestion>;
   /** Diff of the current text against the open suggestion, or against the MT once changed. */
   diff: DiffPart[];
+  /** The diff cut at the findings' spans, for display. */
+  segments: DiffSegment[];
+  /** The current text cut at the findings' spans, when shown without a diff. */
+  textPieces: DiffPiece[];
+  /** Findings shown with the row: the open suggestion's, else the current text's. */
+  findings: Finding[];
   diffKind: 'suggestion' | 'from-mt' | 'none';
   spans: number;
   warnings: number;
@@ -102,6 +112,9 @@ export function paragraphView(p: Paragraph): ParagraphView {
       p: presentParagraph(p),
       open: presentSuggestion(open),
       diff,
+      segments: markDiff(diff, open.checks),
+      textPieces: [],
+      findings: open.checks,
       diffKind: 'suggestion',
       spans: countSpans(diff),
       warnings: open.checks.filter((c) => c.severity === 'warning').length,
@@ -109,12 +122,16 @@ export function paragraphView(p: Paragraph): ParagraphView {
   }
   const changed = p.mt !== '' && p.text !== p.mt;
   const diff = changed ? diffWords(p.mt, p.text) : [];
+  const findings = p.findings ?? [];
   return {
     p: presentParagraph(p),
     diff,
+    segments: markDiff(diff, findings),
+    textPieces: markText(p.text, findings),
+    findings,
     diffKind: changed ? 'from-mt' : 'none',
     spans: 0,
-    warnings: 0,
+    warnings: findings.filter((c) => c.severity === 'warning').length,
     ...(p.suggestion ? { lastSuggestion: presentSuggestion(p.suggestion) } : {}),
   };
 }

@@ -52,3 +52,15 @@ describe('offline engine', () => {
     expect(engine.describe()).toMatch(/offline cleanup — set OPENAI_API_KEY or OPENAI_BASE_URL/);
   });
 });
+
+describe('offline engine with the grammar pass', () => {
+  it('applies the safe Harper fixes after its own cleanup', async () => {
+    const { safeFixes } = await import('../../server/checks/grammar.js');
+    const polished = new OfflineEngine({ polish: safeFixes });
+    expect(polished.model).toBe('offline-cleanup-1+grammar');
+    const out = await polished.suggest(request('Baoan has a  industry of 1000000000 yuan , and it it grows.'));
+    expect(out.text).toContain('1 billion yuan,');
+    expect(out.text).toContain('Baoan');
+    expect(out.text).not.toMatch(/\bit it\b/);
+  }, 20000);
+});
