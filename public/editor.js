@@ -125,7 +125,8 @@
         await request(`${apiBase(row)}/${action}`, body);
         if (reload) return reloadAt(row.id);
         const fresh = await refreshRow(row);
-        say(`${action === 'suggest' ? 'Suggestion ready' : `${action[0].toUpperCase()}${action.slice(1)}ed`} · ¶${fresh.querySelector('.num')?.textContent.slice(1) ?? ''}`);
+        const done = { suggest: 'Suggestion ready', 'send-back': 'Sent back', submit: 'Sent for review', comment: 'Comment added', reopen: 'Reopened', approve: 'Approved', split: 'Split', merge: 'Merged', delete: 'Deleted', edit: 'Saved' }[action] ?? `${action[0].toUpperCase()}${action.slice(1)}ed`;
+        say(`${done} · ${fresh.querySelector('.num')?.textContent ?? ''}`);
         return fresh;
       } catch (err) {
         if (err.status === 409 && err.data?.code === 'stale_revision') showConflict(row, err, action === 'suggest' ? null : run);
@@ -254,6 +255,11 @@
     if (action === 'accept') return void accept(row);
     if (action === 'delete' && !confirm('Delete this paragraph? Undo or its history bring it back.')) return;
     if (action === 'suggest') return void suggest(row);
+    if (action === 'send-back' || action === 'comment') {
+      const text = btn.closest('form')?.querySelector('textarea')?.value.trim() ?? '';
+      if (!text) return say(action === 'comment' ? 'Write the comment first.' : 'Say why it goes back: a comment is required.', true);
+      return void act(row, action, action === 'comment' ? { text } : { comment: text });
+    }
     void act(row, action, {}, { reload: action === 'merge' || action === 'delete' });
   });
 
@@ -302,6 +308,7 @@
       u: () => undo(),
       m: () => act(row, 'merge', {}, { reload: true }),
       Delete: () => confirm('Delete this paragraph? Undo or its history bring it back.') && act(row, 'delete', {}, { reload: true }),
+      v: () => row?.querySelector('[data-action="approve"]') ? act(row, 'approve') : say('Only reviewers approve, and only paragraphs not approved yet.', true),
       h: () => row && (location.href = `/articles/${encodeURIComponent(articleId)}/paragraphs/${encodeURIComponent(row.dataset.id)}/history`),
       ']': () => markSpan(row, spanCursor + 1),
       '[': () => markSpan(row, spanCursor - 1),

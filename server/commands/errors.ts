@@ -50,3 +50,12 @@ export class ConfirmationRequiredError extends CommandError {
     super(message);
   }
 }
+
+/** The paragraph is approved: text changes wait until a reviewer reopens it. */
+export class LockedError extends CommandError {
+  override readonly status = 423;
+  override readonly code = 'locked';
+  constructor(message: string, readonly current?: Paragraph) {
+    super(message);
+  }
+}

@@ -1,6 +1,6 @@
 import type { Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
-import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
+import { changeParagraph, checkUnlocked, type ParagraphTarget } from './paragraphChange.js';
 import { nextStatus } from '../core/paragraphState.js';
 import type { Services } from './services.js';
 
@@ -9,6 +9,7 @@ export function mergeParagraph(services: Services, props: ParagraphTarget): Prom
   return changeParagraph(services, props, 'merge', (p, rec) => {
     const next = rec.article.paragraphs.slice(p.index + 1).find((x) => x.status !== 'deleted');
     if (!next) throw new InvalidStateError('there is no paragraph after this one to merge with', structuredClone(p));
+    checkUnlocked(next);
     rec.touch(p);
     rec.touch(next);
     const previous = p.text;

@@ -8,7 +8,8 @@ import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
 import type { Services } from './services.js';
-import { BadRequestError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
+import { BadRequestError, InvalidStateError, LockedError, NotFoundError, StaleRevisionError } from './errors.js';
+import { isLocked } from '../core/reviewState.js';
 
 /** How many actions per article can be undone. */
 const UNDO_DEPTH = 100;
@@ -105,7 +106,14 @@ export function checkBase(p: Paragraph, baseRevision: number | undefined): void 
 }
 
 export function checkState(p: Paragraph, action: ParagraphAction): void {
+  if (action !== 'suggest') checkUnlocked(p);
   if (!canApply(action, p.status)) throw new InvalidStateError(describeRefusal(action, p.status), structuredClone(p));
+}
+
+export function checkUnlocked(p: Paragraph): void {
+  if (isLocked(p.review)) {
+    throw new LockedError(`paragraph ${p.id} is approved and locked: a reviewer must reopen it before it changes`, structuredClone(p));
+  }
 }
 
 /** The fact guard runs on every text an action produced, against the paragraph's MT. */

@@ -1,7 +1,7 @@
 /** Continues a stopped, failed or interrupted run where it ended. */
 import type { RunContext } from '../runs/activeRuns.js';
 import type { Engine } from '../engines/types.js';
-import { interrupted, type Run, type RunParams } from '../store/runStore.js';
+import { claim, interrupted, type Run, type RunParams } from '../store/runStore.js';
 import { BadRequestError, InvalidStateError, NotFoundError } from './errors.js';
 import { launchRun, MAX_CONCURRENCY } from './startRun.js';
 
@@ -11,7 +11,7 @@ export async function prepareResume(ctx: RunContext, id: string, params: Partial
   if (!run) throw new NotFoundError(`no run "${id}"`);
   if (ctx.active.has(id)) throw new InvalidStateError(`run ${id} is running already`);
   if ((run.status === 'running' || run.status === 'queued') && !interrupted(run)) {
-    throw new InvalidStateError(`run ${id} is executed by another process (pid ${run.pid})`);
+    throw new InvalidStateError(`run ${id} is executed by another process (pid ${run.owner?.pid})`);
   }
   if (run.status === 'finished') throw new InvalidStateError(`run ${id} has finished: start a new run to ask again`);
   const c = params.concurrency;
@@ -21,7 +21,7 @@ export async function prepareResume(ctx: RunContext, id: string, params: Partial
   const engine = ctx.engineFor(run.engine, run.model);
   const updated = await ctx.runStore.updateRun(id, (r) => {
     r.status = 'queued';
-    r.pid = process.pid;
+    claim(r);
     delete r.finishedAt;
     r.params = { ...r.params, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) };
   });

@@ -4,7 +4,7 @@ import type { EditLevel, Engine } from '../engines/types.js';
 import type { RunContext } from '../runs/activeRuns.js';
 import { canRetranslate, promptIdentity } from '../runs/engines.js';
 import { runBatch } from '../runs/runBatch.js';
-import { newRunId, type Run, type RunMode } from '../store/runStore.js';
+import { claim, newRunId, type Run, type RunMode } from '../store/runStore.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 
 export interface StartRunProps {
@@ -61,8 +61,8 @@ export async function prepareRun(ctx: RunContext, props: StartRunProps): Promise
     tokens: { prompt: 0, completion: 0 },
     errors: [],
     startedBy: props.actor.username,
-    pid: process.pid,
   };
+  claim(run);
   await ctx.runStore.createRun(run);
   return { run, engine };
 }

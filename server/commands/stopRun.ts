@@ -1,6 +1,6 @@
 /** Stops a run executing in this process; in-flight requests are cancelled and done again on resume. */
 import type { RunContext } from '../runs/activeRuns.js';
-import { interrupted, type Run } from '../store/runStore.js';
+import { interrupted, release, type Run } from '../store/runStore.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
 
 export async function stopRun(ctx: RunContext, id: string): Promise<Run> {
@@ -11,11 +11,11 @@ export async function stopRun(ctx: RunContext, id: string): Promise<Run> {
   if (interrupted(run)) {
     return ctx.runStore.updateRun(id, (r) => {
       r.status = 'stopped';
-      delete r.pid;
+      release(r);
     });
   }
   if (run.status === 'running' || run.status === 'queued') {
-    throw new InvalidStateError(`run ${id} is executed by another process (pid ${run.pid}): stop it there, e.g. with Ctrl-C in the batch command`);
+    throw new InvalidStateError(`run ${id} is executed by another process (pid ${run.owner?.pid}): stop it there, e.g. with Ctrl-C in the batch command`);
   }
   throw new InvalidStateError(`run ${id} is ${run.status}, not running`);
 }

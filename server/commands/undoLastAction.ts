@@ -1,6 +1,6 @@
 import type { Actor, Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
-import { ActionRecorder, findParagraph, refreshFindings } from './paragraphChange.js';
+import { ActionRecorder, checkUnlocked, findParagraph, refreshFindings } from './paragraphChange.js';
 import type { Services } from './services.js';
 
 export interface UndoProps {
@@ -24,6 +24,7 @@ export function undoLastAction(services: Services, props: UndoProps): Promise<Un
     const entry = article.undo[idx]!;
     for (const b of entry.before) {
       const p = findParagraph(article, b.paragraphId);
+      checkUnlocked(p);
       if (p.revision !== b.revisionAfter) {
         throw new InvalidStateError(
           `cannot undo your ${entry.action}: paragraph ${p.id} has changed since (use its history to revert)`,

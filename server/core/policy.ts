@@ -6,11 +6,11 @@ import type { Role } from './types.js';
 export type Action =
   | 'read' | 'export'
   | 'suggest' | 'accept' | 'edit' | 'reject' | 'revert' | 'delete' | 'split' | 'merge' | 'undo'
-  | 'approve' | 'send-back' | 'comment'
+  | 'submit' | 'approve' | 'send-back' | 'reopen' | 'comment'
   | 'import' | 'delete-article' | 'manage-users' | 'runs';
 
-const EDITOR: Action[] = ['read', 'export', 'suggest', 'accept', 'edit', 'reject', 'revert', 'delete', 'split', 'merge', 'undo', 'comment'];
-const REVIEWER: Action[] = [...EDITOR, 'approve', 'send-back'];
+const EDITOR: Action[] = ['read', 'export', 'suggest', 'accept', 'edit', 'reject', 'revert', 'delete', 'split', 'merge', 'undo', 'comment', 'submit'];
+const REVIEWER: Action[] = [...EDITOR, 'approve', 'send-back', 'reopen'];
 const ADMIN: Action[] = [...REVIEWER, 'import', 'delete-article', 'manage-users', 'runs'];
 
 export const POLICY: Record<Role, ReadonlySet<Action>> = {

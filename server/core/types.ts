@@ -16,7 +16,27 @@ export const PARAGRAPH_STATUSES: readonly ParagraphStatus[] = [
 /** What produced a revision. `import` is every paragraph's first revision. */
 export type RevisionAction =
   | 'import' | 'suggest' | 'accept' | 'accept-partial' | 'edit' | 'reject'
-  | 'revert' | 'undo' | 'delete' | 'split' | 'split-off' | 'merge' | 'merged-away';
+  | 'revert' | 'undo' | 'delete' | 'split' | 'split-off' | 'merge' | 'merged-away'
+  | 'submit' | 'approve' | 'send-back' | 'reopen' | 'comment';
+
+/**
+ * Where a paragraph stands in review, beside its editing status.
+ * none → in-review (an editor submits) → approved | sent-back (a reviewer decides); approved → none (reopen).
+ * Approved paragraphs are locked for text changes until reopened.
+ */
+export type ReviewState = 'none' | 'in-review' | 'approved' | 'sent-back';
+
+export const REVIEW_STATES: readonly ReviewState[] = ['none', 'in-review', 'approved', 'sent-back'];
+
+/** A remark in a paragraph's thread. */
+export interface Comment {
+  id: string;
+  author: string;
+  at: string;
+  text: string;
+  /** The review action it came with, if any (a send-back carries its reason). */
+  action?: 'send-back' | 'approve' | 'submit' | 'reopen';
+}
 
 /** A finding of a check (fact guard, grammar flag) about a rewrite. */
 export interface Finding {
@@ -84,6 +104,10 @@ export interface Paragraph {
   suggestion?: Suggestion;
   /** Fact-guard findings on the current text against the MT (after an edit or accept). */
   findings?: Finding[];
+  /** Review state; absent means `none`. */
+  review?: ReviewState;
+  /** The paragraph's comment thread, oldest first. */
+  comments?: Comment[];
 }
 
 export interface Article {
@@ -131,6 +155,10 @@ export interface Revision {
   op: string;
   /** Seconds from focusing the paragraph to the action, as measured by the page. */
   seconds?: number;
+  /** Review state after the action, when it changed it. */
+  review?: ReviewState;
+  /** Comment made with the action (send-back reason, or a plain comment). */
+  comment?: string;
 }
 
 /** What an undo needs to restore the paragraphs one action touched. */
@@ -154,6 +182,8 @@ export interface ArticleSummary {
   counts: Record<ParagraphStatus, number>;
   paragraphs: number;
   hasSource: boolean;
+  /** Review status derived from the paragraphs (`approved` when all live paragraphs are). */
+  review: 'not started' | 'in progress' | 'in review' | 'changes requested' | 'approved';
 }
 
 /** Acting user of a command. */

@@ -16,6 +16,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { Article, ArticleSummary, ParagraphStatus, Revision, Suggestion } from '../core/types.js';
 import { PARAGRAPH_STATUSES } from '../core/types.js';
+import { articleReview } from '../core/reviewState.js';
 import { appendLines, readLines, rewriteLines } from './appendLog.js';
 import { KeyedLock } from './keyedLock.js';
 import type { ArticleChange, Store } from './types.js';
@@ -55,6 +56,7 @@ export function summarize(article: Article): ArticleSummary {
     counts: countStatuses(article),
     paragraphs: article.paragraphs.filter((p) => p.status !== 'deleted').length,
     hasSource: article.hasSource,
+    review: articleReview(article.paragraphs),
   };
 }
 

@@ -7,6 +7,7 @@
  * The results log is the truth about what a run did; the record's counts and tokens are a summary
  * of it that a crash can leave behind, so the executor recomputes them from the log on every start.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -64,8 +65,14 @@ export interface Run {
   /** The first MAX_RUN_ERRORS failures, and why the run itself failed. */
   errors: RunError[];
   startedBy: string;
-  /** Process executing the run while it is queued or running. */
-  pid?: number;
+  /** Process executing the run while it is queued or running (see `claim`). */
+  owner?: RunOwner;
+}
+
+export interface RunOwner {
+  pid: number;
+  /** Tells this process from an earlier one that had the same pid (containers restart as pid 1). */
+  instance: string;
 }
 
 export type ResultStatus = 'done' | 'failed' | 'skipped';
@@ -115,10 +122,24 @@ function alive(pid: number): boolean {
   }
 }
 
+const INSTANCE = randomUUID();
+
+/** Marks the run as executed by this process. */
+export function claim(run: Run): void {
+  run.owner = { pid: process.pid, instance: INSTANCE };
+}
+
+export function release(run: Run): void {
+  delete run.owner;
+}
+
 /** True when the run's record says it is executing but no process is executing it (crash, SIGKILL). */
 export function interrupted(run: Run): boolean {
   if (run.status !== 'running' && run.status !== 'queued') return false;
-  return run.pid === undefined || (run.pid !== process.pid && !alive(run.pid));
+  const owner = run.owner;
+  if (!owner) return true;
+  if (owner.instance === INSTANCE) return false;
+  return owner.pid === process.pid || !alive(owner.pid);
 }
 
 function jsonFile<T>(file: string): DataFile<T> {

@@ -12,6 +12,8 @@ import { revertParagraph } from '../commands/revertParagraph.js';
 import type { Services } from '../commands/services.js';
 import { splitParagraph } from '../commands/splitParagraph.js';
 import { suggestParagraph } from '../commands/suggestParagraph.js';
+import { commentParagraph, reviewParagraph } from '../commands/reviewParagraph.js';
+import type { ReviewAction } from '../core/reviewState.js';
 import type { Actor, Paragraph } from '../core/types.js';
 
 const revision = z.coerce.number().int().min(0);
@@ -86,7 +88,23 @@ export const ACTIONS = {
     run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined }) =>
       mergeParagraph(s, { ...t, ...withSeconds(b), baseRevision: b.baseRevision }),
   },
+  submit: reviewAction('submit'),
+  approve: reviewAction('approve'),
+  'send-back': reviewAction('send-back'),
+  reopen: reviewAction('reopen'),
+  comment: {
+    schema: z.object({ text: z.string() }),
+    run: (s: Services, t: Target, b: { text: string }) => commentParagraph(s, { ...t, text: b.text }),
+  },
 } as const;
+
+function reviewAction(action: ReviewAction) {
+  return {
+    schema: base.extend({ comment: z.string().optional() }),
+    run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined; comment?: string | undefined }) =>
+      reviewParagraph(s, { ...t, action, baseRevision: b.baseRevision, ...(b.comment !== undefined ? { comment: b.comment } : {}) }),
+  };
+}
 
 export type ActionName = keyof typeof ACTIONS;
 

@@ -7,6 +7,7 @@ import { deleteArticle } from '../commands/deleteArticle.js';
 import { NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
+import { submitArticle } from '../commands/reviewParagraph.js';
 import { diffWords } from '../core/diff.js';
 import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
@@ -78,6 +79,10 @@ export function apiRouter(services: Services): Router {
   r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     const result = await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
     res.json({ undone: result.undone, paragraphs: result.paragraphs.map(presentParagraph) });
+  });
+
+  r.post('/articles/:id/submit', authorize('submit'), async (req, res) => {
+    res.json(await submitArticle(services, { articleId: req.params.id, actor: actorOf(res) }));
   });
 
   r.get('/articles/:id/paragraphs/:pid/history', authorize('read'), async (req, res) => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Services } from '../commands/services.js';
 import { apiRouter } from './api.js';
 import { markDiff } from './diffView.js';
+import { allow } from '../core/policy.js';
+import { REVIEW_LABELS } from './presenters.js';
 import { errorHandler, notFound } from './errors.js';
 import { pagesRouter } from './pages.js';
 import { authRouter, type SetupState } from './auth.js';
@@ -24,6 +26,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
   app.locals.markDiff = markDiff;
+  app.locals.allow = allow;
+  app.locals.reviewLabels = REVIEW_LABELS;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(

@@ -5,6 +5,8 @@ import { NotFoundError, StaleRevisionError } from '../commands/errors.js';
 import { importArticle } from '../commands/importArticle.js';
 import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
+import { submitArticle } from '../commands/reviewParagraph.js';
+import { articleReview } from '../core/reviewState.js';
 import { diffWords } from '../core/diff.js';
 import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/types.js';
 import { HttpError } from './errors.js';
@@ -55,7 +57,9 @@ export function pagesRouter(services: Services): Router {
     const rows = article.paragraphs
       .filter((p) => (filter ? p.status === filter : true))
       .map(paragraphView);
-    render(res, 'article', { title: article.title, article, rows, counts, filter, statuses: PARAGRAPH_STATUSES, progress: progressOf(counts) });
+    const reviewCounts = { 'in-review': 0, approved: 0, 'sent-back': 0 } as Record<string, number>;
+    for (const p of article.paragraphs) if (p.status !== 'deleted' && p.review && p.review !== 'none') reviewCounts[p.review]!++;
+    render(res, 'article', { title: article.title, article, rows, counts, filter, statuses: PARAGRAPH_STATUSES, progress: progressOf(counts), review: articleReview(article.paragraphs), reviewCounts });
   });
 
   r.get('/articles/:id/rows/:pid', authorize('read'), async (req, res) => {
@@ -75,6 +79,11 @@ export function pagesRouter(services: Services): Router {
     const b = history.find((h) => h.n === q.b);
     const compare = a && b ? { a, b, diff: diffWords(a.text, b.text) } : undefined;
     render(res, 'history', { title: `History of ¶${p.index + 1}`, article, p, history: [...history].reverse(), compare, q });
+  });
+
+  r.post('/articles/:id/submit', authorize('submit'), async (req, res) => {
+    await submitArticle(services, { articleId: req.params.id, actor: actorOf(res) });
+    res.redirect(303, `/articles/${req.params.id}`);
   });
 
   r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {

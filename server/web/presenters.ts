@@ -29,6 +29,8 @@ export function presentParagraph(p: Paragraph) {
     revision: p.revision,
     ...(p.suggestion ? { suggestion: presentSuggestion(p.suggestion) } : {}),
     ...(p.findings?.length ? { findings: p.findings } : {}),
+    review: p.review ?? 'none',
+    comments: p.comments ?? [],
   };
 }
 
@@ -46,7 +48,7 @@ export function presentArticle(a: Article) {
 }
 
 export function presentSummary(s: ArticleSummary) {
-  return { id: s.id, title: s.title, counts: s.counts, paragraphs: s.paragraphs, updatedAt: s.updatedAt };
+  return { id: s.id, title: s.title, counts: s.counts, paragraphs: s.paragraphs, updatedAt: s.updatedAt, review: s.review };
 }
 
 export function presentRevision(r: Revision, previousText: string) {
@@ -61,6 +63,8 @@ export function presentRevision(r: Revision, previousText: string) {
     summary: r.diff,
     ...(r.suggestionId ? { suggestionId: r.suggestionId } : {}),
     ...(r.revertedTo ? { revertedTo: r.revertedTo } : {}),
+    ...(r.review ? { review: r.review } : {}),
+    ...(r.comment ? { comment: r.comment } : {}),
   };
 }
 
@@ -75,6 +79,13 @@ export function openSuggestion(p: Paragraph): Suggestion | undefined {
   if (s.basedOn !== p.text || s.text === p.text) return undefined;
   return s;
 }
+
+export const REVIEW_LABELS: Record<string, { label: string; icon: string }> = {
+  none: { label: 'Not in review', icon: '' },
+  'in-review': { label: 'In review', icon: '⧗' },
+  approved: { label: 'Approved', icon: '🔒' },
+  'sent-back': { label: 'Sent back', icon: '↩' },
+};
 
 export const STATUS_LABELS: Record<string, { label: string; icon: string }> = {
   pending: { label: 'Pending', icon: '○' },
