@@ -7,6 +7,7 @@ import type { SetupState } from './web/auth.js';
 import { addUser } from './commands/users.js';
 import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
+import { LowdbRunStore } from './store/runStore.js';
 
 loadDotEnv();
 const config = readConfig();
@@ -36,7 +37,8 @@ if ((await services.users.countUsers()) === 0) {
   }
 }
 
-const app = createApp(services, { setup, ...(process.env.TRUST_PROXY ? { trustProxy: process.env.TRUST_PROXY } : {}) });
+const runStore = await LowdbRunStore.open(config.dataDir);
+const app = createApp(services, { setup, runStore, ...(process.env.TRUST_PROXY ? { trustProxy: process.env.TRUST_PROXY } : {}) });
 let unmark = () => {};
 const server = app.listen(config.port, config.host, () => {
   const addr = server.address();
@@ -53,8 +55,12 @@ const server = app.listen(config.port, config.host, () => {
 
 function shutdown() {
   unmark();
-  server.close(() => {
-    void services.store.close().then(() => process.exit(0));
+  server.close(async () => {
+    // Running batch runs are marked stopped: `npm run batch -- --resume RUN` or the page continues them.
+    await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
+    await runStore.close();
+    await services.store.close();
+    process.exit(0);
   });
   setTimeout(() => process.exit(0), 3000).unref();
 }

@@ -30,8 +30,10 @@ export function editParagraph(services: Services, props: EditProps): Promise<Par
   return changeParagraph(services, props, 'edit', (p, rec) => {
     rec.touch(p);
     const previous = p.text;
+    // An edit made while a suggestion was open is the editor's answer to it (for the statistics).
+    const answered = p.suggestion && p.suggestion.basedOn === previous && p.status !== 'rejected' ? p.suggestion.id : undefined;
     p.text = text;
     p.status = 'edited';
-    rec.record(p, 'edit', previous);
+    rec.record(p, 'edit', previous, answered ? { suggestionId: answered } : {});
   });
 }

@@ -6,7 +6,7 @@ import { BadRequestError, InvalidStateError, NotFoundError } from './errors.js';
 import { launchRun, MAX_CONCURRENCY } from './startRun.js';
 
 /** Checks that the run may resume, applies new limits, and marks it queued by this process. */
-export async function prepareResume(ctx: RunContext, id: string, params: Partial<RunParams> = {}): Promise<{ run: Run; engine: Engine }> {
+export async function prepareResume(ctx: RunContext, id: string, params: Partial<RunParams> = {}, options: { pendingBatch?: boolean } = {}): Promise<{ run: Run; engine: Engine }> {
   const run = await ctx.runStore.getRun(id);
   if (!run) throw new NotFoundError(`no run "${id}"`);
   if (ctx.active.has(id)) throw new InvalidStateError(`run ${id} is running already`);
@@ -14,6 +14,9 @@ export async function prepareResume(ctx: RunContext, id: string, params: Partial
     throw new InvalidStateError(`run ${id} is executed by another process (pid ${run.owner?.pid})`);
   }
   if (run.status === 'finished') throw new InvalidStateError(`run ${id} has finished: start a new run to ask again`);
+  if (!options.pendingBatch && run.batch?.id && run.batch.status !== 'ingested') {
+    throw new InvalidStateError(`run ${id} waits for the results of batch ${run.batch.id}: continue it with npm run batch -- --resume ${id}`);
+  }
   const c = params.concurrency;
   if (c !== undefined && (!Number.isInteger(c) || c < 1 || c > MAX_CONCURRENCY)) {
     throw new BadRequestError(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`);

@@ -18,6 +18,8 @@ export interface SuggestProps {
   force?: boolean;
   engine?: Engine;
   runId?: string;
+  /** What the engine was asked to do; a retranslation is never served from the cache for a rewrite. */
+  task?: 'rewrite' | 'retranslate';
 }
 
 export function buildRequest(article: Article, p: Paragraph, level: EditLevel, services: Services, examples: PickedExample[] = []): SuggestRequest {
@@ -62,7 +64,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   const cached = p.suggestion;
   if (
     !props.force && cached && cached.basedOn === p.text && cached.engine === engine.id &&
-    cached.model === engine.model && (cached.level ?? 'minimal') === level && cached.contextHash === ctxHash
+    cached.model === engine.model && (cached.level ?? 'minimal') === level && cached.contextHash === ctxHash &&
+    (cached.task ?? 'rewrite') === (props.task ?? 'rewrite')
   ) {
     return p;
   }
@@ -88,6 +91,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     ...(result.promptHash ? { promptHash: result.promptHash } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
     ...(props.runId ? { runId: props.runId } : {}),
+    ...(props.task === 'retranslate' ? { task: 'retranslate' as const } : {}),
     ...(examples.length ? { examples: examples.map(({ articleId, paragraphId }) => ({ articleId, paragraphId })) } : {}),
   };
 

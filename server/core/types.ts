@@ -74,6 +74,8 @@ export interface Suggestion {
   promptHash?: string;
   /** Edit level requested. */
   level?: 'minimal' | 'fluent';
+  /** `retranslate`: made from the source text rather than by rewriting the MT (absent: rewrite). */
+  task?: 'retranslate';
   usage?: TokenUsage;
   /** Batch run that produced it, if any. */
   runId?: string;

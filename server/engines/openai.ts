@@ -2,7 +2,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { EngineAuthError, EngineError, EngineReplyError, toEngineError } from './errors.js';
-import { buildMessages, effectiveTask, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME, type Task } from './prompt.js';
+import { buildMessages, effectiveTask, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME, type ReplyMode, type Task } from './prompt.js';
 import type { Engine, SuggestRequest, SuggestResult } from './types.js';
 
 export type ResponseMode = 'json_schema' | 'text' | 'auto';
@@ -96,11 +96,16 @@ export class OpenAIEngine implements Engine {
     return toEngineError(err, { model: this.model, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
   }
 
-  private async complete(request: SuggestRequest, mode: 'json_schema' | 'text', task: Task, signal?: AbortSignal): Promise<SuggestResult> {
-    const replyMode = mode === 'json_schema' ? 'json' : 'text';
+  /** The OpenAI client, for the Files and Batches endpoints of batch-file runs. */
+  get sdk(): OpenAI {
+    return this.client;
+  }
+
+  /** The chat completion body of one request, as a Batch API JSON Lines file holds it. */
+  requestBody(request: SuggestRequest, task: Task = 'rewrite', mode: 'json_schema' | 'text' = this.mode): ChatCompletionCreateParamsNonStreaming {
     const params: ChatCompletionCreateParamsNonStreaming = {
       model: this.model,
-      messages: buildMessages(request, replyMode, task),
+      messages: buildMessages(request, mode === 'json_schema' ? 'json' : 'text', effectiveTask(request, task)),
       temperature: this.temperature,
     };
     if (mode === 'json_schema') {
@@ -109,21 +114,30 @@ export class OpenAIEngine implements Engine {
         json_schema: { name: RESPONSE_SCHEMA_NAME, strict: true, schema: RESPONSE_SCHEMA },
       };
     }
-    const completion: ChatCompletion = await this.client.chat.completions.create(params, {
-      timeout: this.timeoutMs,
-      maxRetries: this.maxRetries,
-      ...(signal ? { signal } : {}),
-    });
+    return params;
+  }
+
+  /** The suggestion in a completion: from the API, or read back from a batch result file. */
+  resultOf(completion: ChatCompletion, request: SuggestRequest, task: Task = 'rewrite', replyMode: ReplyMode = 'json'): SuggestResult {
     const text = parseReply(replyContent(completion), replyMode);
     const result: SuggestResult = {
       text,
       model: typeof completion.model === 'string' && completion.model ? completion.model : this.model,
-      promptHash: promptHash(request.level, replyMode, task),
+      promptHash: promptHash(request.level, replyMode, effectiveTask(request, task)),
     };
     if (completion.usage) {
       result.usage = { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens };
     }
     return result;
+  }
+
+  private async complete(request: SuggestRequest, mode: 'json_schema' | 'text', task: Task, signal?: AbortSignal): Promise<SuggestResult> {
+    const completion: ChatCompletion = await this.client.chat.completions.create(this.requestBody(request, task, mode), {
+      timeout: this.timeoutMs,
+      maxRetries: this.maxRetries,
+      ...(signal ? { signal } : {}),
+    });
+    return this.resultOf(completion, request, task, mode === 'json_schema' ? 'json' : 'text');
   }
 }
 

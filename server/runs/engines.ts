@@ -1,4 +1,5 @@
 /** Which engine a run uses, what it can do, and which prompt it runs with. */
+import { safeFixes } from '../checks/grammar.js';
 import { BadRequestError } from '../commands/errors.js';
 import { OfflineEngine } from '../engines/offline.js';
 import { engineConfigFromEnv, OpenAIEngine } from '../engines/openai.js';
@@ -17,7 +18,8 @@ export type EngineFactory = (id: string, model?: string) => Engine;
  */
 export function envEngines(env: NodeJS.ProcessEnv = process.env): EngineFactory {
   return (id, model) => {
-    if (id === 'offline') return new OfflineEngine();
+    // As the app's offline engine: with the grammar checker's safe fixes.
+    if (id === 'offline') return new OfflineEngine({ polish: safeFixes });
     if (id === 'openai') {
       let config;
       try {

@@ -14,7 +14,7 @@ import type { Actor, TokenUsage } from '../core/types.js';
 import type { EngineError } from '../engines/errors.js';
 import type { Engine } from '../engines/types.js';
 import { NotFoundError as StoreNotFound } from '../store/types.js';
-import { MAX_RUN_ERRORS, type Run, type RunCounts, type RunResult, type RunStore } from '../store/runStore.js';
+import { claim, MAX_RUN_ERRORS, release, type Run, type RunCounts, type RunResult, type RunStore } from '../store/runStore.js';
 import { realClock, type Clock } from './clock.js';
 import { estimateCost } from './cost.js';
 import { RateLimiter } from './rateLimiter.js';
@@ -36,12 +36,12 @@ export interface RunBatchOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Task {
+export interface Task {
   articleId: string;
   paragraphId: string;
 }
 
-const keyOf = (t: Task) => `${t.articleId}\u0000${t.paragraphId}`;
+export const keyOf = (t: Task) => `${t.articleId}\u0000${t.paragraphId}`;
 
 /** Counts and tokens as the results log has them. */
 export function summarizeResults(results: RunResult[]): { counts: Omit<RunCounts, 'total'>; tokens: TokenUsage } {
@@ -77,7 +77,8 @@ async function recoverLogged(services: Services, runStore: RunStore, run: Run, f
   return recovered;
 }
 
-async function plan(services: Services, run: Run, finished: Set<string>): Promise<{ tasks: Task[]; missing: string[] }> {
+/** The run's live paragraphs without a result line, and the run's articles that no longer exist. */
+export async function pendingParagraphs(services: Services, run: Run, finished: Set<string>): Promise<{ tasks: Task[]; missing: string[] }> {
   const tasks: Task[] = [];
   const missing: string[] = [];
   for (const articleId of run.articles) {
@@ -94,7 +95,7 @@ async function plan(services: Services, run: Run, finished: Set<string>): Promis
   return { tasks, missing };
 }
 
-function pushError(run: Run, error: Run['errors'][number]): void {
+export function pushError(run: Run, error: Run['errors'][number]): void {
   if (run.errors.length < MAX_RUN_ERRORS) run.errors.push(error);
 }
 
@@ -131,11 +132,11 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
     const all = [...logged, ...recovered];
     Object.assign(counts, summarizeResults(all).counts);
     Object.assign(tokens, summarizeResults(all).tokens);
-    const { tasks, missing } = await plan(services, start, finished);
+    const { tasks, missing } = await pendingParagraphs(services, start, finished);
     for (const articleId of missing) newErrors.push({ articleId, paragraphId: '', message: `article "${articleId}" no longer exists` });
     let run = await runStore.updateRun(runId, (r) => {
       r.status = 'running';
-      r.pid = process.pid;
+      claim(r);
       delete r.finishedAt;
       r.counts.total = all.length + tasks.length;
       summarize(r);
@@ -171,7 +172,7 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
       const began = clock.now();
       let result: RunResult;
       try {
-        const p = await suggestParagraph(services, { ...task, actor, level: run.level, engine, runId, force: true });
+        const p = await suggestParagraph(services, { ...task, actor, level: run.level, engine, runId, force: true, task: run.mode === 'retranslate' ? 'retranslate' : 'rewrite' });
         const s = p.suggestion!;
         if (s.promptHash) promptHash = s.promptHash;
         result = { ...task, status: 'done', suggestionId: s.id, ...(s.usage ? { usage: s.usage } : {}), ms: clock.now() - began };
@@ -211,6 +212,6 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
       r.status = options.signal?.aborted ? 'stopped' : 'finished';
     }
     r.finishedAt = services.now().toISOString();
-    delete r.pid;
+    release(r);
   });
 }

@@ -31,11 +31,21 @@ export function estimateTokens(request: SuggestRequest, task: Task = 'rewrite'):
   return Math.ceil((prompt + reply) / 4);
 }
 
+/**
+ * A signal that follows the run's for one request. The OpenAI SDK never removes the listener it adds
+ * to a request's signal; on the run's own signal those would pile up, one per paragraph.
+ */
+function requestSignal(run: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(run.reason);
+  if (run.aborted) onAbort();
+  else run.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, release: () => run.removeEventListener('abort', onAbort) };
+}
+
 export function runEngine(inner: Engine, options: RunEngineOptions): Engine {
   const { limiter, signal } = options;
   const task: Task = options.mode === 'retranslate' ? 'retranslate' : 'rewrite';
-  // Engines that do not know `task` ignore it (the run refuses retranslate for them up front).
-  const requestOptions = { signal, task };
   return {
     id: inner.id,
     model: inner.model,
@@ -45,6 +55,9 @@ export function runEngine(inner: Engine, options: RunEngineOptions): Engine {
         return await withRetry(async () => {
           const estimate = limiter ? estimateTokens(request, task) : 0;
           await limiter?.acquire(estimate, signal);
+          const linked = requestSignal(signal);
+          // Engines that do not know `task` ignore it (the run refuses retranslate for them up front).
+          const requestOptions = { signal: linked.signal, task };
           try {
             const result = await inner.suggest(request, requestOptions);
             if (limiter && result.usage) limiter.settle(estimate, result.usage.prompt + result.usage.completion);
@@ -52,6 +65,8 @@ export function runEngine(inner: Engine, options: RunEngineOptions): Engine {
           } catch (err) {
             if (err instanceof EngineRateLimitError && err.retryAfterMs !== undefined) limiter?.holdFor(err.retryAfterMs);
             throw err;
+          } finally {
+            linked.release();
           }
         }, { ...options.retry, signal });
       } catch (err) {

@@ -67,6 +67,20 @@ export interface Run {
   startedBy: string;
   /** Process executing the run while it is queued or running (see `claim`). */
   owner?: RunOwner;
+  /** Batch-file runs: the requests went to the OpenAI Batch API as a JSON Lines file. */
+  batch?: RunBatchFile;
+}
+
+export interface RunBatchFile {
+  /** The JSON Lines file of requests, as written. */
+  file: string;
+  lines: number;
+  /** How replies were asked for: `json` is {"text": …} (json_schema), `text` the bare paragraph. */
+  replyMode: 'json' | 'text';
+  /** The provider's batch id once submitted. */
+  id?: string;
+  /** The provider's batch status, or `ingested` once its results are in. */
+  status?: string;
 }
 
 export interface RunOwner {

@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Services } from '../commands/services.js';
 import { apiRouter } from './api.js';
+import { runsRouter, type RunsRouterOptions } from './runs.js';
+import type { RunStore } from '../store/runStore.js';
 import { markDiff } from './diffView.js';
 import { allow } from '../core/policy.js';
 import { REVIEW_LABELS } from './presenters.js';
 import { errorHandler, notFound } from './errors.js';
 import { pagesRouter } from './pages.js';
+import { reviewRouter } from './review.js';
 import { authRouter, type SetupState } from './auth.js';
 import { authenticate, csrfProtect, requireLogin } from './session.js';
 
@@ -17,6 +20,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface AppOptions {
   setup?: SetupState;
+  /** Batch runs: without a run store the /runs pages are not mounted. */
+  runStore?: RunStore;
+  runs?: RunsRouterOptions;
   /** Trust X-Forwarded-* from a reverse proxy (so cookies get Secure behind https). */
   trustProxy?: boolean | string;
 }
@@ -57,7 +63,15 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(authRouter(services.users, options.setup ?? {}));
   app.use(requireLogin);
   app.use(csrfProtect);
+  const runs = options.runStore ? runsRouter(services, options.runStore, options.runs) : undefined;
+  app.locals.hasRuns = !!runs;
+  if (runs) {
+    app.use('/api', runs.api);
+    app.use(runs.pages);
+    app.locals.closeRuns = runs.close;
+  }
   app.use('/api', apiRouter(services));
+  app.use(reviewRouter(services));
   app.use(pagesRouter(services));
   app.use(notFound);
   app.use(errorHandler);

@@ -11,6 +11,7 @@ import type { Engine } from '../../server/engines/types.js';
 import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { createApp, type AppOptions } from '../../server/web/app.js';
+import { LowdbRunStore } from '../../server/store/runStore.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const corpusDir = join(repoRoot, 'corpus');
@@ -43,7 +44,8 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
       tokens[role] = await createToken(services.users, role, 'tests');
     }
   }
-  const app = createApp(services, options.app);
+  const runStore = await LowdbRunStore.open(dataDir);
+  const app = createApp(services, { runStore, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -57,6 +59,8 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
     async close(remove = false) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
+      await runStore.close();
       await services.store.close();
       if (remove) await rm(dataDir, { recursive: true, force: true });
     },

@@ -129,7 +129,9 @@ describe('LLM suggestions in the workbench', () => {
 
 describe('grammar flags', () => {
   it('are computed for the article\'s paragraphs and served with their spans', async () => {
-    const r = await api.get(`/api/articles/${id}/flags?budget=5000`);
+    // The page polls until every paragraph is linted; so does this test.
+    let r = await api.get(`/api/articles/${id}/flags?budget=5000`);
+    for (let i = 0; r.json.pending > 0 && i < 20; i++) r = await api.get(`/api/articles/${id}/flags?budget=5000`);
     expect(r.status).toBe(200);
     expect(r.json.pending).toBe(0);
     const flagged = r.json.paragraphs.filter((p: { count: number }) => p.count > 0);
@@ -145,5 +147,5 @@ describe('grammar flags', () => {
     // "Baoan" is a name, not a spelling mistake.
     const all = flagged.flatMap((p: { flags: Array<{ kind: string; message: string }> }) => p.flags);
     expect(all.some((f: { kind: string; message: string }) => f.kind === 'Spelling' && /Baoan/.test(f.message))).toBe(false);
-  }, 30000);
+  }, 120000);
 });
