@@ -276,6 +276,7 @@
     const row = box.closest('.para');
     const el = spanEls(row)[Number(box.value)];
     el?.classList.toggle('left-out', !box.checked);
+    if (el?.hasAttribute('aria-pressed')) el.setAttribute('aria-pressed', String(box.checked));
   });
 
   const help = document.querySelector('.help-toggle');
@@ -398,7 +399,7 @@
     sortButton.textContent = byFlags ? 'In article order' : 'Most grammar flags first';
   });
 
-  const start = location.hash && document.getElementById(location.hash.slice(1));
+  const start = location.hash ? document.getElementById(location.hash.slice(1)) : null;
   select(start?.classList.contains('para') ? start : rows()[0], !!start);
   void loadFlags();
 })();

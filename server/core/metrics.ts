@@ -63,3 +63,77 @@ export function corpusHter(pairs: Array<{ hypothesis: string; reference: string 
   }
   return refWords === 0 ? 0 : edits / refWords;
 }
+
+/** An HTER figure over several paragraphs: the mean of their HTERs and the corpus HTER (Σ edits ÷ Σ reference words). */
+export interface HterStat {
+  /** Paragraphs counted. */
+  n: number;
+  /** Σ word edits. */
+  edits: number;
+  /** Σ reference (final) words. */
+  words: number;
+  /** Mean of the paragraphs' HTER. */
+  mean: number;
+  /** Σ edits ÷ Σ words (0 when there are no reference words). */
+  corpus: number;
+}
+
+/** HTER from an edit count and a reference length, with the same edge cases as `hter`. */
+export function hterOf(edits: number, referenceWords: number): number {
+  if (referenceWords === 0) return edits === 0 ? 0 : 1;
+  return edits / referenceWords;
+}
+
+/** Mean and corpus HTER of paragraphs given as their edit counts and reference lengths; null for none. */
+export function hterStat(items: Array<{ edits: number; words: number }>): HterStat | null {
+  if (!items.length) return null;
+  let edits = 0;
+  let words = 0;
+  let sum = 0;
+  for (const x of items) {
+    edits += x.edits;
+    words += x.words;
+    sum += hterOf(x.edits, x.words);
+  }
+  return { n: items.length, edits, words, mean: sum / items.length, corpus: words === 0 ? 0 : edits / words };
+}
+
+/** `part ÷ total`, or null when there is nothing to divide by. */
+export function rate(part: number, total: number): number | null {
+  return total > 0 ? part / total : null;
+}
+
+/** Seconds spent per word of the final text; null when no timed words. */
+export function secondsPerWord(seconds: number, words: number): number | null {
+  return words > 0 ? seconds / words : null;
+}
+
+export interface HterBin {
+  /** Lower bound, inclusive. */
+  from: number;
+  /** Upper bound, exclusive; null for the open last bin (HTER can exceed 1 when the MT was longer). */
+  to: number | null;
+  count: number;
+}
+
+/**
+ * Histogram of HTER values in bins of `width` from 0 up to `top`, plus an open bin `[top, ∞)`.
+ * A value on a boundary goes to the bin it opens (0.1 is in [0.1, 0.2)).
+ */
+export function hterHistogram(values: number[], width = 0.1, top = 1): HterBin[] {
+  const n = Math.round(top / width);
+  const bins: HterBin[] = [];
+  for (let i = 0; i < n; i++) bins.push({ from: round6(i * width), to: round6((i + 1) * width), count: 0 });
+  bins.push({ from: round6(top), to: null, count: 0 });
+  for (const v of values) {
+    if (!Number.isFinite(v) || v < 0) continue;
+    // The epsilon keeps 0.3 (= 2.9999… tenths in floating point) in [0.3, 0.4).
+    const i = Math.min(n, Math.floor(v / width + 1e-9));
+    bins[i]!.count++;
+  }
+  return bins;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

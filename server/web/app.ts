@@ -9,9 +9,11 @@ import { runsRouter, type RunsRouterOptions } from './runs.js';
 import type { RunStore } from '../store/runStore.js';
 import { markDiff } from './diffView.js';
 import { allow } from '../core/policy.js';
-import { REVIEW_LABELS } from './presenters.js';
+import { REVIEW_LABELS, STATUS_LABELS } from './presenters.js';
 import { errorHandler, notFound } from './errors.js';
 import { pagesRouter } from './pages.js';
+import { RowCache } from './rowCache.js';
+import { statsRouter } from './stats.js';
 import { reviewRouter } from './review.js';
 import { authRouter, type SetupState } from './auth.js';
 import { authenticate, csrfProtect, requireLogin } from './session.js';
@@ -31,9 +33,14 @@ export function createApp(services: Services, options: AppOptions = {}): express
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
+  // Compiled templates are kept (as NODE_ENV=production would); the editor page renders thousands of rows.
+  app.set('view cache', true);
+  // Pages change with every action: no ETag hashing of multi-megabyte pages.
+  app.set('etag', false);
   app.locals.markDiff = markDiff;
   app.locals.allow = allow;
   app.locals.reviewLabels = REVIEW_LABELS;
+  app.locals.statusLabels = STATUS_LABELS;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(
@@ -72,7 +79,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   }
   app.use('/api', apiRouter(services));
   app.use(reviewRouter(services));
-  app.use(pagesRouter(services));
+  app.use(statsRouter(services));
+  app.use(pagesRouter(services, new RowCache(app)));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -12,7 +12,8 @@ import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/
 import { HttpError } from './errors.js';
 import { allow } from '../core/policy.js';
 import { isAction, runAction } from './actions.js';
-import { paragraphView, presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
+import { presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
+import { joinPieces, type RowCache } from './rowCache.js';
 import { actorOf, authorize } from './session.js';
 
 async function loadArticle(services: Services, id: string): Promise<Article> {
@@ -31,7 +32,13 @@ function render(res: Response, view: string, locals: Record<string, unknown>) {
   res.render(view, { statusLabels: STATUS_LABELS, ...locals });
 }
 
-export function pagesRouter(services: Services): Router {
+const ROWS_MARKER = '\u0000rows\u0000';
+
+function renderPage(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => res.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
+}
+
+export function pagesRouter(services: Services, rows: RowCache): Router {
   const r = Router();
 
   r.get('/', authorize('read'), async (_req, res) => {
@@ -54,19 +61,31 @@ export function pagesRouter(services: Services): Router {
     const filter = typeof req.query.status === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : '';
     const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
     for (const p of article.paragraphs) counts[p.status]++;
-    const rows = article.paragraphs
-      .filter((p) => (filter ? p.status === filter : true))
-      .map(paragraphView);
+    const shown = article.paragraphs.filter((p) => (filter ? p.status === filter : true));
     const reviewCounts = { 'in-review': 0, approved: 0, 'sent-back': 0 } as Record<string, number>;
     for (const p of article.paragraphs) if (p.status !== 'deleted' && p.review && p.review !== 'none') reviewCounts[p.review]!++;
-    render(res, 'article', { title: article.title, article, rows, counts, filter, statuses: PARAGRAPH_STATUSES, progress: progressOf(counts), review: articleReview(article.paragraphs), reviewCounts });
+    // The page is rendered around a marker; the rows come from the row cache as bytes.
+    const page = await renderPage(res, 'article', {
+      statusLabels: STATUS_LABELS, title: article.title, article, rows: shown.length, rowsMarker: ROWS_MARKER, counts, filter,
+      statuses: PARAGRAPH_STATUSES, progress: progressOf(counts), review: articleReview(article.paragraphs), reviewCounts,
+    });
+    const [head, tail = ''] = page.split(ROWS_MARKER);
+    const role = actorOf(res).role;
+    const csrf = Buffer.from(String(res.locals.csrfToken ?? ''));
+    const rowLocals = { ...res.app.locals, ...res.locals };
+    const out: Buffer[] = [Buffer.from(head!)];
+    for (const p of shown) joinPieces(await rows.row(article, p, role, rowLocals), csrf, out);
+    out.push(Buffer.from(tail));
+    res.type('html').send(Buffer.concat(out));
   });
 
   r.get('/articles/:id/rows/:pid', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const p = article.paragraphs.find((x) => x.id === req.params.pid);
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
-    render(res, 'partials/paragraph', { article, row: paragraphView(p) });
+    const out: Buffer[] = [];
+    joinPieces(await rows.row(article, p, actorOf(res).role, { ...res.app.locals, ...res.locals }), Buffer.from(String(res.locals.csrfToken ?? '')), out);
+    res.type('html').send(Buffer.concat(out));
   });
 
   r.get('/articles/:id/paragraphs/:pid/history', authorize('read'), async (req, res) => {
