@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
 import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
-import type { Actor, Article, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
+import type { Actor, Article, Finding, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
 import type { Services } from './services.js';
 import { BadRequestError, InvalidStateError, LockedError, NotFoundError, StaleRevisionError } from './errors.js';
 import { isLocked } from '../core/reviewState.js';
@@ -125,8 +125,24 @@ export function refreshFindings(article: Article, rec: ActionRecorder, services:
       delete p.findings;
       continue;
     }
-    p.findings = runChecks(p.mt, p.text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary });
+    p.findings = memoChecks(p.mt, p.text, p.source, services.glossary);
   }
+}
+
+/** Findings depend only on (MT, text, source, glossary); editors toggle between the same texts a lot. */
+const checkMemo = new WeakMap<object, Map<string, Finding[]>>();
+const CHECK_MEMO_SIZE = 5000;
+
+function memoChecks(mt: string, text: string, source: string | undefined, glossary: Services['glossary']): Finding[] {
+  let memo = checkMemo.get(glossary);
+  if (!memo) checkMemo.set(glossary, (memo = new Map()));
+  const key = `${mt}\u0001${text}\u0001${source ?? ''}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const found = runChecks(mt, text, { ...(source ? { source } : {}), glossary });
+  if (memo.size >= CHECK_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  memo.set(key, found);
+  return found;
 }
 
 export function reindex(article: Article): void {

@@ -44,7 +44,7 @@ export function reviewParagraph(services: Services, props: ReviewProps): Promise
       }
       rec.touch(p);
       p.review = reviewTarget(props.action);
-      if (comment) (p.comments ??= []).push(newComment(props.actor, rec.at, comment, props.action));
+      if (comment) p.comments = [...(p.comments ?? []), newComment(props.actor, rec.at, comment, props.action)];
       rec.record(p, props.action, p.text, { review: p.review, ...(comment ? { comment } : {}) });
     },
     { undoable: false },
@@ -63,7 +63,7 @@ export function commentParagraph(services: Services, props: CommentProps): Promi
   const text = cleanComment(props.text, true)!;
   return services.store.updateArticle(props.articleId, (article) => {
     const p = findParagraph(article, props.paragraphId);
-    (p.comments ??= []).push(newComment(props.actor, services.now().toISOString(), text));
+    p.comments = [...(p.comments ?? []), newComment(props.actor, services.now().toISOString(), text)];
     article.updatedAt = services.now().toISOString();
     return { result: structuredClone(p), revisions: [] };
   });

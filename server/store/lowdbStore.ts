@@ -10,7 +10,7 @@
  * revisions, then rewrites the article file; a crash between the two leaves revisions the article
  * does not know of, and opening the store drops them again, so history and article always agree.
  */
-import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -45,6 +45,20 @@ export function countStatuses(article: Article): Record<ParagraphStatus, number>
   const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
   for (const p of article.paragraphs) counts[p.status]++;
   return counts;
+}
+
+/**
+ * A copy deep enough for every change the commands make: paragraphs, the undo stack and the usage
+ * tally are copied; what commands only ever replace (a suggestion, findings, comments) is shared.
+ * A full structuredClone of a large article costs more than the whole rest of an action.
+ */
+export function cloneArticle(a: Article): Article {
+  return {
+    ...a,
+    paragraphs: a.paragraphs.map((p) => ({ ...p })),
+    undo: a.undo.map((e) => ({ ...e, before: e.before.map((b) => ({ ...b })), created: [...e.created] })),
+    ...(a.usage ? { usage: { ...a.usage } } : {}),
+  };
 }
 
 export function summarize(article: Article): ArticleSummary {
@@ -143,7 +157,7 @@ export class LowdbStore implements Store {
   async getArticle(id: string): Promise<Article | undefined> {
     if (!ID_PATTERN.test(id)) return undefined;
     const data = this.#articles.get(id)?.data;
-    return data ? structuredClone(data) : undefined;
+    return data ? cloneArticle(data) : undefined;
   }
 
   async findArticleByHash(contentHash: string): Promise<string | undefined> {
@@ -167,6 +181,7 @@ export class LowdbStore implements Store {
   async deleteArticle(id: string): Promise<boolean> {
     if (!this.#articles.has(id)) return false;
     await this.#lock.run(`article:${id}`, async () => {
+      await this.#settle(id);
       this.#articles.delete(id);
       for (const suffix of ['.json', '.history.jsonl', '.suggestions.jsonl']) {
         await rm(this.#articlePath(id, suffix), { force: true });
@@ -180,27 +195,61 @@ export class LowdbStore implements Store {
   }
 
   async updateArticle<T>(id: string, change: (article: Article) => ArticleChange<T> | Promise<ArticleChange<T>>): Promise<T> {
-    return this.#lock.run(`article:${id}`, async () => {
+    const applied = await this.#lock.run(`article:${id}`, async () => {
       const db = this.#articles.get(id);
       if (!db?.data) throw new NotFoundError(`no article "${id}"`);
-      const draft = structuredClone(db.data);
+      const draft = cloneArticle(db.data);
       const { result, revisions, suggestions } = await change(draft);
-      const historyFile = this.#articlePath(id, '.history.jsonl');
-      const historySize = await sizeOf(historyFile);
       if (suggestions?.length) await appendLines(this.#articlePath(id, '.suggestions.jsonl'), suggestions);
-      await appendLines(historyFile, revisions);
-      const previous = db.data;
+      await appendLines(this.#articlePath(id, '.history.jsonl'), revisions);
       db.data = draft;
-      try {
-        await db.write();
-      } catch (e) {
-        // The article was not written: take its revisions back out of the history too.
-        db.data = previous;
-        await truncate(historyFile, historySize).catch(() => undefined);
-        throw e;
-      }
-      return result;
+      return { result, generation: this.#generation(id), written: this.#flush(id, db) };
     });
+    // The article file is written outside the lock, and concurrent actions share one write: the
+    // answer still waits until a write that includes this action is on disk.
+    await applied.written;
+    if (this.#generation(id) !== applied.generation) throw new Error('the article could not be saved; please try again');
+    return applied.result;
+  }
+
+  #flushes = new Map<string, { current?: Promise<void>; next?: Promise<void>; generation: number }>();
+
+  #generation(id: string): number {
+    return this.#flushes.get(id)?.generation ?? 0;
+  }
+
+  #flush(id: string, db: Low<Article>): Promise<void> {
+    let f = this.#flushes.get(id);
+    if (!f) this.#flushes.set(id, (f = { generation: 0 }));
+    const state = f;
+    if (state.next) return state.next;
+    const start = (): Promise<void> => {
+      state.next = undefined;
+      const current = db.write().catch(async (e: unknown) => {
+        // Nothing since the last good write is on disk: go back to the disk's state, drop the
+        // revisions written ahead of it, and fail every action that was waiting on this write.
+        state.generation++;
+        const reread = await jsonFile<Article>(this.#articlePath(id)).read();
+        if (reread) db.data = reread;
+        await this.#repairHistory(db.data);
+        throw e;
+      });
+      // Kept only to order the next write after this one; the waiters get `current` and its error.
+      const tracked: Promise<void> = current.catch(() => undefined).then(() => {
+        if (state.current === tracked) state.current = undefined;
+      });
+      state.current = tracked;
+      return current;
+    };
+    if (!state.current) return start();
+    state.next = state.current.then(start);
+    return state.next;
+  }
+
+  async #settle(id: string): Promise<void> {
+    const f = this.#flushes.get(id);
+    await f?.next?.catch(() => undefined);
+    await f?.current?.catch(() => undefined);
   }
 
   async history(articleId: string, paragraphId?: string): Promise<Revision[]> {
@@ -220,17 +269,8 @@ export class LowdbStore implements Store {
 
   async close(): Promise<void> {
     // Wait for queued writes by taking every lock once.
-    await Promise.all([...this.#articles.keys()].map((id) => this.#lock.run(`article:${id}`, async () => undefined)));
+    await Promise.all([...this.#articles.keys()].map((id) => this.#lock.run(`article:${id}`, () => this.#settle(id))));
     await this.#lock.run('catalog', async () => undefined);
-  }
-}
-
-async function sizeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile, appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article, Revision } from '../../server/core/types.js';
@@ -104,5 +104,23 @@ describe('LowdbStore', () => {
     const store = await LowdbStore.open(await tempDir());
     expect(await store.getArticle('../../etc/passwd')).toBeUndefined();
     await expect(store.history('../x')).rejects.toThrow(/no article/);
+  });
+
+  it('fails every action whose write did not reach the disk, and keeps history and article in step', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('failing');
+    await store.createArticle(a, revisions);
+    await store.updateArticle('failing', bump('saved'));
+    // Make the next article writes fail: the temporary file cannot be created.
+    const tmp = join(dir, 'articles', '.failing.json.tmp');
+    await mkdir(tmp);
+    const results = await Promise.allSettled([store.updateArticle('failing', bump('lost 1')), store.updateArticle('failing', bump('lost 2'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await rm(tmp, { recursive: true });
+    expect((await store.getArticle('failing'))!.paragraphs[0]!.text).toBe('saved');
+    expect((await store.history('failing', 'p1')).map((r) => r.text)).toEqual(['Hello world.', 'saved']);
+    await store.updateArticle('failing', bump('after'));
+    expect((await store.history('failing', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Hello world.'], [2, 'saved'], [3, 'after']]);
   });
 });
