@@ -8,6 +8,7 @@ import type { Engine } from './engines/types.js';
 import { LowdbStore } from './store/lowdbStore.js';
 import { LowdbUserStore } from './store/userStore.js';
 import { GrammarCache } from './checks/grammarCache.js';
+import { LowdbGlossaryStore } from './store/glossaryStore.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -40,6 +41,7 @@ export async function createServices(options: BootOptions): Promise<Services> {
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     grammar: new GrammarCache(),
+    glossaries: await LowdbGlossaryStore.open(options.dataDir),
     now: () => new Date(),
   };
 }

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
+import { articleGlossary } from './articleGlossary.js';
+import type { GlossaryEntry } from '../core/glossary.js';
 import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
 import type { Actor, Article, Finding, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
@@ -117,7 +119,7 @@ export function checkUnlocked(p: Paragraph): void {
 }
 
 /** The fact guard runs on every text an action produced, against the paragraph's MT. */
-export function refreshFindings(article: Article, rec: ActionRecorder, services: Services): void {
+export function refreshFindings(article: Article, rec: ActionRecorder, glossary: GlossaryEntry[]): void {
   const changed = new Set(rec.revisions.map((r) => r.paragraphId));
   for (const id of changed) {
     const p = findParagraph(article, id);
@@ -125,7 +127,7 @@ export function refreshFindings(article: Article, rec: ActionRecorder, services:
       delete p.findings;
       continue;
     }
-    p.findings = memoChecks(p.mt, p.text, p.source, services.glossary);
+    p.findings = memoChecks(p.mt, p.text, p.source, glossary);
   }
 }
 
@@ -133,7 +135,7 @@ export function refreshFindings(article: Article, rec: ActionRecorder, services:
 const checkMemo = new WeakMap<object, Map<string, Finding[]>>();
 const CHECK_MEMO_SIZE = 5000;
 
-function memoChecks(mt: string, text: string, source: string | undefined, glossary: Services['glossary']): Finding[] {
+function memoChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Finding[] {
   let memo = checkMemo.get(glossary);
   if (!memo) checkMemo.set(glossary, (memo = new Map()));
   const key = `${mt}\u0001${text}\u0001${source ?? ''}`;
@@ -163,6 +165,7 @@ export async function changeParagraph(
   options: { undoable?: boolean; requireBase?: boolean } = {},
 ): Promise<Paragraph> {
   const { undoable = true, requireBase = true } = options;
+  const glossary = await articleGlossary(services, target.articleId);
   return services.store.updateArticle(target.articleId, (article) => {
     const p = findParagraph(article, target.paragraphId);
     if (requireBase || target.baseRevision !== undefined) checkBase(p, target.baseRevision);
@@ -170,7 +173,7 @@ export async function changeParagraph(
     const rec = new ActionRecorder(article, target.actor, services.now().toISOString(), target.seconds);
     const revisionBefore = p.revision;
     const answer = apply(p, rec) ?? p;
-    refreshFindings(article, rec, services);
+    refreshFindings(article, rec, glossary);
     if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
     else {
       // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.

@@ -4,13 +4,17 @@ import type { Engine } from '../engines/types.js';
 import type { Store } from '../store/types.js';
 import type { UserStore } from '../store/userStore.js';
 import type { GrammarCache } from '../checks/grammarCache.js';
+import type { GlossaryStore } from '../store/glossaryStore.js';
 
 export interface Services {
   store: Store;
   users: UserStore;
   /** Engine used for suggestions unless a command names another. */
   engine: Engine;
+  /** The desk glossary (corpus/glossary.json). */
   glossary: GlossaryEntry[];
+  /** Uploaded glossaries, for the corpus and per article. */
+  glossaries: GlossaryStore;
   /** Grammar and readability flags of paragraph texts, computed in the background. */
   grammar: GrammarCache;
   now: () => Date;

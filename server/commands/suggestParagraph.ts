@@ -4,6 +4,8 @@ import { nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
 import { pickDeskExamples, type PickedExample } from './deskExamples.js';
+import { articleGlossary } from './articleGlossary.js';
+import type { GlossaryEntry } from '../core/glossary.js';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
 import { changeParagraph, checkBase, checkState, findParagraph } from './paragraphChange.js';
 import type { Services } from './services.js';
@@ -22,7 +24,7 @@ export interface SuggestProps {
   task?: 'rewrite' | 'retranslate';
 }
 
-export function buildRequest(article: Article, p: Paragraph, level: EditLevel, services: Services, examples: PickedExample[] = []): SuggestRequest {
+export function buildRequest(article: Article, p: Paragraph, level: EditLevel, glossary: GlossaryEntry[], examples: PickedExample[] = []): SuggestRequest {
   const live = article.paragraphs.filter((x) => x.status !== 'deleted');
   const at = live.findIndex((x) => x.id === p.id);
   return {
@@ -35,7 +37,7 @@ export function buildRequest(article: Article, p: Paragraph, level: EditLevel, s
       title: article.title,
       ...(at > 0 ? { previous: live[at - 1]!.text } : {}),
       ...(at >= 0 && at < live.length - 1 ? { next: live[at + 1]!.text } : {}),
-      glossary: services.glossary,
+      glossary,
       ...(examples.length ? { examples: examples.map(({ mt, final }) => ({ mt, final })) } : {}),
     },
   };
@@ -59,7 +61,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
 
   // The offline engine ignores examples; only LLM engines learn from the desk.
   const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id);
-  const request = buildRequest(article, p, level, services, examples);
+  const glossary = await articleGlossary(services, article.id);
+  const request = buildRequest(article, p, level, glossary, examples);
   const ctxHash = contextHash(request);
   const cached = p.suggestion;
   if (
@@ -84,7 +87,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     model: engine.model,
     text: result.text,
     basedOn: p.text,
-    checks: runChecks(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary }),
+    checks: runChecks(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary }),
     createdAt: services.now().toISOString(),
     level,
     contextHash: ctxHash,

@@ -2,6 +2,7 @@ import type { Actor, Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
 import { ActionRecorder, checkUnlocked, findParagraph, refreshFindings } from './paragraphChange.js';
 import type { Services } from './services.js';
+import { articleGlossary } from './articleGlossary.js';
 
 export interface UndoProps {
   articleId: string;
@@ -17,7 +18,8 @@ export interface UndoResult {
  * Undoes the actor's latest action on the article by restoring the paragraphs it touched, as new
  * revisions. Refused when someone changed one of those paragraphs since: history and revert remain.
  */
-export function undoLastAction(services: Services, props: UndoProps): Promise<UndoResult> {
+export async function undoLastAction(services: Services, props: UndoProps): Promise<UndoResult> {
+  const glossary = await articleGlossary(services, props.articleId);
   return services.store.updateArticle(props.articleId, (article) => {
     const idx = article.undo.findLastIndex((e) => e.author === props.actor.username);
     if (idx < 0) throw new InvalidStateError('nothing to undo: you have no recent action on this article');
@@ -50,7 +52,7 @@ export function undoLastAction(services: Services, props: UndoProps): Promise<Un
       rec.record(p, 'undo', p.text);
       touched.push(p);
     }
-    refreshFindings(article, rec, services);
+    refreshFindings(article, rec, glossary);
     article.undo.splice(idx, 1);
     article.updatedAt = rec.at;
     return { result: { undone: entry.action, paragraphs: structuredClone(touched) }, revisions: rec.revisions };

@@ -6,6 +6,7 @@
  * A custom_id is `ARTICLE:PARAGRAPH:HASH`, HASH a hash of the text the request was made for: a reply
  * for a paragraph an editor has changed since is skipped, never attached to the new text.
  */
+import { articleGlossary } from '../commands/articleGlossary.js';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -49,7 +50,7 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
     const article = (await services.store.getArticle(t.articleId))!;
     const p = article.paragraphs.find((x) => x.id === t.paragraphId)!;
     const examples = await pickDeskExamples(services.store, article, p.id);
-    const body = engine.requestBody(buildRequest(article, p, run.level, services, examples), run.mode);
+    const body = engine.requestBody(buildRequest(article, p, run.level, await articleGlossary(services, article.id), examples), run.mode);
     lines.push(JSON.stringify({ custom_id: customId(t.articleId, t.paragraphId, p.text), method: 'POST', url: BATCH_ENDPOINT, body }));
   }
   await writeFile(file, lines.map((l) => `${l}\n`).join(''), 'utf8');

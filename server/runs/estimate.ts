@@ -1,4 +1,5 @@
 /** What a run would cost before it starts: paragraphs, tokens, money, and the least time its limits allow. */
+import { articleGlossary } from '../commands/articleGlossary.js';
 import type { Services } from '../commands/services.js';
 import { buildRequest } from '../commands/suggestParagraph.js';
 import type { TokenUsage } from '../core/types.js';
@@ -29,8 +30,9 @@ export async function estimateRun(services: Services, articleIds: string[], engi
     out.articles.push({ id, title: article.title, paragraphs: live.length });
     out.paragraphs += live.length;
     if (!llm) continue;
+    const glossary = await articleGlossary(services, id);
     for (const p of live) {
-      const request = buildRequest(article, p, level, services);
+      const request = buildRequest(article, p, level, glossary);
       const all = estimateTokens(request, task);
       const completion = Math.ceil((request.text.length * 1.2 + 16) / 4);
       out.tokens.completion += completion;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Services } from '../commands/services.js';
 import { apiRouter } from './api.js';
+import { interchangeRouter } from './interchange.js';
 import { runsRouter, type RunsRouterOptions } from './runs.js';
 import type { RunStore } from '../store/runStore.js';
 import { markDiff } from './diffView.js';
@@ -77,6 +78,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
     app.use(runs.pages);
     app.locals.closeRuns = runs.close;
   }
+  app.use(interchangeRouter(services));
   app.use('/api', apiRouter(services));
   app.use(reviewRouter(services));
   app.use(statsRouter(services));

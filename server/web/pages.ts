@@ -14,6 +14,7 @@ import { allow } from '../core/policy.js';
 import { isAction, runAction } from './actions.js';
 import { presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
 import { joinPieces, type RowCache } from './rowCache.js';
+import { articleGlossary } from '../commands/articleGlossary.js';
 import { actorOf, authorize } from './session.js';
 
 async function loadArticle(services: Services, id: string): Promise<Article> {
@@ -74,7 +75,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const csrf = Buffer.from(String(res.locals.csrfToken ?? ''));
     const rowLocals = { ...res.app.locals, ...res.locals };
     const out: Buffer[] = [Buffer.from(head!)];
-    for (const p of shown) joinPieces(await rows.row(article, p, role, rowLocals), csrf, out);
+    const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
+    for (const p of shown) joinPieces(await rows.row(article, p, role, glossary, rowLocals), csrf, out);
     out.push(Buffer.from(tail));
     res.type('html').send(Buffer.concat(out));
   });
@@ -84,7 +86,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const p = article.paragraphs.find((x) => x.id === req.params.pid);
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     const out: Buffer[] = [];
-    joinPieces(await rows.row(article, p, actorOf(res).role, { ...res.app.locals, ...res.locals }), Buffer.from(String(res.locals.csrfToken ?? '')), out);
+    const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
+    joinPieces(await rows.row(article, p, actorOf(res).role, glossary, { ...res.app.locals, ...res.locals }), Buffer.from(String(res.locals.csrfToken ?? '')), out);
     res.type('html').send(Buffer.concat(out));
   });
 

@@ -2,6 +2,8 @@
 import { countSpans, diffWords, type DiffPart } from '../core/diff.js';
 import type { Article, ArticleSummary, Finding, Paragraph, Revision, Suggestion } from '../core/types.js';
 import { markDiff, markText, type DiffPiece, type DiffSegment } from './diffView.js';
+import { glossaryTermsIn, type GlossaryHit } from '../checks/glossary.js';
+import type { GlossaryEntry } from '../core/glossary.js';
 
 export function presentSuggestion(s: Suggestion) {
   return {
@@ -113,10 +115,13 @@ export interface ParagraphView {
   warnings: number;
   /** Suggestion that was there but is no longer open (accepted, rejected, or stale). */
   lastSuggestion?: ReturnType<typeof presentSuggestion>;
+  /** Glossary entries the current text contains. */
+  terms: GlossaryHit[];
 }
 
-export function paragraphView(p: Paragraph): ParagraphView {
+export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = []): ParagraphView {
   const open = openSuggestion(p);
+  const terms = glossary.length && p.status !== 'deleted' ? glossaryTermsIn(p.text, glossary) : [];
   if (open) {
     const diff = diffWords(p.text, open.text);
     return {
@@ -126,6 +131,7 @@ export function paragraphView(p: Paragraph): ParagraphView {
       segments: markDiff(diff, open.checks),
       textPieces: [],
       findings: open.checks,
+      terms,
       diffKind: 'suggestion',
       spans: countSpans(diff),
       warnings: open.checks.filter((c) => c.severity === 'warning').length,
@@ -140,6 +146,7 @@ export function paragraphView(p: Paragraph): ParagraphView {
     segments: markDiff(diff, findings),
     textPieces: markText(p.text, findings),
     findings,
+    terms,
     diffKind: changed ? 'from-mt' : 'none',
     spans: 0,
     warnings: findings.filter((c) => c.severity === 'warning').length,

@@ -9,6 +9,7 @@
 import type { Express } from 'express';
 import type { Article, Paragraph, Role } from '../core/types.js';
 import { paragraphView } from './presenters.js';
+import type { GlossaryEntry } from '../core/glossary.js';
 
 export const CSRF_PLACEHOLDER = '\u0000csrf\u0000';
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -17,8 +18,8 @@ function renderView(app: Express, view: string, locals: Record<string, unknown>)
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
 }
 
-export function rowKey(article: Article, p: Paragraph, role: Role): string {
-  return [article.id, p.id, p.revision, p.suggestion?.id ?? '', p.comments?.length ?? 0, p.index, role].join('|');
+export function rowKey(article: Article, p: Paragraph, role: Role, glossaryRevision: number): string {
+  return [article.id, p.id, p.revision, p.suggestion?.id ?? '', p.comments?.length ?? 0, p.index, role, glossaryRevision].join('|');
 }
 
 export class RowCache {
@@ -34,8 +35,8 @@ export class RowCache {
   }
 
   /** The row's HTML pieces, split where the CSRF token goes. */
-  async row(article: Article, p: Paragraph, role: Role, locals: Record<string, unknown>): Promise<Buffer[]> {
-    const key = rowKey(article, p, role);
+  async row(article: Article, p: Paragraph, role: Role, glossary: { entries: GlossaryEntry[]; revision: number }, locals: Record<string, unknown>): Promise<Buffer[]> {
+    const key = rowKey(article, p, role, glossary.revision);
     const hit = this.#rows.get(key);
     if (hit) {
       this.#hits++;
@@ -45,7 +46,7 @@ export class RowCache {
       return hit;
     }
     this.#misses++;
-    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p), csrfToken: CSRF_PLACEHOLDER });
+    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p, glossary.entries), csrfToken: CSRF_PLACEHOLDER });
     const pieces = html.split(CSRF_PLACEHOLDER).map((s) => Buffer.from(s));
     this.#rows.set(key, pieces);
     this.#bytes += pieces.reduce((n, b) => n + b.length, 0);

@@ -98,8 +98,8 @@ describe('runChecks', () => {
     expect(warned(runChecks(before, after))).toEqual([...expected].sort());
   });
 
-  it('has one check per id, all six of them', () => {
-    expect(factChecks.map((c) => c.id)).toEqual(['not-a-rewrite', 'numbers', 'names', 'quotes', 'negation', 'length']);
+  it('has one check per id, all seven of them', () => {
+    expect(factChecks.map((c) => c.id)).toEqual(['not-a-rewrite', 'numbers', 'names', 'quotes', 'negation', 'glossary', 'length']);
   });
 
   it('survives a check that throws and keeps the others\' findings in check order', () => {
