@@ -5,8 +5,7 @@ import type { Services } from './commands/services.js';
 import { parseGlossary, type GlossaryEntry } from './core/glossary.js';
 import { engineFromEnv } from './engines/index.js';
 import type { Engine } from './engines/types.js';
-import { LowdbStore } from './store/lowdbStore.js';
-import { LowdbUserStore } from './store/userStore.js';
+import { openStores } from './store/open.js';
 import { GrammarCache } from './checks/grammarCache.js';
 import { LowdbGlossaryStore } from './store/glossaryStore.js';
 
@@ -30,14 +29,15 @@ export interface BootOptions {
   dataDir: string;
   corpusDir: string;
   engine?: Engine;
+  /** Read for the engine and the store: `DATABASE_URL` set means PostgreSQL, else lowdb in `dataDir`. */
   env?: NodeJS.ProcessEnv;
 }
 
 export async function createServices(options: BootOptions): Promise<Services> {
-  const store = await LowdbStore.open(options.dataDir);
+  const { store, users } = await openStores(options.dataDir, options.env ?? process.env);
   return {
     store,
-    users: await LowdbUserStore.open(options.dataDir),
+    users,
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     grammar: new GrammarCache(),

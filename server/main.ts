@@ -8,6 +8,7 @@ import { addUser } from './commands/users.js';
 import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
 import { LowdbRunStore } from './store/runStore.js';
+import { describeDatabase } from './store/open.js';
 
 loadDotEnv();
 const config = readConfig();
@@ -47,7 +48,7 @@ const server = app.listen(config.port, config.host, () => {
   unmark = markServer(config.dataDir, url);
   console.log(`Postedit is running: ${url}`);
   console.log(services.engine.describe());
-  console.log(`data: ${config.dataDir}`);
+  console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}; runs and glossaries in ${config.dataDir}` : `data: ${config.dataDir}`);
   if (setup.token) {
     console.log(`\nNo account exists yet. Create the first admin here (the link works once):\n  ${url}setup?token=${setup.token}\n`);
   }

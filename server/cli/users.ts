@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { addUser, createToken, removeUser, setPassword, setRole } from '../commands/users.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { runningServer } from '../store/dataDirLock.js';
-import { LowdbUserStore } from '../store/userStore.js';
+import { openStores } from '../store/open.js';
 import { fail } from './fail.js';
 
 const USAGE = `usage: npm run users -- COMMAND [--data DIR]
@@ -24,7 +24,7 @@ const [command, username, extra] = positionals;
 if (!command) fail(USAGE);
 const dataDir = resolve(values.data ?? readConfig().dataDir);
 const server = runningServer(dataDir);
-if (server && command !== 'list') fail(`a Postedit server (pid ${server.pid}) is using ${dataDir}: stop it first, then change accounts`);
+if (server && command !== 'list' && !process.env.DATABASE_URL) fail(`a Postedit server (pid ${server.pid}) is using ${dataDir}: stop it first, then change accounts`);
 
 async function askPassword(): Promise<string> {
   const given = values.password ?? process.env.POSTEDIT_PASSWORD;
@@ -37,7 +37,7 @@ async function askPassword(): Promise<string> {
   return answer;
 }
 
-const users = await LowdbUserStore.open(dataDir);
+const { store, users } = await openStores(dataDir);
 const need = (what: string | undefined, name: string) => what ?? fail(`missing ${name}\n${USAGE}`);
 try {
   switch (command) {
@@ -70,3 +70,4 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
+await store.close();

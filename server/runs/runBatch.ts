@@ -7,6 +7,7 @@
  * asked for twice. Stopping lets in-flight requests be cancelled; their paragraphs have no result
  * line and are done on resume.
  */
+import { setMaxListeners } from 'node:events';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { suggestParagraph } from '../commands/suggestParagraph.js';
@@ -107,6 +108,8 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
   if (!start) throw new NotFoundError(`no run "${runId}"`);
   const inner = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, inner.signal]) : inner.signal;
+  // One abort listener per request in flight is expected, not a leak.
+  setMaxListeners(64, signal);
   let fatal: EngineError | undefined;
   let crash: Error | undefined;
   const actor: Actor = { username: start.startedBy, role: 'editor' };

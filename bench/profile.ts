@@ -1,0 +1,107 @@
+/**
+ * Summarises a V8 CPU profile (from `node --cpu-prof`): self time by module and by function, and
+ * inclusive (total) time by function, so a benchmark's miss can be pinned on code.
+ *
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/editorPage.ts
+ *   npx tsx bench/profile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--match render]
+ */
+import { readFileSync } from 'node:fs';
+import { isMain } from './lib/report.js';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function moduleOf(url: string): string {
+  if (!url) return '(native/V8)';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return `npm:${nm[1]}`;
+  if (url.startsWith('node:')) return url;
+  const local = /\/(server|bench|views|tests)\/(.*)$/.exec(url);
+  if (local) return `${local[1]}/${local[2]}`;
+  return url.replace(/^file:\/\//, '');
+}
+
+function keyOf(f: CallFrame): string {
+  return `${f.functionName || '(anonymous)'}  ${moduleOf(f.url)}:${f.lineNumber + 1}`;
+}
+
+export function summarize(file: string, top = 20, match?: RegExp): string {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const selfModule = new Map<string, number>();
+  const total = new Map<string, number>();
+  let all = 0;
+  let idle = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = (p.timeDeltas[i] ?? 0) / 1000;
+    const node = byId.get(p.samples[i]!)!;
+    all += dt;
+    const name = node.callFrame.functionName;
+    if (name === '(idle)' || name === '(program)') {
+      idle += name === '(idle)' ? dt : 0;
+    }
+    const k = keyOf(node.callFrame);
+    self.set(k, (self.get(k) ?? 0) + dt);
+    const m = moduleOf(node.callFrame.url) + (name.startsWith('(') ? ` ${name}` : '');
+    selfModule.set(m, (selfModule.get(m) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const key = keyOf(byId.get(id)!.callFrame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + dt);
+    }
+  }
+  const busy = all - idle;
+  const pct = (v: number) => `${((v / busy) * 100).toFixed(1).padStart(5)}%`;
+  const rows = (m: Map<string, number>, n: number, filter?: RegExp) =>
+    [...m]
+      .filter(([k]) => !filter || filter.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ms ${pct(v)}  ${k}`)
+      .join('\n');
+  return [
+    `${file}: ${all.toFixed(0)} ms sampled, ${idle.toFixed(0)} ms idle, ${busy.toFixed(0)} ms busy (percentages of busy)`,
+    `self time by module:`,
+    rows(selfModule, top),
+    `self time by function:`,
+    rows(self, top),
+    `total (inclusive) time by function${match ? ` matching ${match}` : ''}:`,
+    rows(total, top, match ?? /^(?!\((root|program|idle|garbage collector)\)).*/),
+  ].join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    args.splice(i, 2);
+    return v;
+  };
+  const top = Number(opt('--top') ?? 20);
+  const match = opt('--match');
+  if (!args.length) {
+    console.error('usage: npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--match REGEX]');
+    process.exit(2);
+  }
+  for (const f of args) console.log(summarize(f, top, match ? new RegExp(match) : undefined) + '\n');
+}

@@ -1,0 +1,160 @@
+/**
+ * Users, API tokens and sessions on PostgreSQL. Sessions (with their CSRF tokens) live in the
+ * database, so a cookie issued by one app instance is honoured by every other.
+ * As in the lowdb store, only hashes of session and token secrets are stored.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { Role } from '../../core/types.js';
+import { hashSecret, type ApiToken, type Session, type User, type UserStore } from '../userStore.js';
+import { iso, transaction, type Queryable } from './database.js';
+
+interface UserRow {
+  username: string;
+  role: Role;
+  password_hash: string;
+  created_at: Date;
+}
+
+interface TokenRow {
+  id: string;
+  username: string;
+  name: string;
+  hash: string;
+  created_at: Date;
+}
+
+interface SessionRow {
+  hash: string;
+  username: string;
+  csrf_token: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export interface PgUserCounts {
+  users: number;
+  tokens: number;
+  /** Sessions not yet expired. */
+  sessions: number;
+}
+
+function toSession(r: SessionRow): Session {
+  return { hash: r.hash, username: r.username, csrfToken: r.csrf_token, createdAt: iso(r.created_at), expiresAt: iso(r.expires_at) };
+}
+
+export class PgUserStore implements UserStore {
+  readonly pool: Pool;
+  #db: Queryable;
+
+  /** `db`: run reads on this client instead (a snapshot transaction, for `npm run migrate`). */
+  constructor(pool: Pool, db: Queryable = pool) {
+    this.pool = pool;
+    this.#db = db;
+  }
+
+  async #withTokens(users: UserRow[]): Promise<User[]> {
+    if (users.length === 0) return [];
+    const { rows } = await this.#db.query<TokenRow>(
+      'SELECT id, username, name, hash, created_at FROM api_tokens WHERE username = ANY($1::text[]) ORDER BY username, position',
+      [users.map((u) => u.username)],
+    );
+    const tokens = new Map<string, ApiToken[]>();
+    for (const t of rows) {
+      const list = tokens.get(t.username) ?? [];
+      list.push({ id: t.id, name: t.name, hash: t.hash, createdAt: iso(t.created_at) });
+      tokens.set(t.username, list);
+    }
+    return users.map((u) => ({ username: u.username, role: u.role, passwordHash: u.password_hash, createdAt: iso(u.created_at), tokens: tokens.get(u.username) ?? [] }));
+  }
+
+  async countUsers(): Promise<number> {
+    const { rows } = await this.#db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    return rows[0]!.n;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const { rows } = await this.#db.query<UserRow>('SELECT username, role, password_hash, created_at FROM users ORDER BY seq');
+    return this.#withTokens(rows);
+  }
+
+  async getUser(username: string): Promise<User | undefined> {
+    const { rows } = await this.#db.query<UserRow>('SELECT username, role, password_hash, created_at FROM users WHERE username = $1', [username]);
+    return (await this.#withTokens(rows))[0];
+  }
+
+  /** Creates or replaces the user, tokens included (a token missing from `user.tokens` is revoked). */
+  async saveUser(user: User, client?: PoolClient): Promise<void> {
+    const work = async (c: PoolClient) => {
+      await c.query(
+        `INSERT INTO users (username, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, password_hash = EXCLUDED.password_hash, created_at = EXCLUDED.created_at`,
+        [user.username, user.role, user.passwordHash, user.createdAt],
+      );
+      const ids = user.tokens.map((t) => t.id);
+      await c.query('DELETE FROM api_tokens WHERE username = $1 AND NOT (id = ANY($2::text[]))', [user.username, ids]);
+      if (user.tokens.length) {
+        await c.query(
+          `INSERT INTO api_tokens (id, username, position, name, hash, created_at)
+           SELECT t.id, $1, t.position, t.name, t.hash, t.created_at
+           FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[]) AS t(id, position, name, hash, created_at)
+           ON CONFLICT (id) DO UPDATE SET position = EXCLUDED.position, name = EXCLUDED.name, hash = EXCLUDED.hash, created_at = EXCLUDED.created_at`,
+          [user.username, ids, user.tokens.map((_, i) => i), user.tokens.map((t) => t.name), user.tokens.map((t) => t.hash), user.tokens.map((t) => t.createdAt)],
+        );
+      }
+    };
+    await (client ? work(client) : transaction(this.pool, work));
+  }
+
+  async deleteUser(username: string): Promise<boolean> {
+    // Tokens and sessions go with the user (ON DELETE CASCADE).
+    const r = await this.#db.query('DELETE FROM users WHERE username = $1', [username]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async findUserByToken(secret: string): Promise<User | undefined> {
+    const { rows } = await this.#db.query<UserRow>(
+      'SELECT u.username, u.role, u.password_hash, u.created_at FROM api_tokens t JOIN users u ON u.username = t.username WHERE t.hash = $1',
+      [hashSecret(secret)],
+    );
+    return (await this.#withTokens(rows))[0];
+  }
+
+  async createSession(session: Session, client?: PoolClient): Promise<void> {
+    const db = client ?? this.pool;
+    await db.query('DELETE FROM sessions WHERE expires_at <= $1', [new Date()]);
+    await db.query(
+      'INSERT INTO sessions (hash, username, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      [session.hash, session.username, session.csrfToken, session.createdAt, session.expiresAt],
+    );
+  }
+
+  async findSession(secret: string): Promise<Session | undefined> {
+    const { rows } = await this.#db.query<SessionRow>(
+      'SELECT hash, username, csrf_token, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2',
+      [hashSecret(secret), new Date()],
+    );
+    return rows[0] && toSession(rows[0]);
+  }
+
+  async deleteSession(secret: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE hash = $1', [hashSecret(secret)]);
+  }
+
+  /** Sessions not yet expired, oldest first: for `npm run migrate`. */
+  async listSessions(): Promise<Session[]> {
+    const { rows } = await this.#db.query<SessionRow>(
+      'SELECT hash, username, csrf_token, created_at, expires_at FROM sessions WHERE expires_at > $1 ORDER BY created_at, hash',
+      [new Date()],
+    );
+    return rows.map(toSession);
+  }
+
+  async counts(): Promise<PgUserCounts> {
+    const { rows } = await this.#db.query<PgUserCounts>(
+      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM api_tokens)::int AS tokens,
+              (SELECT count(*) FROM sessions WHERE expires_at > $1)::int AS sessions`,
+      [new Date()],
+    );
+    return rows[0]!;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * App instances over one PostgreSQL database, as a desk runs them behind a reverse proxy: each has its
+ * own port and data directory (batch runs, uploaded glossaries) and shares articles, users and
+ * sessions through the database.
+ */
+import { rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createServices } from '../../server/boot.js';
+import { addUser, createToken } from '../../server/commands/users.js';
+import type { Role } from '../../server/core/types.js';
+import { OfflineEngine } from '../../server/engines/offline.js';
+import type { Engine } from '../../server/engines/types.js';
+import { LowdbRunStore } from '../../server/store/runStore.js';
+import { createApp } from '../../server/web/app.js';
+import { corpusDir, passwordOf, ROLES, tempDir, type RunningApp } from './app.js';
+
+/** Starts the real app on 127.0.0.1 (a free port) with its store on `databaseUrl`. */
+export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine } = {}): Promise<RunningApp> {
+  const dataDir = await tempDir('postedit-pg-app-');
+  const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), env: { DATABASE_URL: databaseUrl } });
+  const tokens = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    // The first instance creates the users; the others find them in the database.
+    if (!(await services.users.getUser(role))) {
+      await addUser(services.users, { username: role, password: passwordOf(role), role }).catch(async (e: unknown) => {
+        if (!(await services.users.getUser(role))) throw e;
+      });
+    }
+    tokens[role] = await createToken(services.users, role, 'tests');
+  }
+  const runStore = await LowdbRunStore.open(dataDir);
+  const app = createApp(services, { runStore });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tokens,
+    services,
+    dataDir,
+    async close(remove = true) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
+      await runStore.close();
+      await services.store.close();
+      if (remove) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
