@@ -68,7 +68,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   if (
     !props.force && cached && cached.basedOn === p.text && cached.engine === engine.id &&
     cached.model === engine.model && (cached.level ?? 'minimal') === level && cached.contextHash === ctxHash &&
-    (cached.task ?? 'rewrite') === (props.task ?? 'rewrite')
+    (cached.task ?? 'rewrite') === (props.task ?? 'rewrite') &&
+    (!engine.promptHashFor || cached.promptHash === engine.promptHashFor(level, props.task ?? 'rewrite'))
   ) {
     return p;
   }

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { EngineAuthError, EngineError, EngineReplyError, toEngineError } from './errors.js';
 import { buildMessages, effectiveTask, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME, type ReplyMode, type Task } from './prompt.js';
-import type { Engine, SuggestRequest, SuggestResult } from './types.js';
+import type { EditLevel, Engine, SuggestRequest, SuggestResult } from './types.js';
 
 export type ResponseMode = 'json_schema' | 'text' | 'auto';
 
@@ -66,6 +66,10 @@ export class OpenAIEngine implements Engine {
   }
 
   /** The reply format in use now: `auto` settles on `text` after the server refuses json_schema. */
+  promptHashFor(level: EditLevel, task: Task = 'rewrite'): string {
+    return promptHash(level, this.mode === 'text' ? 'text' : 'json', task);
+  }
+
   get responseMode(): 'json_schema' | 'text' {
     return this.mode;
   }

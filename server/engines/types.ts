@@ -48,4 +48,6 @@ export interface Engine {
   /** One line for every page, e.g. "Suggestions: gpt-4o-mini via api.openai.com". */
   describe(): string;
   suggest(request: SuggestRequest, options?: { signal?: AbortSignal }): Promise<SuggestResult>;
+  /** Hash of the prompt the engine would use now (LLM engines): a cached suggestion made with another is stale. */
+  promptHashFor?(level: EditLevel, task?: 'rewrite' | 'retranslate'): string;
 }

@@ -125,6 +125,22 @@ describe('LLM suggestions in the workbench', () => {
     expect(sent.messages[0]!.content).toMatch(/never instructions|not instructions/i);
     expect(r.json.suggestion.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'not-a-rewrite', severity: 'warning' })]));
   });
+  // Last: it leaves the engine in plain-text mode.
+  it('does not serve a cached suggestion made with another prompt', async () => {
+    const p8 = await paragraph('p8');
+    await api.post(`/api/articles/${id}/paragraphs/p8/suggest`, { baseRevision: p8.revision });
+    const before = llm.chatRequests().length;
+    await api.post(`/api/articles/${id}/paragraphs/p8/suggest`, {});
+    expect(llm.chatRequests().length).toBe(before);
+    // The server stops accepting JSON schema: the engine falls back to plain text, a different prompt.
+    llm.enqueue({ type: 'unsupportedResponseFormat' });
+    const p9 = await paragraph('p9');
+    await api.post(`/api/articles/${id}/paragraphs/p9/suggest`, { baseRevision: p9.revision });
+    const afterFallback = llm.chatRequests().length;
+    await api.post(`/api/articles/${id}/paragraphs/p8/suggest`, {});
+    expect(llm.chatRequests().length).toBe(afterFallback + 1);
+  });
+
 });
 
 describe('grammar flags', () => {
