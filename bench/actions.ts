@@ -178,7 +178,7 @@ async function measureActions(size: number, total: number) {
     console.log(`accept+edit latency p50 ${ms(p50)}, p99 ${ms(p99)} — target p99 ≤ ${TARGET_P99} ms: ${met ? 'MET' : 'MISSED'}`);
     for (const k of ['edit', 'suggest', 'accept'] as const) console.log(`  ${k.padEnd(7)} p50 ${ms(median(byKind(k)))}, p99 ${ms(quantile(byKind(k), 0.99))} (${byKind(k).length})`);
     console.log(`server stages p50/p99: lock wait + clone ${ms(st('lockWait+clone', 0.5))}/${ms(st('lockWait+clone', 0.99))}, change ${ms(st('change', 0.5))}/${ms(st('change', 0.99))}, persist ${ms(st('persist', 0.5))}/${ms(st('persist', 0.99))}`);
-    console.log(`growth per action: article file ${growth.article.toFixed(0)} B, history ${growth.history.toFixed(0)} B, suggestions ${growth.suggestions.toFixed(0)} B; bytes written per action ≈ ${kb(written)}`);
+    console.log(`growth per action: article file ${growth.article.toFixed(0)} B, history ${growth.history.toFixed(0)} B, suggestions ${growth.suggestions.toFixed(0)} B; bytes written per action ≤ ${kb(written)} (upper bound: concurrent actions share article writes)`);
     console.log(`paced (${THINK_MS} ms think time): ${pacedRate.toFixed(0)} req/s, accept+edit p50 ${ms(median(pacedAE))}, p99 ${ms(quantile(pacedAE, 0.99))}, ${paced.errors.length} errors`);
     if (run.errors.length) console.log(`first errors:\n  ${run.errors.slice(0, 5).join('\n  ')}`);
 
@@ -217,7 +217,7 @@ Unloaded (1 client) stages p50: lock + clone ${ms(median(soloTimings['stage:lock
 
 Data files, per action (${actionsWritten} actions, loaded and paced): article file ${growth.article >= 0 ? '+' : ''}${growth.article.toFixed(0)} B (it is rewritten whole,
 ${kb(after.article)} now), history +${growth.history.toFixed(0)} B, suggestions +${growth.suggestions.toFixed(0)} B.
-Bytes written per action ≈ **${kb(written)}** (the whole article file plus the appended lines).`;
+Bytes written per action ≤ **${kb(written)}** (an upper bound: the whole article file plus the appended lines; concurrent actions share article writes).`;
     return { size, throughput, p50, p99, met, section, errors: run.errors.length + paced.errors.length, paced: { rate: pacedRate, p50: median(pacedAE), p99: quantile(pacedAE, 0.99) } };
   } finally {
     await server?.stop();
