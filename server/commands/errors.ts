@@ -27,13 +27,17 @@ export class StaleRevisionError extends CommandError {
   }
 }
 
-/** The action does not apply to the paragraph's current status. */
-export class InvalidStateError extends CommandError {
-  override readonly status = 409;
-  override readonly code = 'invalid_state';
+/** A refusal that comes with the paragraph as it is now, so the page can show it. */
+export abstract class ParagraphRefusal extends CommandError {
   constructor(message: string, readonly current?: Paragraph) {
     super(message);
   }
+}
+
+/** The action does not apply to the paragraph's current status. */
+export class InvalidStateError extends ParagraphRefusal {
+  override readonly status = 409;
+  override readonly code = 'invalid_state';
 }
 
 /** The engine failed; nothing was stored. */
@@ -43,19 +47,13 @@ export class EngineFailedError extends CommandError {
 }
 
 /** The suggestion carries fact-guard warnings: accepting it needs an explicit confirmation. */
-export class ConfirmationRequiredError extends CommandError {
+export class ConfirmationRequiredError extends ParagraphRefusal {
   override readonly status = 409;
   override readonly code = 'confirmation_required';
-  constructor(message: string, readonly current?: Paragraph) {
-    super(message);
-  }
 }
 
 /** The paragraph is approved: text changes wait until a reviewer reopens it. */
-export class LockedError extends CommandError {
+export class LockedError extends ParagraphRefusal {
   override readonly status = 423;
   override readonly code = 'locked';
-  constructor(message: string, readonly current?: Paragraph) {
-    super(message);
-  }
 }

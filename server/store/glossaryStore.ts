@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { WriteQueue } from './writeQueue.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 
 export const CORPUS_SCOPE = 'corpus';
@@ -105,11 +106,12 @@ abstract class BaseGlossaryStore implements GlossaryStore {
 
 export class LowdbGlossaryStore extends BaseGlossaryStore {
   #db: Low<GlossariesFile>;
-  #queue: Promise<unknown> = Promise.resolve();
+  #writes: WriteQueue<GlossariesFile>;
 
   private constructor(db: Low<GlossariesFile>) {
     super();
     this.#db = db;
+    this.#writes = new WriteQueue(db);
   }
 
   static async open(dataDir: string): Promise<LowdbGlossaryStore> {
@@ -124,22 +126,8 @@ export class LowdbGlossaryStore extends BaseGlossaryStore {
     return this.#db.data;
   }
 
-  /** One write at a time, on a copy: a failed write leaves memory as it was on disk. */
   protected write(change: (d: GlossariesFile) => void): Promise<void> {
-    const next = this.#queue.then(async () => {
-      const draft = structuredClone(this.#db.data);
-      change(draft);
-      const previous = this.#db.data;
-      this.#db.data = draft;
-      try {
-        await this.#db.write();
-      } catch (e) {
-        this.#db.data = previous;
-        throw e;
-      }
-    });
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#writes.write(change);
   }
 }
 

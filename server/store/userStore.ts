@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { WriteQueue } from './writeQueue.js';
 import type { Role } from '../core/types.js';
 
 export interface ApiToken {
@@ -56,10 +57,12 @@ export function hashSecret(secret: string): string {
 
 export class LowdbUserStore implements UserStore {
   #db: Low<UsersFile>;
-  #queue: Promise<unknown> = Promise.resolve();
+
+  #writes: WriteQueue<UsersFile>;
 
   private constructor(db: Low<UsersFile>) {
     this.#db = db;
+    this.#writes = new WriteQueue(db);
   }
 
   static async open(dataDir: string): Promise<LowdbUserStore> {
@@ -72,20 +75,7 @@ export class LowdbUserStore implements UserStore {
   }
 
   #write(change: (data: UsersFile) => void): Promise<void> {
-    const next = this.#queue.then(async () => {
-      const draft = structuredClone(this.#db.data);
-      change(draft);
-      const previous = this.#db.data;
-      this.#db.data = draft;
-      try {
-        await this.#db.write();
-      } catch (e) {
-        this.#db.data = previous;
-        throw e;
-      }
-    });
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#writes.write(change);
   }
 
   async countUsers() {

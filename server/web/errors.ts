@@ -1,7 +1,7 @@
 /** Turns thrown errors into answers: JSON for the API, a page for the browser; never a stack trace. */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { CommandError, ConfirmationRequiredError, InvalidStateError, LockedError, StaleRevisionError } from '../commands/errors.js';
+import { CommandError, ParagraphRefusal, StaleRevisionError } from '../commands/errors.js';
 import { NotFoundError as StoreNotFound } from '../store/types.js';
 import { presentParagraph } from './presenters.js';
 
@@ -36,7 +36,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     status = err.status;
     code = err.code;
     message = err.message;
-    if ((err instanceof StaleRevisionError || err instanceof InvalidStateError || err instanceof ConfirmationRequiredError || err instanceof LockedError) && err.current) {
+    if ((err instanceof StaleRevisionError || err instanceof ParagraphRefusal) && err.current) {
       extra.current = presentParagraph(err.current);
     }
   } else if (err instanceof StoreNotFound || err instanceof HttpError) {
