@@ -7,8 +7,7 @@ import type { SetupState } from './web/auth.js';
 import { addUser } from './commands/users.js';
 import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
-import { LowdbRunStore } from './store/runStore.js';
-import { describeDatabase } from './store/open.js';
+import { describeDatabase, openRunStore } from './store/open.js';
 
 loadDotEnv();
 const config = readConfig();
@@ -38,7 +37,7 @@ if ((await services.users.countUsers()) === 0) {
   }
 }
 
-const runStore = await LowdbRunStore.open(config.dataDir);
+const runStore = await openRunStore(config.dataDir, services.store);
 const app = createApp(services, { setup, runStore, ...(process.env.TRUST_PROXY ? { trustProxy: process.env.TRUST_PROXY } : {}) });
 let unmark = () => {};
 const server = app.listen(config.port, config.host, () => {
@@ -48,7 +47,7 @@ const server = app.listen(config.port, config.host, () => {
   unmark = markServer(config.dataDir, url);
   console.log(`Postedit is running: ${url}`);
   console.log(services.engine.describe());
-  console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}; runs and glossaries in ${config.dataDir}` : `data: ${config.dataDir}`);
+  console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}; glossaries in ${config.dataDir}` : `data: ${config.dataDir}`);
   if (setup.token) {
     console.log(`\nNo account exists yet. Create the first admin here (the link works once):\n  ${url}setup?token=${setup.token}\n`);
   }

@@ -10,7 +10,9 @@ import { LowdbStore } from './lowdbStore.js';
 import { openPool } from './pg/database.js';
 import { migrate } from './pg/migrate.js';
 import { PgStore } from './pg/pgStore.js';
+import { PgRunStore } from './pg/pgRunStore.js';
 import { PgUserStore } from './pg/pgUserStore.js';
+import { LowdbRunStore, type RunStore } from './runStore.js';
 import type { Store } from './types.js';
 import { LowdbUserStore, type UserStore } from './userStore.js';
 
@@ -58,4 +60,13 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
     throw new Error(`PostgreSQL at ${describeDatabase(url)}: ${(e as Error).message}`);
   }
   return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir }), users: new PgUserStore(pool) };
+}
+
+/**
+ * The run store that goes with `store`: on PostgreSQL the runs live in the database (shared by every
+ * instance and worker, on the store's pool: close the run store before the store); on lowdb they are
+ * files in `dataDir/runs`, as before.
+ */
+export async function openRunStore(dataDir: string, store: Store): Promise<RunStore> {
+  return store instanceof PgStore ? PgRunStore.open(store.pool) : LowdbRunStore.open(dataDir);
 }

@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { LoginLimiter } from '../auth/loginLimiter.js';
+import { loginLimiterFor, type LoginLimits } from '../auth/storeLoginLimiter.js';
 import { addUser, checkLogin, openSession } from '../commands/users.js';
 import type { Session, UserStore } from '../store/userStore.js';
 import { HttpError } from './errors.js';
@@ -26,23 +26,23 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function authRouter(users: UserStore, setup: SetupState, limiter = new LoginLimiter()): Router {
+export function authRouter(users: UserStore, setup: SetupState, limiter: LoginLimits = loginLimiterFor(users)): Router {
   const r = Router();
 
   async function login(req: Request, res: Response) {
     const body = loginSchema.parse(req.body);
     const key = `${req.ip}|${body.username.toLowerCase()}`;
-    const wait = limiter.retryAfter(key);
+    const wait = await limiter.retryAfter(key);
     if (wait > 0) {
       res.set('Retry-After', String(Math.ceil(wait / 1000)));
       throw new HttpError(429, `too many failed logins: try again in ${Math.ceil(wait / 60_000)} minute(s)`);
     }
     const user = await checkLogin(users, body.username, body.password);
     if (!user) {
-      limiter.fail(key);
+      await limiter.fail(key);
       throw new HttpError(401, 'wrong username or password');
     }
-    limiter.succeed(key);
+    await limiter.succeed(key);
     const { secret, session } = await openSession(users, user.username);
     setSessionCookie(req, res, secret, session.expiresAt);
     return { user, session, next: safeNext(body.next) };

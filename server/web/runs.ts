@@ -2,10 +2,9 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../commands/errors.js';
-import { resumeRun } from '../commands/resumeRun.js';
 import type { Services } from '../commands/services.js';
-import { MAX_CONCURRENCY, startRun, type StartRunProps } from '../commands/startRun.js';
-import { stopRun } from '../commands/stopRun.js';
+import { MAX_CONCURRENCY, type StartRunProps } from '../commands/startRun.js';
+import { resumeAnyRun, startAnyRun, stopAnyRun } from '../runs/worker.js';
 import { HTER_VARIANT } from '../core/metrics.js';
 import { ActiveRuns, type RunContext } from '../runs/activeRuns.js';
 import { compareRuns, loadArticles, runFigures } from '../runs/compare.js';
@@ -111,7 +110,7 @@ export function runsRouter(services: Services, runStore: RunStore, options: Runs
   });
 
   api.post('/runs', authorize('runs'), async (req, res) => {
-    const run = await startRun(ctx, startProps(req.body, res));
+    const run = await startAnyRun(ctx, startProps(req.body, res));
     res.status(202).json({ run: presentRun(run) });
   });
 
@@ -120,11 +119,11 @@ export function runsRouter(services: Services, runStore: RunStore, options: Runs
   });
 
   api.post('/runs/:id/stop', authorize('runs'), async (req, res) => {
-    res.json({ run: presentRun(await stopRun(ctx, req.params.id)) });
+    res.json({ run: presentRun(await stopAnyRun(ctx, req.params.id)) });
   });
 
   api.post('/runs/:id/resume', authorize('runs'), async (req, res) => {
-    res.status(202).json({ run: presentRun(await resumeRun(ctx, req.params.id, limitsOf(req.body))) });
+    res.status(202).json({ run: presentRun(await resumeAnyRun(ctx, req.params.id, limitsOf(req.body))) });
   });
 
   /** Server-sent events: the record each time it changes, until the run ends. */
@@ -160,7 +159,7 @@ export function runsRouter(services: Services, runStore: RunStore, options: Runs
   });
 
   pages.post('/runs', authorize('runs'), async (req, res) => {
-    const run = await startRun(ctx, startProps(req.body, res));
+    const run = await startAnyRun(ctx, startProps(req.body, res));
     res.redirect(303, `/runs/${run.id}`);
   });
 
@@ -186,12 +185,12 @@ export function runsRouter(services: Services, runStore: RunStore, options: Runs
   });
 
   pages.post('/runs/:id/stop', authorize('runs'), async (req, res) => {
-    await stopRun(ctx, req.params.id);
+    await stopAnyRun(ctx, req.params.id);
     res.redirect(303, `/runs/${req.params.id}`);
   });
 
   pages.post('/runs/:id/resume', authorize('runs'), async (req, res) => {
-    await resumeRun(ctx, req.params.id, limitsOf(req.body));
+    await resumeAnyRun(ctx, req.params.id, limitsOf(req.body));
     res.redirect(303, `/runs/${req.params.id}`);
   });
 

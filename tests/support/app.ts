@@ -11,7 +11,7 @@ import type { Engine } from '../../server/engines/types.js';
 import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { createApp, type AppOptions } from '../../server/web/app.js';
-import { LowdbRunStore } from '../../server/store/runStore.js';
+import { openRunStore } from '../../server/store/open.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const corpusDir = join(repoRoot, 'corpus');
@@ -44,7 +44,7 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
       tokens[role] = await createToken(services.users, role, 'tests');
     }
   }
-  const runStore = await LowdbRunStore.open(dataDir);
+  const runStore = await openRunStore(dataDir, services.store);
   const app = createApp(services, { runStore, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

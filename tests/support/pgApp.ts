@@ -10,12 +10,14 @@ import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import type { Engine } from '../../server/engines/types.js';
-import { LowdbRunStore } from '../../server/store/runStore.js';
+import { openRunStore } from '../../server/store/open.js';
+import type { RunStore } from '../../server/store/runStore.js';
 import { createApp } from '../../server/web/app.js';
+import type { RunsRouterOptions } from '../../server/web/runs.js';
 import { corpusDir, passwordOf, ROLES, tempDir, type RunningApp } from './app.js';
 
 /** Starts the real app on 127.0.0.1 (a free port) with its store on `databaseUrl`. */
-export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine } = {}): Promise<RunningApp> {
+export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine; runs?: RunsRouterOptions } = {}): Promise<RunningApp & { runStore: RunStore }> {
   const dataDir = await tempDir('postedit-pg-app-');
   const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), env: { DATABASE_URL: databaseUrl } });
   const tokens = {} as Record<Role, string>;
@@ -28,8 +30,9 @@ export async function startAppOnDatabase(databaseUrl: string, options: { engine?
     }
     tokens[role] = await createToken(services.users, role, 'tests');
   }
-  const runStore = await LowdbRunStore.open(dataDir);
-  const app = createApp(services, { runStore });
+  // Runs live in the database too: a run started on one instance is followed on any other.
+  const runStore: RunStore = await openRunStore(dataDir, services.store);
+  const app = createApp(services, { runStore, ...(options.runs ? { runs: options.runs } : {}) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -40,6 +43,7 @@ export async function startAppOnDatabase(databaseUrl: string, options: { engine?
     tokens,
     services,
     dataDir,
+    runStore,
     async close(remove = true) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
