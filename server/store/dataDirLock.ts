@@ -12,7 +12,8 @@ export interface ServerMark {
 
 const FILE = 'server.json';
 
-function alive(pid: number): boolean {
+/** True while a process with this id runs on this machine. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,6 +7,7 @@
  * The results log is the truth about what a run did; the record's counts and tokens are a summary
  * of it that a crash can leave behind, so the executor recomputes them from the log on every start.
  */
+import { alive } from './dataDirLock.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -125,15 +126,6 @@ export function newRunId(now: Date, random: () => number = Math.random): string 
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const tail = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
   return `run-${stamp}-${tail}`;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const INSTANCE = randomUUID();
