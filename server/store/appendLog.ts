@@ -2,6 +2,7 @@
  * An append-only JSON Lines file. History grows with every action; appending a line keeps each write
  * O(1) where rewriting a whole JSON file would grow with the history.
  */
+import { appendFileSync } from 'node:fs';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -43,4 +44,26 @@ export async function rewriteLines(file: string, items: unknown[]): Promise<void
   const tmp = join(dirname(file), `.${basename(file)}.tmp`);
   await writeFile(tmp, items.map((i) => JSON.stringify(i) + '\n').join(''), 'utf8');
   await rename(tmp, file);
+}
+
+/** Replaces a file's content atomically (temporary file, then rename). */
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, file);
+}
+
+/**
+ * Appends lines without leaving the event loop: for the small appends of a batch of actions, three
+ * short system calls cost less than the thread-pool round trips (open, write, close) of appendFile,
+ * each of which waits its turn behind every other request in a busy loop.
+ */
+export function appendTextSync(file: string, text: string): void {
+  if (text) appendFileSync(file, text, 'utf8');
+}
+
+export function linesOf(items: unknown[]): string {
+  let text = '';
+  for (const i of items) text += JSON.stringify(i) + '\n';
+  return text;
 }

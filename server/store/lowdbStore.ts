@@ -1,23 +1,33 @@
 /**
- * The embedded store: lowdb JSON files under a data directory.
+ * The embedded store: JSON files under a data directory.
  *
  *   DATA_DIR/catalog.json                    ids, titles and content hashes of all articles
- *   DATA_DIR/articles/ID.json                the article: paragraphs, current suggestions, undo stack
+ *   DATA_DIR/articles/ID.json                snapshot of the article: paragraphs, current suggestions, undo
+ *                                            stack, and `journalSeq`, the last journal line it includes
+ *   DATA_DIR/articles/ID.journal.jsonl       one line per action since the snapshot (see articleJournal.ts)
  *   DATA_DIR/articles/ID.history.jsonl       every revision, append-only
  *   DATA_DIR/articles/ID.suggestions.jsonl   every suggestion, append-only
  *
- * JSON files are written atomically by lowdb (temporary file + rename). An action first appends its
- * revisions, then rewrites the article file; a crash between the two leaves revisions the article
- * does not know of, and opening the store drops them again, so history and article always agree.
+ * An action changes the article in memory under the article's lock; its suggestions, revisions and
+ * journal line are then appended, in that order, outside the lock, by a writer that batches the
+ * actions of the requests handled in one turn of the event loop into one append per file; the action
+ * is answered once its journal line is on disk (written, not fsynced: this survives a killed process,
+ * not a power cut). Readers (getArticle, listArticles, history) see only that durable state.
+ * Every COMPACT_LINES journal lines (or COMPACT_BYTES), and on close, the snapshot is rewritten atomically
+ * (temporary file + rename) and only then is the journal truncated; lines the snapshot already
+ * includes are skipped on replay, so a crash between the two loses nothing. A crash between the
+ * history append and the journal append leaves revisions the article does not know of, and opening
+ * the store drops them again, so history and article always agree.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { Article, ArticleSummary, ParagraphStatus, Revision, Suggestion } from '../core/types.js';
 import { PARAGRAPH_STATUSES } from '../core/types.js';
 import { articleReview } from '../core/reviewState.js';
-import { appendLines, readLines, rewriteLines } from './appendLog.js';
+import { appendTextSync, linesOf, readLines, rewriteLines, writeAtomic } from './appendLog.js';
+import { diffArticle, fromSnapshot, replayJournal, toSnapshot, type Snapshot } from './articleJournal.js';
 import { KeyedLock } from './keyedLock.js';
 import type { ArticleChange, Store } from './types.js';
 import { NotFoundError } from './types.js';
@@ -37,7 +47,7 @@ interface Catalog {
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 function jsonFile<T>(file: string): DataFile<T> {
-  // Compact JSON: the article file is rewritten on every action, so bytes matter.
+  // Compact JSON: bytes matter for files rewritten often.
   return new DataFile<T>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) });
 }
 
@@ -74,18 +84,68 @@ export function summarize(article: Article): ArticleSummary {
   };
 }
 
+/**
+ * Compaction: rewrite the snapshot and truncate the journal after this many lines or bytes. Each
+ * compaction stringifies the whole article on the event loop (a few ms for 200 paragraphs), so it
+ * is kept rare; replaying 1,000 lines on opening costs a few ms.
+ */
+const COMPACT_LINES = 1000;
+const COMPACT_BYTES = 4 * 1024 * 1024;
+
+export interface LowdbStoreOptions {
+  /** Journal lines after which the article file is rewritten (default 1,000). */
+  compactLines?: number;
+  /** Journal bytes after which the article file is rewritten (default 4 MiB). */
+  compactBytes?: number;
+}
+
+/** An action applied in memory whose appends are not on disk yet. */
+interface Pending {
+  seq: number;
+  /** The article after this action (never changed afterwards: each action works on a copy). */
+  state: Article;
+  line: string;
+  revisions: Revision[];
+  suggestions: Suggestion[];
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+/** An open article: its state in memory, what is on disk, and the writer's queue. */
+interface Held {
+  /** The latest state, possibly ahead of the disk by the pending actions: what changes build on. */
+  data: Article;
+  seq: number;
+  /** The state the files on disk (snapshot plus journal) give: what readers see. */
+  durable: Article;
+  durableSeq: number;
+  journalLines: number;
+  journalBytes: number;
+  pending: Pending[];
+  draining: boolean;
+  writing?: Promise<void>;
+  /** Bumped when a write fails and memory goes back to the disk's state. */
+  generation: number;
+  /** The journal may hold lines of actions that failed: compact before appending again. */
+  dirty: boolean;
+}
+
 export class LowdbStore implements Store {
   readonly dir: string;
   #catalog!: Low<Catalog>;
-  #articles = new Map<string, Low<Article>>();
+  #articles = new Map<string, Held>();
   #lock = new KeyedLock();
+  #compactLines: number;
+  #compactBytes: number;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, options: LowdbStoreOptions) {
     this.dir = dir;
+    this.#compactLines = options.compactLines ?? COMPACT_LINES;
+    this.#compactBytes = options.compactBytes ?? COMPACT_BYTES;
   }
 
-  static async open(dir: string): Promise<LowdbStore> {
-    const store = new LowdbStore(dir);
+  static async open(dir: string, options: LowdbStoreOptions = {}): Promise<LowdbStore> {
+    const store = new LowdbStore(dir, options);
     await store.#load();
     return store;
   }
@@ -113,14 +173,17 @@ export class LowdbStore implements Store {
       const m = /^([a-z0-9][a-z0-9-]*)\.json$/.exec(f);
       if (!m) continue;
       const id = m[1]!;
-      const adapter = jsonFile<Article>(this.#articlePath(id));
-      const data = await adapter.read();
-      if (!data) continue;
-      const db = new Low<Article>(adapter, data);
-      this.#articles.set(id, db);
-      await this.#repairHistory(db.data);
+      const raw = await jsonFile<Snapshot>(this.#articlePath(id)).read();
+      if (!raw) continue;
+      const { article, seq: snapshotSeq } = fromSnapshot(raw);
+      const { seq, lines, torn } = await replayJournal(this.#articlePath(id, '.journal.jsonl'), article, snapshotSeq);
+      const held = newHeld(article, seq);
+      this.#articles.set(id, held);
+      await this.#repairHistory(article);
+      // Start from a clean journal (this also drops a torn last line).
+      if (lines || torn) await this.#compact(id, held);
       if (!this.#catalog.data.articles.some((e) => e.id === id)) {
-        this.#catalog.data.articles.push(entryOf(db.data));
+        this.#catalog.data.articles.push(entryOf(article));
         catalogChanged = true;
       }
     }
@@ -129,7 +192,7 @@ export class LowdbStore implements Store {
     if (catalogChanged || before !== this.#catalog.data.articles.length) await this.#catalog.write();
   }
 
-  /** Drops revisions written by an action whose article write never happened (crash), and torn lines. */
+  /** Drops revisions written by an action whose journal line never reached the disk (crash), and torn lines. */
   async #repairHistory(article: Article): Promise<void> {
     const file = this.#articlePath(article.id, '.history.jsonl');
     const { items, torn } = await readLines<Revision>(file);
@@ -147,16 +210,27 @@ export class LowdbStore implements Store {
     if (sug.torn) await rewriteLines(sfile, sug.items);
   }
 
+  /** Writes the durable state as the snapshot, then empties the journal (in that order: see the top). */
+  async #compact(id: string, held: Held): Promise<void> {
+    await writeAtomic(this.#articlePath(id), toSnapshot(held.durable, held.durableSeq));
+    await writeFile(this.#articlePath(id, '.journal.jsonl'), '');
+    held.journalLines = 0;
+    held.journalBytes = 0;
+    held.dirty = false;
+  }
+
   async listArticles(): Promise<ArticleSummary[]> {
     return this.#catalog.data.articles
-      .map((e) => this.#articles.get(e.id)?.data)
+      .map((e) => this.#articles.get(e.id)?.durable)
       .filter((a): a is Article => !!a)
       .map(summarize);
   }
 
   async getArticle(id: string): Promise<Article | undefined> {
     if (!ID_PATTERN.test(id)) return undefined;
-    const data = this.#articles.get(id)?.data;
+    // Readers see only what is on disk: an answer built from a read (a cached suggestion, say) must
+    // never show an action that a crash could still lose.
+    const data = this.#articles.get(id)?.durable;
     return data ? cloneArticle(data) : undefined;
   }
 
@@ -168,9 +242,10 @@ export class LowdbStore implements Store {
     await this.#lock.run(`article:${article.id}`, async () => {
       if (this.#articles.has(article.id)) throw new Error(`an article with id "${article.id}" exists`);
       await rewriteLines(this.#articlePath(article.id, '.history.jsonl'), revisions);
-      const db = new Low<Article>(jsonFile(this.#articlePath(article.id)), structuredClone(article));
-      await db.write();
-      this.#articles.set(article.id, db);
+      await rm(this.#articlePath(article.id, '.journal.jsonl'), { force: true });
+      const copy = structuredClone(article);
+      await writeAtomic(this.#articlePath(article.id), toSnapshot(copy, 0));
+      this.#articles.set(article.id, newHeld(copy, 0));
     });
     await this.#lock.run('catalog', async () => {
       this.#catalog.data.articles.push(entryOf(article));
@@ -181,9 +256,10 @@ export class LowdbStore implements Store {
   async deleteArticle(id: string): Promise<boolean> {
     if (!this.#articles.has(id)) return false;
     await this.#lock.run(`article:${id}`, async () => {
-      await this.#settle(id);
+      const held = this.#articles.get(id);
+      if (held) await settle(held);
       this.#articles.delete(id);
-      for (const suffix of ['.json', '.history.jsonl', '.suggestions.jsonl']) {
+      for (const suffix of ['.json', '.journal.jsonl', '.history.jsonl', '.suggestions.jsonl']) {
         await rm(this.#articlePath(id, suffix), { force: true });
       }
     });
@@ -196,66 +272,91 @@ export class LowdbStore implements Store {
 
   async updateArticle<T>(id: string, change: (article: Article) => ArticleChange<T> | Promise<ArticleChange<T>>): Promise<T> {
     const applied = await this.#lock.run(`article:${id}`, async () => {
-      const db = this.#articles.get(id);
-      if (!db?.data) throw new NotFoundError(`no article "${id}"`);
-      const draft = cloneArticle(db.data);
+      const held = this.#articles.get(id);
+      if (!held) throw new NotFoundError(`no article "${id}"`);
+      const generation = held.generation;
+      const original = held.data;
+      const draft = cloneArticle(original);
       const { result, revisions, suggestions } = await change(draft);
-      if (suggestions?.length) await appendLines(this.#articlePath(id, '.suggestions.jsonl'), suggestions);
-      await appendLines(this.#articlePath(id, '.history.jsonl'), revisions);
-      db.data = draft;
-      return { result, generation: this.#generation(id), written: this.#flush(id, db) };
+      // A write failed meanwhile and memory went back to the disk's state: the draft is built on lost changes.
+      if (held.generation !== generation) throw new Error('the article could not be saved; please try again');
+      const seq = held.seq + 1;
+      const line = JSON.stringify(diffArticle(original, draft, seq)) + '\n';
+      held.data = draft;
+      held.seq = seq;
+      const written = new Promise<void>((resolve, reject) => {
+        held.pending.push({ seq, state: draft, line, revisions, suggestions: suggestions ?? [], resolve, reject });
+      });
+      written.catch(() => undefined);
+      if (!held.draining) {
+        held.draining = true;
+        held.writing = this.#drain(id, held);
+      }
+      return { result, written };
     });
-    // The article file is written outside the lock, and concurrent actions share one write: the
-    // answer still waits until a write that includes this action is on disk.
+    // The appends run outside the lock, and concurrent actions share them: the answer still waits
+    // until the journal line of this action is on disk.
     await applied.written;
-    if (this.#generation(id) !== applied.generation) throw new Error('the article could not be saved; please try again');
     return applied.result;
   }
 
-  #flushes = new Map<string, { current?: Promise<void>; next?: Promise<void>; generation: number }>();
-
-  #generation(id: string): number {
-    return this.#flushes.get(id)?.generation ?? 0;
-  }
-
-  #flush(id: string, db: Low<Article>): Promise<void> {
-    let f = this.#flushes.get(id);
-    if (!f) this.#flushes.set(id, (f = { generation: 0 }));
-    const state = f;
-    if (state.next) return state.next;
-    const start = (): Promise<void> => {
-      state.next = undefined;
-      const current = db.write().catch(async (e: unknown) => {
-        // Nothing since the last good write is on disk: go back to the disk's state, drop the
-        // revisions written ahead of it, and fail every action that was waiting on this write.
-        state.generation++;
-        const reread = await jsonFile<Article>(this.#articlePath(id)).read();
-        if (reread) db.data = reread;
-        await this.#repairHistory(db.data);
-        throw e;
-      });
-      // Kept only to order the next write after this one; the waiters get `current` and its error.
-      const tracked: Promise<void> = current.catch(() => undefined).then(() => {
-        if (state.current === tracked) state.current = undefined;
-      });
-      state.current = tracked;
-      return current;
-    };
-    if (!state.current) return start();
-    state.next = state.current.then(start);
-    return state.next;
-  }
-
-  async #settle(id: string): Promise<void> {
-    const f = this.#flushes.get(id);
-    await f?.next?.catch(() => undefined);
-    await f?.current?.catch(() => undefined);
+  /** Appends the pending actions, batch after batch, until none is left. */
+  async #drain(id: string, held: Held): Promise<void> {
+    try {
+      // Let the actions of requests handled in this turn of the event loop join the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (held.pending.length) {
+        const batch = held.pending.splice(0);
+        try {
+          if (held.dirty) await this.#compact(id, held);
+          // Suggestions and revisions first, the journal line last: a revision without its line is
+          // dropped on opening, a line without its revisions could not be repaired.
+          appendTextSync(this.#articlePath(id, '.suggestions.jsonl'), linesOf(batch.flatMap((b) => b.suggestions)));
+          appendTextSync(this.#articlePath(id, '.history.jsonl'), linesOf(batch.flatMap((b) => b.revisions)));
+          const text = batch.map((b) => b.line).join('');
+          appendTextSync(this.#articlePath(id, '.journal.jsonl'), text);
+          const last = batch.at(-1)!;
+          held.durable = last.state;
+          held.durableSeq = last.seq;
+          held.journalLines += batch.length;
+          held.journalBytes += text.length;
+        } catch (e) {
+          // Nothing of this batch counts: go back to the disk's state, fail these actions and those
+          // built on them, drop their revisions from history and rewrite the snapshot.
+          const failed = [...batch, ...held.pending.splice(0)];
+          held.generation++;
+          held.data = held.durable;
+          held.seq = held.durableSeq;
+          held.dirty = true;
+          try {
+            await this.#repairHistory(held.durable);
+            await this.#compact(id, held);
+          } catch {
+            // Still dirty: the next write compacts first.
+          }
+          for (const b of failed) b.reject(e);
+          continue;
+        }
+        for (const b of batch) b.resolve();
+        if (held.journalLines >= this.#compactLines || held.journalBytes >= this.#compactBytes) {
+          try {
+            await this.#compact(id, held);
+          } catch {
+            // The journal is still whole: try again after as many lines again.
+            held.journalLines = 0;
+            held.journalBytes = 0;
+          }
+        }
+      }
+    } finally {
+      held.draining = false;
+    }
   }
 
   async history(articleId: string, paragraphId?: string): Promise<Revision[]> {
     if (!this.#articles.has(articleId)) throw new NotFoundError(`no article "${articleId}"`);
     const { items } = await readLines<Revision>(this.#articlePath(articleId, '.history.jsonl'));
-    const article = this.#articles.get(articleId)!.data;
+    const article = this.#articles.get(articleId)!.durable;
     const latest = new Map(article.paragraphs.map((p) => [p.id, p.revision]));
     // Revisions of an action still being written are not part of history yet.
     const settled = items.filter((r) => r.n <= (latest.get(r.paragraphId) ?? 0));
@@ -268,10 +369,31 @@ export class LowdbStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Wait for queued writes by taking every lock once.
-    await Promise.all([...this.#articles.keys()].map((id) => this.#lock.run(`article:${id}`, () => this.#settle(id))));
+    // Wait for queued writes by taking every lock once, then fold each journal into its snapshot.
+    await Promise.all(
+      [...this.#articles.keys()].map((id) =>
+        this.#lock.run(`article:${id}`, async () => {
+          const held = this.#articles.get(id);
+          if (!held) return;
+          await settle(held);
+          if (held.journalLines || held.dirty) await this.#compact(id, held).catch(() => undefined);
+        }),
+      ),
+    );
     await this.#lock.run('catalog', async () => undefined);
   }
+}
+
+function newHeld(article: Article, seq: number): Held {
+  return {
+    data: article, seq, durable: article, durableSeq: seq, journalLines: 0, journalBytes: 0,
+    pending: [], draining: false, generation: 0, dirty: false,
+  };
+}
+
+/** Waits until the writer has nothing left to append. */
+async function settle(held: Held): Promise<void> {
+  while (held.draining) await held.writing?.catch(() => undefined);
 }
 
 function entryOf(a: Article): CatalogEntry {

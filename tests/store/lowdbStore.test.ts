@@ -112,15 +112,23 @@ describe('LowdbStore', () => {
     const { article: a, revisions } = article('failing');
     await store.createArticle(a, revisions);
     await store.updateArticle('failing', bump('saved'));
-    // Make the next article writes fail: the temporary file cannot be created.
+    // Make the next journal appends (and the snapshot rewrite that follows a failure) fail.
+    const journal = join(dir, 'articles', 'failing.journal.jsonl');
     const tmp = join(dir, 'articles', '.failing.json.tmp');
+    await rm(journal);
+    await mkdir(journal);
     await mkdir(tmp);
     const results = await Promise.allSettled([store.updateArticle('failing', bump('lost 1')), store.updateArticle('failing', bump('lost 2'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await rm(tmp, { recursive: true });
+    await rm(journal, { recursive: true });
     expect((await store.getArticle('failing'))!.paragraphs[0]!.text).toBe('saved');
     expect((await store.history('failing', 'p1')).map((r) => r.text)).toEqual(['Hello world.', 'saved']);
     await store.updateArticle('failing', bump('after'));
     expect((await store.history('failing', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Hello world.'], [2, 'saved'], [3, 'after']]);
+    await store.close();
+    const again = await LowdbStore.open(dir);
+    expect((await again.getArticle('failing'))!.paragraphs[0]!.text).toBe('after');
+    expect((await again.history('failing', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Hello world.'], [2, 'saved'], [3, 'after']]);
   });
 });

@@ -1,0 +1,171 @@
+/**
+ * The action journal of an article: one JSON line per action, holding what the action changed, so an
+ * action costs an append instead of a rewrite of the whole article file.
+ *
+ *   {"seq":N, "p":[…], "order":[…], "set":{…}, "unset":[…], "undo":{"drop":[…],"put":[…]} | "undoAll":[…]}
+ *
+ * - seq      consecutive per article; the article file (snapshot) names the last seq it includes
+ *            (`journalSeq`), and replay skips lines at or below it
+ * - p        every paragraph the action changed or added, in full
+ * - order    the ids of all paragraphs in order, only when the order or the set of paragraphs changed
+ * - set      article-level fields that changed (updatedAt, nextParagraph, usage, …); unset: removed ones
+ * - undo     the undo stack as a delta: entries dropped (by op), entries added or changed (replaced in
+ *            place, or pushed at the end when new); undoAll: the whole stack, when a delta cannot say it
+ *
+ * Changes are found by comparing the draft a command changed with the original, field by field:
+ * commands change paragraphs' fields in place and replace (never mutate) the objects and arrays they
+ * hold, so a shallow comparison finds every changed paragraph.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Article, Paragraph, UndoEntry } from '../core/types.js';
+import { readLines } from './appendLog.js';
+
+export interface JournalLine {
+  seq: number;
+  p?: Paragraph[];
+  order?: string[];
+  set?: Record<string, unknown>;
+  unset?: string[];
+  undo?: { drop: string[]; put: UndoEntry[] };
+  undoAll?: UndoEntry[];
+}
+
+/** The article file: the article plus the seq of the last journal line it includes. */
+export type Snapshot = Article & { journalSeq?: number };
+
+type Fields = Record<string, unknown>;
+
+/** Same keys, same values (===); objects and arrays compared the same way down to `depth` levels. */
+function sameFields(a: Fields, b: Fields, depth: number): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!sameValue(a[k], b[k], depth)) return false;
+  }
+  return true;
+}
+
+function sameValue(x: unknown, y: unknown, depth: number): boolean {
+  if (x === y) return true;
+  if (depth <= 0 || !x || !y || typeof x !== 'object' || typeof y !== 'object') return false;
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  return sameFields(x as Fields, y as Fields, depth - 1);
+}
+
+/** What changed from `before` to `after`, as a journal line. */
+export function diffArticle(before: Article, after: Article, seq: number): JournalLine {
+  const line: JournalLine = { seq };
+
+  const original = new Map(before.paragraphs.map((p) => [p.id, p]));
+  const changed: Paragraph[] = [];
+  let reordered = after.paragraphs.length !== before.paragraphs.length;
+  after.paragraphs.forEach((p, i) => {
+    if (!reordered && before.paragraphs[i]!.id !== p.id) reordered = true;
+    const o = original.get(p.id);
+    if (!o || !sameFields(o as unknown as Fields, p as unknown as Fields, 0)) changed.push(p);
+  });
+  if (changed.length) line.p = changed;
+  if (reordered) line.order = after.paragraphs.map((p) => p.id);
+
+  const b = before as unknown as Fields;
+  const a = after as unknown as Fields;
+  const set: Fields = {};
+  const unset: string[] = [];
+  for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (k === 'paragraphs' || k === 'undo') continue;
+    if (a[k] === undefined) {
+      if (b[k] !== undefined) unset.push(k);
+    } else if (!sameValue(b[k], a[k], 2)) set[k] = a[k];
+  }
+  if (Object.keys(set).length) line.set = set;
+  if (unset.length) line.unset = unset;
+
+  const undo = diffUndo(before.undo, after.undo);
+  if (undo === 'all') line.undoAll = after.undo;
+  else if (undo) line.undo = undo;
+  return line;
+}
+
+function diffUndo(before: UndoEntry[], after: UndoEntry[]): { drop: string[]; put: UndoEntry[] } | 'all' | undefined {
+  const old = new Map(before.map((e) => [e.op, e]));
+  const now = new Set(after.map((e) => e.op));
+  if (old.size !== before.length || now.size !== after.length) return 'all';
+  const drop = before.filter((e) => !now.has(e.op)).map((e) => e.op);
+  const put: UndoEntry[] = [];
+  const added: string[] = [];
+  for (const e of after) {
+    const o = old.get(e.op);
+    if (!o) {
+      put.push(e);
+      added.push(e.op);
+    } else if (!sameFields(o as unknown as Fields, e as unknown as Fields, 2)) put.push(e);
+  }
+  // Replay keeps the remaining entries in place and pushes new ones at the end: check that gives `after`.
+  const dropped = new Set(drop);
+  const expected = [...before.filter((e) => !dropped.has(e.op)).map((e) => e.op), ...added];
+  if (expected.length !== after.length || expected.some((op, i) => op !== after[i]!.op)) return 'all';
+  return drop.length || put.length ? { drop, put } : undefined;
+}
+
+/** Applies a journal line to an article (changes it in place). */
+export function applyLine(article: Article, line: JournalLine): void {
+  if (line.p || line.order) {
+    const byId = new Map(article.paragraphs.map((p) => [p.id, p]));
+    for (const p of line.p ?? []) byId.set(p.id, p);
+    const order = line.order ?? article.paragraphs.map((p) => p.id);
+    article.paragraphs = order.map((id) => {
+      const p = byId.get(id);
+      if (!p) throw new Error(`journal line ${line.seq} names an unknown paragraph "${id}"`);
+      return p;
+    });
+  }
+  const a = article as unknown as Fields;
+  for (const [k, v] of Object.entries(line.set ?? {})) a[k] = v;
+  for (const k of line.unset ?? []) delete a[k];
+  if (line.undoAll) article.undo = line.undoAll;
+  else if (line.undo) {
+    const dropped = new Set(line.undo.drop);
+    const undo = article.undo.filter((e) => !dropped.has(e.op));
+    for (const e of line.undo.put) {
+      const i = undo.findIndex((x) => x.op === e.op);
+      if (i >= 0) undo[i] = e;
+      else undo.push(e);
+    }
+    article.undo = undo;
+  }
+}
+
+/** Splits a snapshot into the article and the seq it includes. */
+export function fromSnapshot(data: Snapshot): { article: Article; seq: number } {
+  const { journalSeq, ...article } = data;
+  return { article, seq: journalSeq ?? 0 };
+}
+
+export function toSnapshot(article: Article, seq: number): string {
+  return JSON.stringify({ ...article, journalSeq: seq });
+}
+
+/**
+ * Replays a journal onto an article loaded from its snapshot: lines the snapshot already includes are
+ * skipped, and so is a torn last line (an append cut short by a crash).
+ */
+export async function replayJournal(file: string, article: Article, seq: number): Promise<{ seq: number; lines: number; torn: boolean }> {
+  const { items, torn } = await readLines<JournalLine>(file);
+  let applied = seq;
+  for (const line of items) {
+    if (line.seq <= applied) continue;
+    if (line.seq !== applied + 1) throw new Error(`${file}: journal line ${line.seq} follows ${applied}: a line is missing`);
+    applyLine(article, line);
+    applied = line.seq;
+  }
+  return { seq: applied, lines: items.length, torn };
+}
+
+/** The article as a freshly opened store would see it (snapshot plus journal), without changing files. */
+export async function readArticleFiles(snapshotFile: string, journalFile: string): Promise<Article> {
+  const { article, seq } = fromSnapshot(JSON.parse(await readFile(snapshotFile, 'utf8')) as Snapshot);
+  await replayJournal(journalFile, article, seq);
+  return article;
+}

@@ -1,0 +1,218 @@
+/**
+ * The action journal of the lowdb store: every action is one appended line, the article file is a
+ * snapshot rewritten only on compaction, and reopening after a crash at any point gives the state of
+ * the last answered action.
+ */
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Actor, Article, Revision } from '../../server/core/types.js';
+import { acceptSuggestion } from '../../server/commands/acceptSuggestion.js';
+import { deleteParagraph } from '../../server/commands/deleteParagraph.js';
+import { editParagraph } from '../../server/commands/editParagraph.js';
+import { importArticle } from '../../server/commands/importArticle.js';
+import { mergeParagraph } from '../../server/commands/mergeParagraph.js';
+import { rejectSuggestion } from '../../server/commands/rejectSuggestion.js';
+import { revertParagraph } from '../../server/commands/revertParagraph.js';
+import { commentParagraph, reviewParagraph } from '../../server/commands/reviewParagraph.js';
+import { splitParagraph } from '../../server/commands/splitParagraph.js';
+import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
+import { undoLastAction } from '../../server/commands/undoLastAction.js';
+import { applyLine, diffArticle, readArticleFiles } from '../../server/store/articleJournal.js';
+import { cloneArticle, LowdbStore } from '../../server/store/lowdbStore.js';
+import { startApp, tempDir, type RunningApp } from '../support/app.js';
+
+const apps: RunningApp[] = [];
+afterAll(async () => {
+  for (const app of apps) await app.close(true);
+});
+
+const plain = (a: Article | undefined) => JSON.parse(JSON.stringify(a)) as Article;
+
+function article(id: string, paragraphs = 3): { article: Article; revisions: Revision[] } {
+  const at = new Date().toISOString();
+  return {
+    article: {
+      id, title: `Title ${id}`, createdAt: at, updatedAt: at, contentHash: `hash-${id}`, hasSource: false, hasReference: false,
+      paragraphs: Array.from({ length: paragraphs }, (_, i) => ({ id: `p${i + 1}`, index: i, kind: 'body' as const, mt: `Text ${i + 1}.`, text: `Text ${i + 1}.`, status: 'pending' as const, revision: 1 })),
+      nextParagraph: paragraphs + 1, undo: [],
+    },
+    revisions: Array.from({ length: paragraphs }, (_, i) => ({ n: 1, paragraphId: `p${i + 1}`, action: 'import' as const, author: 'a', at, text: `Text ${i + 1}.`, status: 'pending' as const, diff: { added: 2, removed: 0 }, op: 'o0' })),
+  };
+}
+
+function bump(text: string, pid = 'p1') {
+  return (a: Article) => {
+    const p = a.paragraphs.find((x) => x.id === pid)!;
+    p.text = text;
+    p.revision += 1;
+    p.status = 'edited';
+    a.updatedAt = new Date().toISOString();
+    const rev: Revision = { n: p.revision, paragraphId: pid, action: 'edit', author: 'a', at: a.updatedAt, text, status: 'edited', diff: { added: 1, removed: 1 }, op: `o${p.revision}` };
+    return { result: p.revision, revisions: [rev] };
+  };
+}
+
+const files = (dir: string, id: string) => ({
+  snapshot: join(dir, 'articles', `${id}.json`),
+  journal: join(dir, 'articles', `${id}.journal.jsonl`),
+  history: join(dir, 'articles', `${id}.history.jsonl`),
+});
+
+describe('journal lines', () => {
+  it('carry every change a command can make, and replay to the same article', () => {
+    const { article: a } = article('diff', 4);
+    a.undo = [
+      { op: 'u1', action: 'edit', author: 'a', at: 't', before: [{ paragraphId: 'p1', text: 'x', status: 'pending', revisionAfter: 1 }], created: [] },
+      { op: 'u2', action: 'edit', author: 'a', at: 't', before: [{ paragraphId: 'p2', text: 'y', status: 'pending', revisionAfter: 1 }], created: [] },
+    ];
+    a.paragraphs[2]!.findings = [];
+    const draft = cloneArticle(a);
+    draft.paragraphs[0]!.text = 'changed';
+    draft.paragraphs[1]!.comments = [{ id: 'c', author: 'a', at: 't', text: 'note' }];
+    delete draft.paragraphs[2]!.findings;
+    draft.paragraphs.splice(1, 0, { id: 'p5', index: 1, kind: 'body', mt: '', text: 'new', status: 'edited', revision: 1 });
+    draft.paragraphs.forEach((p, i) => (p.index = i));
+    draft.nextParagraph = 6;
+    draft.usage = { prompt: 3, completion: 4 };
+    draft.undo[1]!.before[0]!.revisionAfter = 2; // a suggestion moves an undo entry on, in place
+    draft.undo.splice(0, 1);
+    draft.undo.push({ op: 'u3', action: 'split', author: 'a', at: 't', before: [], created: ['p5'] });
+    const line = diffArticle(a, draft, 1);
+    expect(line.p!.map((p) => p.id).sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    expect(line.order).toEqual(['p1', 'p5', 'p2', 'p3', 'p4']);
+    expect(line.undo!.drop).toEqual(['u1']);
+    const replayed = cloneArticle(a);
+    applyLine(replayed, JSON.parse(JSON.stringify(line)));
+    expect(plain(replayed)).toEqual(plain(draft));
+  });
+
+  it('name only what changed', () => {
+    const { article: a } = article('small', 200);
+    const draft = cloneArticle(a);
+    draft.paragraphs[7]!.status = 'accepted';
+    const line = diffArticle(a, draft, 9);
+    expect(line).toEqual({ seq: 9, p: [draft.paragraphs[7]] });
+  });
+});
+
+describe('the store with a journal', () => {
+  it('after every real command, the files on disk give the article held in memory', async () => {
+    const app = await startApp({ users: false });
+    apps.push(app);
+    const s = app.services;
+    const actor: Actor = { username: 'admin', role: 'admin' };
+    const { article: imported } = await importArticle(s, { text: 'First paragraph with 12 numbers.\n\nSecond one, also 300 km long.\n\nThird: 45 percent.\n\nFourth.', title: 'Journal check', actor });
+    const id = imported.id;
+    const f = files(app.dataDir, id);
+    const check = async () => expect(plain(await readArticleFiles(f.snapshot, f.journal))).toEqual(plain(await s.store.getArticle(id)));
+    const rev = async (pid: string) => (await s.store.getArticle(id))!.paragraphs.find((p) => p.id === pid)!.revision;
+    const target = async (pid: string) => ({ articleId: id, paragraphId: pid, baseRevision: await rev(pid), actor });
+
+    const suggested = await suggestParagraph(s, { articleId: id, paragraphId: 'p1', actor });
+    await check();
+    await acceptSuggestion(s, { ...(await target('p1')), suggestionId: suggested.suggestion!.id, confirmWarnings: true });
+    await check();
+    await editParagraph(s, { ...(await target('p2')), text: 'Second one, now 300 km long.' });
+    await check();
+    await splitParagraph(s, { ...(await target('p2')), at: 12 });
+    await check();
+    await mergeParagraph(s, await target('p3'));
+    await check();
+    await suggestParagraph(s, { articleId: id, paragraphId: 'p5', actor });
+    await check();
+    await rejectSuggestion(s, await target('p5'));
+    await check();
+    await deleteParagraph(s, await target('p2'));
+    await check();
+    await undoLastAction(s, { articleId: id, actor });
+    await check();
+    await undoLastAction(s, { articleId: id, actor });
+    await check();
+    await revertParagraph(s, { ...(await target('p2')), to: 1 });
+    await check();
+    await commentParagraph(s, { articleId: id, paragraphId: 'p1', actor, text: 'Check the figure.' });
+    await check();
+    await reviewParagraph(s, { ...(await target('p1')), action: 'submit' });
+    await check();
+    await reviewParagraph(s, { ...(await target('p1')), action: 'approve' });
+    await check();
+    await reviewParagraph(s, { ...(await target('p1')), action: 'reopen', comment: 'One more look.' });
+    await check();
+    expect((await readFile(f.journal, 'utf8')).split('\n').filter(Boolean).length).toBeGreaterThan(10);
+  });
+
+  it('reopens without a close (a kill) to every answered action', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('killed');
+    await store.createArticle(a, revisions);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.updateArticle('killed', bump(`text ${i}`, `p${(i % 3) + 1}`))));
+    const memory = plain(await store.getArticle('killed'));
+    // No close: the snapshot is stale, the journal holds the actions.
+    expect(JSON.parse(await readFile(files(dir, 'killed').snapshot, 'utf8')).paragraphs[0].revision).toBe(1);
+    const again = await LowdbStore.open(dir);
+    expect(plain(await again.getArticle('killed'))).toEqual(memory);
+    expect((await again.history('killed', 'p1')).map((r) => r.n)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    // Opening folded the journal into the snapshot.
+    expect(await readFile(files(dir, 'killed').journal, 'utf8')).toBe('');
+  });
+
+  it('skips journal lines the snapshot already holds (a crash between snapshot rename and truncation)', async () => {
+    const dir = await tempDir();
+    const f = files(dir, 'rename');
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('rename');
+    await store.createArticle(a, revisions);
+    for (let i = 0; i < 5; i++) await store.updateArticle('rename', bump(`text ${i}`));
+    const journal = await readFile(f.journal, 'utf8');
+    await store.close(); // snapshot written, journal truncated…
+    await writeFile(f.journal, journal); // …as if the truncation never happened
+    const again = await LowdbStore.open(dir);
+    expect((await again.getArticle('rename'))!.paragraphs[0]!.revision).toBe(6);
+    await again.updateArticle('rename', bump('after'));
+    const third = await LowdbStore.open(dir);
+    expect((await third.history('rename', 'p1')).map((r) => [r.n, r.text]).at(-1)).toEqual([7, 'after']);
+    expect((await third.getArticle('rename'))!.paragraphs[0]!.text).toBe('after');
+  });
+
+  it('drops a torn journal line and the revisions of an action whose line never landed', async () => {
+    const dir = await tempDir();
+    const f = files(dir, 'torn');
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article('torn');
+    await store.createArticle(a, revisions);
+    await store.updateArticle('torn', bump('one'));
+    await store.updateArticle('torn', bump('two'));
+    // The last action's revision reached the history but its journal line was cut short by the kill.
+    const lines = (await readFile(f.journal, 'utf8')).split('\n').filter(Boolean);
+    await writeFile(f.journal, `${lines[0]}\n${lines[1]!.slice(0, 20)}`);
+    const again = await LowdbStore.open(dir);
+    expect((await again.getArticle('torn'))!.paragraphs[0]!.text).toBe('one');
+    expect((await again.history('torn', 'p1')).map((r) => r.text)).toEqual(['Text 1.', 'one']);
+    expect((await readFile(f.history, 'utf8')).split('\n').filter(Boolean)).toHaveLength(4);
+    await again.updateArticle('torn', bump('three'));
+    await appendFile(f.journal, '{"seq":9,"p":[{"id"'); // and another torn tail
+    const third = await LowdbStore.open(dir);
+    expect((await third.history('torn', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Text 1.'], [2, 'one'], [3, 'three']]);
+  });
+
+  it('compacts: the journal stays short, and the snapshot names the lines it holds', async () => {
+    const dir = await tempDir();
+    const f = files(dir, 'long');
+    const store = await LowdbStore.open(dir, { compactLines: 200 });
+    const { article: a, revisions } = article('long');
+    await store.createArticle(a, revisions);
+    // One at a time: a compaction runs before the next line is appended.
+    for (let i = 0; i < 450; i++) await store.updateArticle('long', bump(`text ${i}`, `p${(i % 3) + 1}`));
+    const journalLines = (await readFile(f.journal, 'utf8')).split('\n').filter(Boolean).length;
+    expect(journalLines).toBe(50);
+    const snapshot = JSON.parse(await readFile(f.snapshot, 'utf8')) as { journalSeq: number };
+    expect(snapshot.journalSeq).toBe(400);
+    const memory = plain(await store.getArticle('long'));
+    expect(plain(await readArticleFiles(f.snapshot, f.journal))).toEqual(memory);
+    const again = await LowdbStore.open(dir);
+    expect(plain(await again.getArticle('long'))).toEqual(memory);
+    expect((await again.getArticle('long'))!.paragraphs.map((p) => p.revision)).toEqual([151, 151, 151]);
+  });
+});
