@@ -3,6 +3,8 @@
   'use strict';
   const head = document.querySelector('[data-article]');
   if (!head) return;
+  // With the script, confirmation of flagged suggestions is a dialog; the checkbox is for plain forms.
+  document.documentElement.classList.add('js');
   const articleId = head.dataset.article;
   const flash = document.querySelector('.flash');
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content;

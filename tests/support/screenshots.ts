@@ -161,13 +161,13 @@ async function workOnTheSeed(app: RunningApp) {
 
   // ¶2: suggested and accepted.
   const p2 = await suggest('p2');
-  await must(api.post(`${at('p2')}/accept`, { baseRevision: p2.revision, suggestionId: p2.suggestion.id, seconds: 6 }), 'accept p2');
+  await must(api.post(`${at('p2')}/accept`, { baseRevision: p2.revision, suggestionId: p2.suggestion.id, seconds: 6, confirmWarnings: true }), 'accept p2');
   // ¶3 and ¶4: open suggestions; ¶4's changes a number.
   await suggest('p3');
   await suggest('p4');
   // ¶5: partly accepted, then edited by hand, then touched up by the reviewer.
   const p5 = await suggest('p5');
-  await must(api.post(`${at('p5')}/accept`, { baseRevision: p5.revision, suggestionId: p5.suggestion.id, spans: [0, 1], seconds: 21 }), 'accept p5');
+  await must(api.post(`${at('p5')}/accept`, { baseRevision: p5.revision, suggestionId: p5.suggestion.id, spans: [0, 1], seconds: 21, confirmWarnings: true }), 'accept p5');
   await must(
     api.post(`${at('p5')}/edit`, {
       baseRevision: await rev('p5'),
