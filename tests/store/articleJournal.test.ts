@@ -98,7 +98,8 @@ describe('journal lines', () => {
 
 describe('the store with a journal', () => {
   it('after every real command, the files on disk give the article held in memory', async () => {
-    const app = await startApp({ users: false });
+    // The journal belongs to the lowdb store, whatever DATABASE_URL says.
+    const app = await startApp({ users: false, env: { ...process.env, DATABASE_URL: '' } });
     apps.push(app);
     const s = app.services;
     const actor: Actor = { username: 'admin', role: 'admin' };

@@ -34,9 +34,9 @@ export interface RunningApp {
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startApp(options: { dataDir?: string; engine?: Engine; app?: AppOptions; users?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(options: { dataDir?: string; engine?: Engine; app?: AppOptions; users?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? (await tempDir());
-  const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine() });
+  const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), ...(options.env ? { env: options.env } : {}) });
   const tokens = {} as Record<Role, string>;
   if (options.users !== false) {
     for (const role of ROLES) {
