@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { runChecks } from '../checks/index.js';
+import { runChecksOffThread } from '../checks/offThreadChecks.js';
 import { nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
@@ -80,6 +80,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   } catch (e) {
     throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
   }
+  // The checks run on a worker thread: other editors' requests go on meanwhile.
+  const checks = await runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary });
   const suggestion: Suggestion = {
     id: `s-${randomUUID()}`,
     paragraphId: p.id,
@@ -88,7 +90,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     model: engine.model,
     text: result.text,
     basedOn: p.text,
-    checks: runChecks(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary }),
+    checks,
     createdAt: services.now().toISOString(),
     level,
     contextHash: ctxHash,
