@@ -44,5 +44,5 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
     p.text = text;
     p.status = 'accepted';
     rec.record(p, partial ? 'accept-partial' : 'accept', previous, { suggestionId: s.id });
-  });
+  }, { expectedText: (p) => (props.spans === undefined && p.suggestion?.id === props.suggestionId ? p.suggestion.text : undefined) });
 }

@@ -35,5 +35,5 @@ export function editParagraph(services: Services, props: EditProps): Promise<Par
     p.text = text;
     p.status = 'edited';
     rec.record(p, 'edit', previous, answered ? { suggestionId: answered } : {});
-  });
+  }, { expectedText: () => text });
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
+import { runChecksOffThread } from '../checks/offThreadChecks.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import { diffSummary } from '../core/diff.js';
@@ -135,16 +136,38 @@ export function refreshFindings(article: Article, rec: ActionRecorder, glossary:
 const checkMemo = new WeakMap<object, Map<string, Finding[]>>();
 const CHECK_MEMO_SIZE = 5000;
 
-function memoChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Finding[] {
+function memoFor(glossary: GlossaryEntry[]): Map<string, Finding[]> {
   let memo = checkMemo.get(glossary);
   if (!memo) checkMemo.set(glossary, (memo = new Map()));
-  const key = `${mt}\u0001${text}\u0001${source ?? ''}`;
+  return memo;
+}
+
+function remember(memo: Map<string, Finding[]>, key: string, found: Finding[]): void {
+  if (memo.size >= CHECK_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  memo.set(key, found);
+}
+
+const memoKey = (mt: string, text: string, source: string | undefined) => `${mt}\u0001${text}\u0001${source ?? ''}`;
+
+function memoChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Finding[] {
+  const memo = memoFor(glossary);
+  const key = memoKey(mt, text, source);
   const known = memo.get(key);
   if (known) return known;
   const found = runChecks(mt, text, { ...(source ? { source } : {}), glossary });
-  if (memo.size >= CHECK_MEMO_SIZE) memo.delete(memo.keys().next().value!);
-  memo.set(key, found);
+  remember(memo, key, found);
   return found;
+}
+
+/**
+ * Computes, on the checks' worker thread, the findings an action is about to need, so the article
+ * lock is not held while the main thread runs the fact guard.
+ */
+async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Promise<void> {
+  const memo = memoFor(glossary);
+  const key = memoKey(mt, text, source);
+  if (memo.has(key)) return;
+  remember(memo, key, await runChecksOffThread(mt, text, { ...(source ? { source } : {}), glossary }));
 }
 
 export function reindex(article: Article): void {
@@ -162,10 +185,15 @@ export async function changeParagraph(
   target: ParagraphTarget,
   action: ParagraphAction,
   apply: (p: Paragraph, rec: ActionRecorder) => Paragraph | void,
-  options: { undoable?: boolean; requireBase?: boolean } = {},
+  options: { undoable?: boolean; requireBase?: boolean; expectedText?: (p: Paragraph) => string | undefined } = {},
 ): Promise<Paragraph> {
   const { undoable = true, requireBase = true } = options;
   const glossary = await articleGlossary(services, target.articleId);
+  if (options.expectedText) {
+    const before = (await services.store.getArticle(target.articleId))?.paragraphs.find((x) => x.id === target.paragraphId);
+    const text = before && options.expectedText(before);
+    if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossary);
+  }
   return services.store.updateArticle(target.articleId, (article) => {
     const p = findParagraph(article, target.paragraphId);
     if (requireBase || target.baseRevision !== undefined) checkBase(p, target.baseRevision);
