@@ -12,6 +12,8 @@ import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { createApp, type AppOptions } from '../../server/web/app.js';
 import { openRunStore } from '../../server/store/open.js';
+import type { RunStore } from '../../server/store/runStore.js';
+import type { Express } from 'express';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const corpusDir = join(repoRoot, 'corpus');
@@ -30,6 +32,7 @@ export interface RunningApp {
   tokens: Record<Role, string>;
   services: Services;
   dataDir: string;
+  runStore: RunStore;
   /** Stops the server; the data directory stays unless `remove` is set. */
   close(remove?: boolean): Promise<void>;
 }
@@ -46,6 +49,25 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
   }
   const runStore = await openRunStore(dataDir, services.store);
   const app = createApp(services, { runStore, ...options.app });
+  const { url, stop } = await listen(app);
+  return {
+    url,
+    tokens,
+    services,
+    dataDir,
+    runStore,
+    async close(remove = false) {
+      await stop();
+      await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
+      await runStore.close();
+      await services.store.close();
+      if (remove) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves an app on 127.0.0.1, port 0. */
+export async function listen(app: Express): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -53,16 +75,9 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    tokens,
-    services,
-    dataDir,
-    async close(remove = false) {
+    async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
-      await runStore.close();
-      await services.store.close();
-      if (remove) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

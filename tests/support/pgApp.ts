@@ -4,7 +4,6 @@
  * sessions through the database.
  */
 import { rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { createServices } from '../../server/boot.js';
 import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
@@ -14,10 +13,10 @@ import { openRunStore } from '../../server/store/open.js';
 import type { RunStore } from '../../server/store/runStore.js';
 import { createApp } from '../../server/web/app.js';
 import type { RunsRouterOptions } from '../../server/web/runs.js';
-import { corpusDir, passwordOf, ROLES, tempDir, type RunningApp } from './app.js';
+import { corpusDir, listen, passwordOf, ROLES, tempDir, type RunningApp } from './app.js';
 
 /** Starts the real app on 127.0.0.1 (a free port) with its store on `databaseUrl`. */
-export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine; runs?: RunsRouterOptions } = {}): Promise<RunningApp & { runStore: RunStore }> {
+export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine; runs?: RunsRouterOptions } = {}): Promise<RunningApp> {
   const dataDir = await tempDir('postedit-pg-app-');
   const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), env: { DATABASE_URL: databaseUrl } });
   const tokens = {} as Record<Role, string>;
@@ -33,20 +32,15 @@ export async function startAppOnDatabase(databaseUrl: string, options: { engine?
   // Runs live in the database too: a run started on one instance is followed on any other.
   const runStore: RunStore = await openRunStore(dataDir, services.store);
   const app = createApp(services, { runStore, ...(options.runs ? { runs: options.runs } : {}) });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const { url, stop } = await listen(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     tokens,
     services,
     dataDir,
     runStore,
     async close(remove = true) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
       await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
       await runStore.close();
       await services.store.close();
