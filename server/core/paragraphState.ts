@@ -2,7 +2,7 @@
  * The paragraph state machine: which action may run from which status, and where it leads.
  * Deleted paragraphs only come back through revert or undo.
  */
-import type { ParagraphStatus, RevisionAction } from './types.js';
+import { PARAGRAPH_STATUSES, type ParagraphStatus, type RevisionAction } from './types.js';
 
 export type ParagraphAction = 'suggest' | 'accept' | 'edit' | 'reject' | 'revert' | 'delete' | 'split' | 'merge';
 
@@ -52,3 +52,10 @@ export function describeRefusal(action: ParagraphAction, status: ParagraphStatus
 
 /** Actions that count as an editor's decision on a suggestion (for statistics). */
 export const DECISIONS: RevisionAction[] = ['accept', 'accept-partial', 'edit', 'reject'];
+
+/** How many paragraphs are in each status. */
+export function countStatuses(paragraphs: Array<{ status: ParagraphStatus }>): Record<ParagraphStatus, number> {
+  const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
+  for (const p of paragraphs) counts[p.status]++;
+  return counts;
+}

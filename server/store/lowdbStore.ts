@@ -23,9 +23,9 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Article, ArticleSummary, ParagraphStatus, Revision, Suggestion } from '../core/types.js';
-import { PARAGRAPH_STATUSES } from '../core/types.js';
+import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
 import { articleReview } from '../core/reviewState.js';
+import { countStatuses } from '../core/paragraphState.js';
 import { appendTextSync, linesOf, readLines, rewriteLines, writeAtomic } from './appendLog.js';
 import { diffArticle, fromSnapshot, replayJournal, toSnapshot, type Snapshot } from './articleJournal.js';
 import { KeyedLock } from './keyedLock.js';
@@ -51,12 +51,6 @@ function jsonFile<T>(file: string): DataFile<T> {
   return new DataFile<T>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) });
 }
 
-export function countStatuses(article: Article): Record<ParagraphStatus, number> {
-  const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
-  for (const p of article.paragraphs) counts[p.status]++;
-  return counts;
-}
-
 /**
  * A copy deep enough for every change the commands make: paragraphs, the undo stack and the usage
  * tally are copied; what commands only ever replace (a suggestion, findings, comments) is shared.
@@ -77,7 +71,7 @@ export function summarize(article: Article): ArticleSummary {
     title: article.title,
     createdAt: article.createdAt,
     updatedAt: article.updatedAt,
-    counts: countStatuses(article),
+    counts: countStatuses(article.paragraphs),
     paragraphs: article.paragraphs.filter((p) => p.status !== 'deleted').length,
     hasSource: article.hasSource,
     review: articleReview(article.paragraphs),

@@ -7,6 +7,7 @@ import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
 import { submitArticle } from '../commands/reviewParagraph.js';
 import { articleReview } from '../core/reviewState.js';
+import { countStatuses } from '../core/paragraphState.js';
 import { diffWords } from '../core/diff.js';
 import { PARAGRAPH_STATUSES, type Article, type ParagraphStatus } from '../core/types.js';
 import { HttpError } from './errors.js';
@@ -60,8 +61,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
   r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const filter = typeof req.query.status === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : '';
-    const counts = Object.fromEntries(PARAGRAPH_STATUSES.map((s) => [s, 0])) as Record<ParagraphStatus, number>;
-    for (const p of article.paragraphs) counts[p.status]++;
+    const counts = countStatuses(article.paragraphs);
     const shown = article.paragraphs.filter((p) => (filter ? p.status === filter : true));
     const reviewCounts = { 'in-review': 0, approved: 0, 'sent-back': 0 } as Record<string, number>;
     for (const p of article.paragraphs) if (p.status !== 'deleted' && p.review && p.review !== 'none') reviewCounts[p.review]!++;
