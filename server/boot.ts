@@ -7,7 +7,6 @@ import { engineFromEnv } from './engines/index.js';
 import type { Engine } from './engines/types.js';
 import { openStores } from './store/open.js';
 import { GrammarCache } from './checks/grammarCache.js';
-import { LowdbGlossaryStore } from './store/glossaryStore.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -29,19 +28,19 @@ export interface BootOptions {
   dataDir: string;
   corpusDir: string;
   engine?: Engine;
-  /** Read for the engine and the store: `DATABASE_URL` set means PostgreSQL, else lowdb in `dataDir`. */
+  /** Read for the engine and the stores: `DATABASE_URL` set means PostgreSQL (glossaries too), else lowdb in `dataDir`. */
   env?: NodeJS.ProcessEnv;
 }
 
 export async function createServices(options: BootOptions): Promise<Services> {
-  const { store, users } = await openStores(options.dataDir, options.env ?? process.env);
+  const { store, users, glossaries } = await openStores(options.dataDir, options.env ?? process.env);
   return {
     store,
     users,
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     grammar: new GrammarCache(),
-    glossaries: await LowdbGlossaryStore.open(options.dataDir),
+    glossaries,
     now: () => new Date(),
   };
 }

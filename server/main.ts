@@ -47,7 +47,7 @@ const server = app.listen(config.port, config.host, () => {
   unmark = markServer(config.dataDir, url);
   console.log(`Postedit is running: ${url}`);
   console.log(services.engine.describe());
-  console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}; glossaries in ${config.dataDir}` : `data: ${config.dataDir}`);
+  console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}` : `data: ${config.dataDir}`);
   if (setup.token) {
     console.log(`\nNo account exists yet. Create the first admin here (the link works once):\n  ${url}setup?token=${setup.token}\n`);
   }

@@ -5,8 +5,9 @@
  *   npm run migrate -- --from-lowdb DIR      copies a lowdb data directory into DATABASE_URL (an empty database)
  *   npm run migrate -- --to-lowdb DIR        writes DATABASE_URL's content into a new lowdb data directory
  *
- * Both copies count what they copied on both sides afterwards and exit 1 with a one-line reason when
- * the counts differ. Batch runs and uploaded glossaries stay in the data directory.
+ * Both copies move articles (with history and suggestions), users, API tokens, live sessions, batch
+ * runs with their results, and uploaded glossaries; they count what they copied on both sides
+ * afterwards and exit 1 with a one-line reason when the counts differ.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { runningServer } from '../store/dataDirLock.js';
 import { describeDatabase } from '../store/open.js';
 import { openPool } from '../store/pg/database.js';
 import { migrate } from '../store/pg/migrate.js';
-import { COUNT_NAMES, copyLowdbToPg, copyPgToLowdb, TransferError, type TransferReport } from '../store/pg/transfer.js';
+import { COUNT_LABELS, COUNT_NAMES, copyLowdbToPg, copyPgToLowdb, TransferError, type TransferReport } from '../store/pg/transfer.js';
 import { fail } from './fail.js';
 
 const USAGE = 'usage: npm run migrate [-- --from-lowdb DIR | --to-lowdb DIR]   (with DATABASE_URL set)';
@@ -46,8 +47,7 @@ function reason(e: unknown): string {
 
 function print(title: string, report: TransferReport): void {
   console.log(title);
-  for (const k of COUNT_NAMES) console.log(`  ${k.padEnd(12)} ${String(report.target[k]).padStart(8)}`);
-  console.log('not copied: batch runs (DATA_DIR/runs) and uploaded glossaries (DATA_DIR/glossaries.json)');
+  for (const k of COUNT_NAMES) console.log(`  ${COUNT_LABELS[k].padEnd(16)} ${String(report.target[k]).padStart(8)}`);
 }
 
 const where = describeDatabase(url);

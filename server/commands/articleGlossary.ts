@@ -9,7 +9,8 @@ const cache = new WeakMap<GlossaryStore, Map<string, { revision: number; desk: G
 export async function articleGlossary(services: Pick<Services, 'glossary' | 'glossaries'>, articleId: string): Promise<GlossaryEntry[]> {
   let perArticle = cache.get(services.glossaries);
   if (!perArticle) cache.set(services.glossaries, (perArticle = new Map()));
-  const revision = services.glossaries.revision();
+  // refresh(): on PostgreSQL another instance may have changed the glossaries since this one looked.
+  const revision = await services.glossaries.refresh();
   const known = perArticle.get(articleId);
   if (known && known.revision === revision && known.desk === services.glossary) return known.entries;
   const entries = await effectiveGlossary(services.glossary, services.glossaries, articleId);

@@ -1,11 +1,14 @@
 /**
- * Uploaded glossaries, per corpus and per article, kept apart from the articles:
+ * Uploaded glossaries, per corpus and per article, kept apart from the articles. On lowdb:
  *
  *   DATA_DIR/glossaries.json   { version: 1, glossaries: [{ scope, entries, updatedAt, updatedBy }] }
  *
- * `scope` is `corpus` or `article:ID` (prefixed, so an article named "corpus" cannot collide). The file is written atomically by lowdb (temporary file +
- * rename), one write at a time. The desk glossary in `corpus/glossary.json` (Services.glossary)
- * stays as it is; `effectiveGlossary` layers the uploaded ones over it.
+ * written atomically by lowdb (temporary file + rename), one write at a time; on PostgreSQL in the
+ * `glossaries` table (pg/pgGlossaryStore.ts), shared by every instance.
+ *
+ * `scope` is `corpus` or `article:ID` (prefixed, so an article named "corpus" cannot collide). The
+ * desk glossary in `corpus/glossary.json` (Services.glossary) stays as it is; `effectiveGlossary`
+ * layers the uploaded ones over it.
  */
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -37,8 +40,15 @@ export interface GlossaryStore {
   /** Replaces the scope's entries, or merges into them (same term, case-insensitive: the new entry wins). Returns what is stored. */
   put(scope: string, entries: GlossaryEntry[], by: { at: string; username: string }, mode?: GlossaryMode): Promise<GlossaryEntry[]>;
   remove(scope: string): Promise<boolean>;
-  /** Increases with every change, so derived glossaries can be cached. */
+  /**
+   * Changes with every change, so derived glossaries can be cached: the revision last seen by this
+   * process. Where other processes share the glossaries (PostgreSQL), call `refresh()` first.
+   */
   revision(): number;
+  /** Catches up with changes made by other processes and returns the revision (lowdb: `revision()`). */
+  refresh(): Promise<number>;
+  /** Stores a glossary exactly as given (entries, time and author), replacing the scope's: for `npm run migrate`. */
+  restore(glossary: StoredGlossary): Promise<void>;
 }
 
 function key(term: string): string {
@@ -72,6 +82,10 @@ abstract class BaseGlossaryStore implements GlossaryStore {
     return this.#revision;
   }
 
+  async refresh() {
+    return this.#revision;
+  }
+
   async get(scope: string) {
     return structuredClone(this.data().glossaries.find((g) => g.scope === scope)?.entries ?? []);
   }
@@ -92,6 +106,16 @@ abstract class BaseGlossaryStore implements GlossaryStore {
     });
     this.#revision++;
     return structuredClone(stored);
+  }
+
+  async restore(glossary: StoredGlossary) {
+    await this.write((d) => {
+      const record = structuredClone(glossary);
+      const i = d.glossaries.findIndex((g) => g.scope === glossary.scope);
+      if (i >= 0) d.glossaries[i] = record;
+      else d.glossaries.push(record);
+    });
+    this.#revision++;
   }
 
   async remove(scope: string) {

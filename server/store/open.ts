@@ -3,16 +3,19 @@
  * in the data directory (the default).
  *
  * On PostgreSQL the schema is migrated on open (safe when several instances start at once), and the
- * article store owns the connection pool: `store.close()` closes it, after the user store is done.
+ * article store owns the connection pool: `store.close()` closes it, after the user and glossary
+ * stores are done (they have nothing of their own to close).
  */
 import { mkdir } from 'node:fs/promises';
 import { LowdbStore } from './lowdbStore.js';
 import { openPool } from './pg/database.js';
 import { migrate } from './pg/migrate.js';
+import { PgGlossaryStore } from './pg/pgGlossaryStore.js';
 import { PgStore } from './pg/pgStore.js';
 import { PgRunStore } from './pg/pgRunStore.js';
 import { PgUserStore } from './pg/pgUserStore.js';
 import { LowdbRunStore, type RunStore } from './runStore.js';
+import { LowdbGlossaryStore, type GlossaryStore } from './glossaryStore.js';
 import type { Store } from './types.js';
 import { LowdbUserStore, type UserStore } from './userStore.js';
 
@@ -22,6 +25,8 @@ export interface OpenedStores {
   backend: Backend;
   store: Store;
   users: UserStore;
+  /** Uploaded glossaries: DATA_DIR/glossaries.json, or the database (on the store's pool). */
+  glossaries: GlossaryStore;
 }
 
 /** `DATABASE_URL` without its password, for logs. */
@@ -47,19 +52,22 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
   const url = env.DATABASE_URL?.trim();
   if (!url) {
     const store = await LowdbStore.open(dataDir);
-    return { backend: 'lowdb', store, users: await LowdbUserStore.open(dataDir) };
+    return { backend: 'lowdb', store, users: await LowdbUserStore.open(dataDir), glossaries: await LowdbGlossaryStore.open(dataDir) };
   }
   const size = poolSize(env);
   const pool = openPool(url, size === undefined ? {} : { max: size });
+  let glossaries: PgGlossaryStore;
   try {
     await migrate(pool);
-    // Uploaded glossaries are not in PostgreSQL yet: they stay in this instance's data directory.
+    glossaries = await PgGlossaryStore.open(pool);
+    // Everything shared is in the database; the data directory holds this instance's own files
+    // (the running-server marker).
     await mkdir(dataDir, { recursive: true });
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeDatabase(url)}: ${(e as Error).message}`);
   }
-  return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir }), users: new PgUserStore(pool) };
+  return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir }), users: new PgUserStore(pool), glossaries };
 }
 
 /**

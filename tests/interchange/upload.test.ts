@@ -9,6 +9,7 @@ import { docxToSegments } from '../../server/interchange/docx.js';
 import { seedPath, sessionClient, passwordOf, startApp, tokenClient, type RunningApp } from '../support/app.js';
 import { hostileText } from './fixtures.js';
 import type { Role } from '../../server/core/types.js';
+import { LowdbGlossaryStore } from '../../server/store/glossaryStore.js';
 
 let app: RunningApp;
 let api: ReturnType<typeof tokenClient>;
@@ -340,9 +341,12 @@ describe('glossaries over HTTP', () => {
     ]);
     const list = await api.get(`/api/glossaries?articleId=${id}`);
     expect(list.json.entries).toHaveLength(1);
-    // Kept in DATA_DIR/glossaries.json.
-    const file = JSON.parse(await readFile(`${app.dataDir}/glossaries.json`, 'utf8'));
-    expect(file.glossaries[0]).toMatchObject({ scope: `article:${id}`, updatedBy: 'admin' });
+    expect((await app.services.glossaries.list())[0]).toMatchObject({ scope: `article:${id}`, updatedBy: 'admin' });
+    // On lowdb kept in DATA_DIR/glossaries.json (on PostgreSQL in the database).
+    if (app.services.glossaries instanceof LowdbGlossaryStore) {
+      const file = JSON.parse(await readFile(`${app.dataDir}/glossaries.json`, 'utf8'));
+      expect(file.glossaries[0]).toMatchObject({ scope: `article:${id}`, updatedBy: 'admin' });
+    }
   });
 
   it('takes TSV and TBX files and JSON bodies for the corpus, merging when asked', async () => {

@@ -1,7 +1,8 @@
 /**
  * Two app instances on one PostgreSQL database behave as one: concurrent actions on the same paragraph
  * serialise in the database (one wins per base revision, the others get 409), no action is lost or
- * written twice, and a session opened on one instance works on the other.
+ * written twice, a session opened on one instance works on the other, and a glossary uploaded through
+ * one is used by the other.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -189,5 +190,40 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
 
     expect((await onB.post('/api/logout')).status).toBe(200);
     expect((await s.api.get('/api/articles')).status).toBe(401);
+  });
+
+  it('uses a glossary uploaded on A on B at once (suggestions, glossary views), and a removal on B on A', async () => {
+    const suggestOnB = async () => {
+      const r = await tokenClient(B, 'editor').post(`/api/articles/${id}/paragraphs/p8/suggest`, { force: true });
+      expect(r.status).toBe(200);
+      return r.json.suggestion.text as string;
+    };
+    // B works out (and caches) the article's glossary before the upload.
+    const plain = await suggestOnB();
+    expect(plain).toContain('"Baotuan"');
+    expect((await tokenClient(B, 'editor').get(`/api/articles/${id}`)).status).toBe(200);
+
+    const upload = await tokenClient(A, 'admin').post('/api/glossaries', { text: 'term,preferred,note\nBaotuan,cluster-building,Desk term\n', format: 'csv' });
+    expect(upload.status).toBe(201);
+    expect((await tokenClient(B, 'editor').get('/api/glossaries')).json.corpus).toEqual([{ term: 'Baotuan', preferred: 'cluster-building', note: 'Desk term' }]);
+    const onB = (await tokenClient(B, 'editor').get(`/api/articles/${id}/glossary`)).json;
+    expect(onB.entries).toContainEqual({ term: 'Baotuan', preferred: 'cluster-building', note: 'Desk term' });
+    expect(onB.paragraphs.find((p: { id: string }) => p.id === 'p8').terms.length).toBeGreaterThan(0);
+    const withGlossary = await suggestOnB();
+    expect(withGlossary).toContain('"Cluster-building"');
+    expect(withGlossary).not.toContain('Baotuan');
+
+    // Merges from both instances at once, into one article's glossary: every entry is kept.
+    const merges = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      tokenClient(i % 2 ? A : B, 'admin').post('/api/glossaries', { articleId: id, entries: [{ term: `term ${i}`, preferred: `preferred ${i}` }], mode: 'merge' })));
+    expect(merges.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const stored = (await tokenClient(A, 'editor').get(`/api/glossaries?articleId=${id}`)).json.entries as Array<{ term: string }>;
+    expect(stored.map((e) => e.term).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `term ${i}`).sort());
+
+    // Removed through B: gone for A's suggestions too.
+    expect((await tokenClient(B, 'admin').del('/api/glossaries')).status).toBe(200);
+    expect((await tokenClient(A, 'editor').get('/api/glossaries')).json.corpus).toEqual([]);
+    const r = await tokenClient(A, 'editor').post(`/api/articles/${id}/paragraphs/p8/suggest`, { force: true });
+    expect(r.json.suggestion.text).toBe(plain);
   });
 });

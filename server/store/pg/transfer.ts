@@ -2,8 +2,10 @@
  * Moving a desk's data between a lowdb data directory and PostgreSQL (`npm run migrate`).
  *
  * What moves: articles with their whole history and every suggestion; users with their API tokens;
- * live sessions. What stays in the data directory: batch runs (DATA_DIR/runs) and uploaded glossaries
- * (DATA_DIR/glossaries.json), which are not in PostgreSQL yet.
+ * live sessions; batch runs with their results logs (DATA_DIR/runs); uploaded glossaries
+ * (DATA_DIR/glossaries.json). Not moved: the work queue of `npm run worker` (run_tasks, which lowdb
+ * does not have: a run the workers were executing is copied without an owner, so it shows as
+ * interrupted and can be resumed), process heartbeats and login rate-limit counts.
  *
  * Each direction refuses a target that already holds data, copies everything (into PostgreSQL: in one
  * transaction, so a failure leaves the database empty; out of it: from one consistent snapshot), then
@@ -13,9 +15,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { Article, Revision, Suggestion } from '../../core/types.js';
+import { appendLines } from '../appendLog.js';
+import { LowdbGlossaryStore } from '../glossaryStore.js';
 import { LowdbStore } from '../lowdbStore.js';
+import { LowdbRunStore, type Run, type RunResult } from '../runStore.js';
 import { LowdbUserStore, type Session } from '../userStore.js';
-import { transaction } from './database.js';
+import { transaction, type Queryable } from './database.js';
+import { PgGlossaryStore } from './pgGlossaryStore.js';
+import { WORKER_OWNER } from './pgRunStore.js';
 import { PgStore } from './pgStore.js';
 import { PgUserStore } from './pgUserStore.js';
 
@@ -27,9 +34,31 @@ export interface DataCounts {
   tokens: number;
   /** Live (unexpired) sessions. */
   sessions: number;
+  runs: number;
+  /** Lines of the runs' results logs (one per finished paragraph). */
+  runResults: number;
+  /** Uploaded glossaries (the corpus one and one per article that has one). */
+  glossaries: number;
+  glossaryEntries: number;
 }
 
-export const COUNT_NAMES: Array<keyof DataCounts> = ['articles', 'revisions', 'suggestions', 'users', 'tokens', 'sessions'];
+export const COUNT_NAMES: Array<keyof DataCounts> = [
+  'articles', 'revisions', 'suggestions', 'users', 'tokens', 'sessions', 'runs', 'runResults', 'glossaries', 'glossaryEntries',
+];
+
+/** How the counts are named in the command's report. */
+export const COUNT_LABELS: Record<keyof DataCounts, string> = {
+  articles: 'articles',
+  revisions: 'revisions',
+  suggestions: 'suggestions',
+  users: 'users',
+  tokens: 'tokens',
+  sessions: 'sessions',
+  runs: 'runs',
+  runResults: 'run results',
+  glossaries: 'glossaries',
+  glossaryEntries: 'glossary entries',
+};
 
 export interface TransferReport {
   source: DataCounts;
@@ -56,7 +85,9 @@ async function lowdbSessions(dir: string, usernames: Set<string>): Promise<Sessi
 export async function countLowdb(dir: string): Promise<DataCounts> {
   const store = await LowdbStore.open(dir);
   const users = await (await LowdbUserStore.open(dir)).listUsers();
-  const counts: DataCounts = { articles: 0, revisions: 0, suggestions: 0, users: users.length, tokens: 0, sessions: 0 };
+  const counts: DataCounts = {
+    articles: 0, revisions: 0, suggestions: 0, users: users.length, tokens: 0, sessions: 0, runs: 0, runResults: 0, glossaries: 0, glossaryEntries: 0,
+  };
   for (const a of await store.listArticles()) {
     counts.articles++;
     counts.revisions += (await store.history(a.id)).length;
@@ -65,29 +96,79 @@ export async function countLowdb(dir: string): Promise<DataCounts> {
   counts.tokens = users.reduce((n, u) => n + u.tokens.length, 0);
   counts.sessions = (await lowdbSessions(dir, new Set(users.map((u) => u.username)))).length;
   await store.close();
+  const runs = await LowdbRunStore.open(dir);
+  for (const run of await runs.listRuns()) {
+    counts.runs++;
+    counts.runResults += (await runs.results(run.id)).length;
+  }
+  await runs.close();
+  const glossaries = await (await LowdbGlossaryStore.open(dir)).list();
+  counts.glossaries = glossaries.length;
+  counts.glossaryEntries = glossaries.reduce((n, g) => n + g.entries.length, 0);
   return counts;
+}
+
+async function countPgRuns(db: Queryable): Promise<Pick<DataCounts, 'runs' | 'runResults'>> {
+  const { rows } = await db.query<Pick<DataCounts, 'runs' | 'runResults'>>(
+    'SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM run_results)::int AS "runResults"',
+  );
+  return rows[0]!;
 }
 
 export async function countPg(pool: Pool): Promise<DataCounts> {
   const store = new PgStore(pool, { ownsPool: false });
-  return { ...(await store.counts()), ...(await new PgUserStore(pool).counts()) };
+  return {
+    ...(await store.counts()),
+    ...(await new PgUserStore(pool).counts()),
+    ...(await countPgRuns(pool)),
+    ...(await new PgGlossaryStore(pool).counts()),
+  };
+}
+
+/** A run as the runs table stores it (see PgRunStore): who executes it is a column of its own. */
+async function insertRun(db: Queryable, run: Run, results: RunResult[]): Promise<void> {
+  const executor = run.owner?.instance === WORKER_OWNER.instance ? 'workers' : 'process';
+  await db.query('INSERT INTO runs (id, started_at, status, executor, data) VALUES ($1, $2, $3, $4, $5::json)', [
+    run.id, run.startedAt, run.status, executor, JSON.stringify(run),
+  ]);
+  if (results.length === 0) return;
+  await db.query(
+    `INSERT INTO run_results (run_id, article_id, paragraph_id, data)
+     SELECT $1, r.article_id, r.paragraph_id, r.data::json
+     FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(article_id, paragraph_id, data, i) ORDER BY r.i`,
+    [run.id, results.map((r) => r.articleId), results.map((r) => r.paragraphId), results.map((r) => JSON.stringify(r))],
+  );
 }
 
 function differences(source: DataCounts, target: DataCounts): string[] {
-  return COUNT_NAMES.filter((k) => source[k] !== target[k]).map((k) => `${k} ${source[k]} → ${target[k]}`);
+  return COUNT_NAMES.filter((k) => source[k] !== target[k]).map((k) => `${COUNT_LABELS[k]} ${source[k]} → ${target[k]}`);
+}
+
+/** "2 article(s), 1 run(s) and 3 uploaded glossary(-ies)": what a database holds that a copy would collide with. */
+function holdings(counts: DataCounts): string {
+  const parts = [
+    [counts.articles, 'article(s)'],
+    [counts.users, 'user(s)'],
+    [counts.runs, 'run(s)'],
+    [counts.glossaries, 'uploaded glossary(-ies)'],
+  ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? 'nothing');
 }
 
 /** Copies a lowdb data directory into an empty PostgreSQL database. */
 export async function copyLowdbToPg(dir: string, pool: Pool): Promise<TransferReport> {
   const before = await countPg(pool);
-  if (before.articles || before.users) {
-    throw new TransferError(`the database already holds ${before.articles} article(s) and ${before.users} user(s): copy into an empty database`);
+  if (before.articles || before.users || before.runs || before.glossaries) {
+    throw new TransferError(`the database already holds ${holdings(before)}: copy into an empty database`);
   }
   const lowdb = await LowdbStore.open(dir);
   const lowUsers = await LowdbUserStore.open(dir);
+  const lowRuns = await LowdbRunStore.open(dir);
+  const lowGlossaries = await LowdbGlossaryStore.open(dir);
   const source = await countLowdb(dir);
   const pgStore = new PgStore(pool, { ownsPool: false });
   const pgUsers = new PgUserStore(pool);
+  const pgGlossaries = new PgGlossaryStore(pool);
   await transaction(pool, async (c) => {
     for (const summary of await lowdb.listArticles()) {
       const article = (await lowdb.getArticle(summary.id))!;
@@ -100,7 +181,22 @@ export async function copyLowdbToPg(dir: string, pool: Pool): Promise<TransferRe
     const users = await lowUsers.listUsers();
     for (const user of users) await pgUsers.saveUser(user, c);
     for (const session of await lowdbSessions(dir, new Set(users.map((u) => u.username)))) await pgUsers.createSession(session, c);
+    for (const run of (await lowRuns.listRuns()).reverse()) {
+      try {
+        await insertRun(c, run, await lowRuns.results(run.id));
+      } catch (e) {
+        throw new TransferError(`run "${run.id}": ${(e as Error).message}`);
+      }
+    }
+    for (const glossary of await lowGlossaries.list()) {
+      try {
+        await pgGlossaries.restore(glossary, c);
+      } catch (e) {
+        throw new TransferError(`glossary "${glossary.scope}": ${(e as Error).message}`);
+      }
+    }
   });
+  await lowRuns.close();
   await lowdb.close();
   const target = await countPg(pool);
   const diff = differences(source, target);
@@ -117,13 +213,17 @@ export async function copyPgToLowdb(pool: Pool, dir: string): Promise<TransferRe
   if (existing.length) throw new TransferError(`${dir} is not empty: give a new or empty directory`);
   const lowdb = await LowdbStore.open(dir);
   const lowUsers = await LowdbUserStore.open(dir);
+  const lowRuns = await LowdbRunStore.open(dir);
+  const lowGlossaries = await LowdbGlossaryStore.open(dir);
   const client = await pool.connect();
   let source: DataCounts;
   try {
     // One snapshot: instances may keep working while the copy is made.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows: articles } = await client.query<{ data: Article }>('SELECT data FROM articles ORDER BY seq');
-    source = { articles: articles.length, revisions: 0, suggestions: 0, users: 0, tokens: 0, sessions: 0 };
+    source = {
+      articles: articles.length, revisions: 0, suggestions: 0, users: 0, tokens: 0, sessions: 0, runs: 0, runResults: 0, glossaries: 0, glossaryEntries: 0,
+    };
     for (const { data: article } of articles) {
       const { rows: revisions } = await client.query<{ data: Revision }>('SELECT data FROM revisions WHERE article_id = $1 ORDER BY seq', [article.id]);
       const { rows: suggestions } = await client.query<{ data: Suggestion }>('SELECT data FROM suggestions WHERE article_id = $1 ORDER BY seq', [article.id]);
@@ -140,6 +240,23 @@ export async function copyPgToLowdb(pool: Pool, dir: string): Promise<TransferRe
     source.users = users.length;
     source.tokens = users.reduce((n, u) => n + u.tokens.length, 0);
     source.sessions = sessions.length;
+
+    const { rows: runs } = await client.query<{ data: Run }>('SELECT data FROM runs ORDER BY started_at, id');
+    for (const { data: run } of runs) {
+      const { rows: results } = await client.query<{ data: RunResult }>('SELECT data FROM run_results WHERE run_id = $1 ORDER BY seq', [run.id]);
+      // lowdb has no worker queue: a run the workers were executing is left without an owner
+      // (interrupted, resumable by the app) rather than waiting for workers that will never come.
+      if (run.owner?.instance === WORKER_OWNER.instance) delete run.owner;
+      await lowRuns.createRun(run);
+      await appendLines(join(lowRuns.dir, `${run.id}.results.jsonl`), results.map((r) => r.data));
+      source.runs++;
+      source.runResults += results.length;
+    }
+
+    const glossaries = await new PgGlossaryStore(pool, client).list();
+    for (const glossary of glossaries) await lowGlossaries.restore(glossary);
+    source.glossaries = glossaries.length;
+    source.glossaryEntries = glossaries.reduce((n, g) => n + g.entries.length, 0);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -147,6 +264,7 @@ export async function copyPgToLowdb(pool: Pool, dir: string): Promise<TransferRe
   } finally {
     client.release();
   }
+  await lowRuns.close();
   await lowdb.close();
   const target = await countLowdb(dir);
   const diff = differences(source, target);
