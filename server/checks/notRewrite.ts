@@ -80,10 +80,15 @@ function newMarkup(before: string, after: string): Array<{ text: string; span: S
 
 /** Share of the letters that are Latin: a reply in another script is an answer or a translation. */
 function latinShare(text: string): number {
-  const letters = text.match(/\p{L}/gu) ?? [];
-  if (!letters.length) return 1;
-  return letters.filter((c) => /\p{Script=Latin}/u.test(c)).length / letters.length;
+  if (ASCII.test(text)) return 1;
+  const letters = text.replace(NOT_LETTER, '').length;
+  if (!letters) return 1;
+  return text.replace(NOT_LATIN_LETTER, '').length / letters;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
+const NOT_LETTER = /\P{L}+/gu;
+const NOT_LATIN_LETTER = /[^\p{L}]+|(?:(?!\p{Script=Latin})\p{L})+/gu;
 
 function finding(message: string, afterSpans: Span[]): Finding {
   return { check: 'not-a-rewrite', severity: 'warning', message, beforeSpans: [], afterSpans };

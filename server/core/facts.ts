@@ -35,7 +35,11 @@ export function isFunctionWord(word: string): boolean {
  * The comparable form of a word: lowercase, accents, possessive and inner apostrophes or dots
  * removed, so `Baoan's`, `Bao'an` and `BAOAN` meet.
  */
+const PLAIN_WORD = /^[A-Za-z0-9]+$/;
+
 export function normalizeWord(word: string): string {
+  // Most words are plain ASCII letters and digits: lowercasing is all they need.
+  if (PLAIN_WORD.test(word)) return word.toLowerCase();
   return word
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -52,7 +56,23 @@ export interface WordFact {
   norm: string;
 }
 
-export function extractWords(text: string): WordFact[] {
+/**
+ * The checks ask for the words of the same two texts several times per rewrite; the last few answers
+ * are kept. Callers must not change the arrays they get (they are shared).
+ */
+const recentWords = new Map<string, readonly WordFact[]>();
+const RECENT_TEXTS = 8;
+
+export function extractWords(text: string): readonly WordFact[] {
+  const known = recentWords.get(text);
+  if (known) return known;
+  const words = wordsOf(text);
+  if (recentWords.size >= RECENT_TEXTS) recentWords.delete(recentWords.keys().next().value!);
+  recentWords.set(text, words);
+  return words;
+}
+
+function wordsOf(text: string): WordFact[] {
   const out: WordFact[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = m.index;
@@ -494,7 +514,7 @@ function isSentenceStart(text: string, start: number): boolean {
  * Headline-style text capitalises every word, so its capitals say nothing about names. A sentence
  * dense with names still has some lowercase content word.
  */
-function isTitleCase(words: WordFact[]): boolean {
+function isTitleCase(words: readonly WordFact[]): boolean {
   const long = words.filter((w) => w.text.length >= 4 && /^\p{L}/u.test(w.text) && !FUNCTION_WORDS.has(w.norm));
   if (long.length < 2) return false;
   return long.filter((w) => !CAPITALISED.test(w.text)).length <= Math.floor(long.length / 10);
