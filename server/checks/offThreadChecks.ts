@@ -38,7 +38,6 @@ function start(): Worker | undefined {
     broken = true;
     return undefined;
   }
-  worker.unref();
   worker.on('message', (m: { id: number; findings?: Finding[]; error?: string; ready?: boolean }) => {
     if (m.ready) {
       ready = true;
@@ -48,6 +47,7 @@ function start(): Worker | undefined {
     const job = pending.get(m.id);
     if (!job) return;
     pending.delete(m.id);
+    if (!pending.size) worker?.unref();
     job.resolve(m.findings ?? runChecks(job.before, job.after, job.ctx));
   });
   worker.on('error', failAll);
@@ -56,6 +56,10 @@ function start(): Worker | undefined {
     worker = undefined;
     ready = false;
   });
+  // Referenced only while a job waits for it (ref on the first pending job, unref when none is left): an idle worker must not keep a
+  // process (CLI, benchmark) from exiting, and a busy one must keep it waiting for the answer.
+  // After the listeners, which ref the worker again when added.
+  worker.unref();
   return worker;
 }
 
@@ -64,6 +68,7 @@ export function runChecksOffThread(before: string, after: string, ctx: CheckCont
   if (!w) return Promise.resolve(runChecks(before, after, ctx));
   return new Promise((resolve) => {
     const id = nextId++;
+    if (!pending.size) w.ref();
     pending.set(id, { resolve, before, after, ctx });
     if (ready) w.postMessage({ id, before, after, ctx });
     else queued.push({ id, before, after, ctx });
