@@ -16,6 +16,7 @@ import { diffSummary } from '../../server/core/diff.js';
 import type { Actor, Revision, Suggestion } from '../../server/core/types.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import { corpusDir, NewsText } from './text.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 export const EDITOR: Actor = { username: 'editor', role: 'editor' };
 
@@ -64,8 +65,9 @@ export async function attachSuggestions(services: Services, gen: NewsText, id: s
     const revisions: Revision[] = [];
     const suggestions: Suggestion[] = [];
     const op = randomUUID();
-    article.paragraphs.forEach((p, i) => {
-      if (i % every !== 0 || p.status === 'deleted') return;
+    article.paragraphs.forEach((shared, i) => {
+      if (i % every !== 0 || shared.status === 'deleted') return;
+      const p = ownParagraph(article, i);
       const text = gen.rewrite(p.text, 3);
       const s: Suggestion = {
         id: `s-${randomUUID()}`,
@@ -102,8 +104,9 @@ export async function fastEdits(services: Services, gen: NewsText, id: string, c
       const at = services.now().toISOString();
       const op = randomUUID();
       const revisions: Revision[] = [];
-      for (const p of article.paragraphs) {
+      for (let i = 0; i < article.paragraphs.length; i++) {
         if (revisions.length >= left) break;
+        const p = ownParagraph(article, i);
         const previous = p.text;
         p.text = gen.rewrite(p.text, 2);
         p.status = 'edited';

@@ -2,12 +2,14 @@ import type { Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
 import { changeParagraph, checkUnlocked, type ParagraphTarget } from './paragraphChange.js';
 import { nextStatus } from '../core/paragraphState.js';
+import { ownParagraph } from '../core/draft.js';
 import type { Services } from './services.js';
 
 /** Joins a paragraph with the next one that is not deleted; the next one is marked merged away. */
 export function mergeParagraph(services: Services, props: ParagraphTarget): Promise<Paragraph> {
   return changeParagraph(services, props, 'merge', (p, rec) => {
-    const next = rec.article.paragraphs.slice(p.index + 1).find((x) => x.status !== 'deleted');
+    const at = rec.article.paragraphs.findIndex((x, i) => i > p.index && x.status !== 'deleted');
+    const next = at >= 0 ? ownParagraph(rec.article, at) : undefined;
     if (!next) throw new InvalidStateError('there is no paragraph after this one to merge with', structuredClone(p));
     checkUnlocked(next);
     rec.touch(p);

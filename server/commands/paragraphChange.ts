@@ -13,6 +13,7 @@ import type { Actor, Article, Finding, Paragraph, ParagraphStatus, Revision, Rev
 import type { Services } from './services.js';
 import { BadRequestError, InvalidStateError, LockedError, NotFoundError, StaleRevisionError } from './errors.js';
 import { isLocked } from '../core/reviewState.js';
+import { ownParagraph } from '../core/draft.js';
 
 /** How many actions per article can be undone. */
 const UNDO_DEPTH = 100;
@@ -92,10 +93,11 @@ export class ActionRecorder {
   }
 }
 
+/** The paragraph, the draft's own copy (core/draft.ts): the caller may change it. */
 export function findParagraph(article: Article, paragraphId: string): Paragraph {
-  const p = article.paragraphs.find((x) => x.id === paragraphId);
-  if (!p) throw new NotFoundError(`no paragraph "${paragraphId}" in article "${article.id}"`);
-  return p;
+  const i = article.paragraphs.findIndex((x) => x.id === paragraphId);
+  if (i < 0) throw new NotFoundError(`no paragraph "${paragraphId}" in article "${article.id}"`);
+  return ownParagraph(article, i);
 }
 
 export function checkBase(p: Paragraph, baseRevision: number | undefined): void {
@@ -172,7 +174,7 @@ async function primeChecks(mt: string, text: string, source: string | undefined,
 
 export function reindex(article: Article): void {
   article.paragraphs.forEach((p, i) => {
-    p.index = i;
+    if (p.index !== i) ownParagraph(article, i).index = i;
   });
 }
 
@@ -205,9 +207,11 @@ export async function changeParagraph(
     if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
     else {
       // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.
-      for (const entry of article.undo) {
-        for (const b of entry.before) if (b.paragraphId === p.id && b.revisionAfter === revisionBefore) b.revisionAfter = p.revision;
-      }
+      const stale = (b: UndoEntry['before'][number]) => b.paragraphId === p.id && b.revisionAfter === revisionBefore;
+      // Entries are shared with the stored article: replaced, never changed in place.
+      article.undo = article.undo.map((entry) =>
+        entry.before.some(stale) ? { ...entry, before: entry.before.map((b) => (stale(b) ? { ...b, revisionAfter: p.revision } : b)) } : entry,
+      );
       article.updatedAt = rec.at;
     }
     return { result: structuredClone(answer), revisions: rec.revisions, suggestions: rec.suggestions };

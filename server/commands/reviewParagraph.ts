@@ -4,6 +4,7 @@ import type { Actor, Comment, Paragraph } from '../core/types.js';
 import { BadRequestError, ForbiddenError, InvalidStateError } from './errors.js';
 import { ActionRecorder, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
 import type { Services } from './services.js';
+import { ownParagraph } from '../core/draft.js';
 
 const MAX_COMMENT = 5000;
 
@@ -73,8 +74,10 @@ export function commentParagraph(services: Services, props: CommentProps): Promi
 export async function submitArticle(services: Services, props: { articleId: string; actor: Actor }): Promise<{ submitted: number }> {
   return services.store.updateArticle(props.articleId, (article) => {
     const rec = new ActionRecorder(article, props.actor, services.now().toISOString());
-    for (const p of article.paragraphs) {
-      if (!submittable(p.status, p.review ?? 'none')) continue;
+    for (let i = 0; i < article.paragraphs.length; i++) {
+      const shared = article.paragraphs[i]!;
+      if (!submittable(shared.status, shared.review ?? 'none')) continue;
+      const p = ownParagraph(article, i);
       rec.touch(p);
       p.review = 'in-review';
       rec.record(p, 'submit', p.text, { review: 'in-review' });

@@ -12,9 +12,10 @@
  * - undo     the undo stack as a delta: entries dropped (by op), entries added or changed (replaced in
  *            place, or pushed at the end when new); undoAll: the whole stack, when a delta cannot say it
  *
- * Changes are found by comparing the draft a command changed with the original, field by field:
- * commands change paragraphs' fields in place and replace (never mutate) the objects and arrays they
- * hold, so a shallow comparison finds every changed paragraph.
+ * Changes are found by comparing the draft a command changed with the original: a draft shares the
+ * paragraphs it did not touch (same object); a paragraph it copied is compared field by field, and
+ * commands replace (never mutate) the objects and arrays a paragraph holds, so a shallow comparison
+ * finds every change.
  */
 import { readFile } from 'node:fs/promises';
 import type { Article, Paragraph, UndoEntry } from '../core/types.js';
@@ -58,12 +59,15 @@ function sameValue(x: unknown, y: unknown, depth: number): boolean {
 export function diffArticle(before: Article, after: Article, seq: number): JournalLine {
   const line: JournalLine = { seq };
 
-  const original = new Map(before.paragraphs.map((p) => [p.id, p]));
+  // Drafts share unchanged paragraphs with the original (core/draft.ts): most compare by identity.
+  let original: Map<string, Paragraph> | undefined;
   const changed: Paragraph[] = [];
   let reordered = after.paragraphs.length !== before.paragraphs.length;
   after.paragraphs.forEach((p, i) => {
-    if (!reordered && before.paragraphs[i]!.id !== p.id) reordered = true;
-    const o = original.get(p.id);
+    const at = before.paragraphs[i];
+    if (at === p) return;
+    if (!reordered && at?.id !== p.id) reordered = true;
+    const o = at?.id === p.id ? at : (original ??= new Map(before.paragraphs.map((x) => [x.id, x]))).get(p.id);
     if (!o || !sameFields(o as unknown as Fields, p as unknown as Fields, 0)) changed.push(p);
   });
   if (changed.length) line.p = changed;

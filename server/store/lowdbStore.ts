@@ -26,6 +26,7 @@ import { DataFile } from 'lowdb/node';
 import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
 import { articleReview } from '../core/reviewState.js';
 import { countStatuses } from '../core/paragraphState.js';
+import { draftOf, freezeArticle } from '../core/draft.js';
 import { appendTextSync, linesOf, readLines, rewriteLines, writeAtomic } from './appendLog.js';
 import { diffArticle, fromSnapshot, replayJournal, toSnapshot, type Snapshot } from './articleJournal.js';
 import { KeyedLock } from './keyedLock.js';
@@ -52,9 +53,9 @@ function jsonFile<T>(file: string): DataFile<T> {
 }
 
 /**
- * A copy deep enough for every change the commands make: paragraphs, the undo stack and the usage
- * tally are copied; what commands only ever replace (a suggestion, findings, comments) is shared.
- * A full structuredClone of a large article costs more than the whole rest of an action.
+ * A reader's copy, deep enough for any change a caller might make to it: paragraphs, the undo stack
+ * and the usage tally are copied (and not frozen); what is only ever replaced (a suggestion, findings,
+ * comments) is shared. A full structuredClone of a large article costs more than a whole action.
  */
 export function cloneArticle(a: Article): Article {
   return {
@@ -96,7 +97,7 @@ export interface LowdbStoreOptions {
 /** An action applied in memory whose appends are not on disk yet. */
 interface Pending {
   seq: number;
-  /** The article after this action (never changed afterwards: each action works on a copy). */
+  /** The article after this action (frozen: later actions work on drafts of it). */
   state: Article;
   line: string;
   revisions: Revision[];
@@ -171,7 +172,7 @@ export class LowdbStore implements Store {
       if (!raw) continue;
       const { article, seq: snapshotSeq } = fromSnapshot(raw);
       const { seq, lines, torn } = await replayJournal(this.#articlePath(id, '.journal.jsonl'), article, snapshotSeq);
-      const held = newHeld(article, seq);
+      const held = newHeld(freezeArticle(article), seq);
       this.#articles.set(id, held);
       await this.#repairHistory(article);
       // Start from a clean journal (this also drops a torn last line).
@@ -237,7 +238,7 @@ export class LowdbStore implements Store {
       if (this.#articles.has(article.id)) throw new Error(`an article with id "${article.id}" exists`);
       await rewriteLines(this.#articlePath(article.id, '.history.jsonl'), revisions);
       await rm(this.#articlePath(article.id, '.journal.jsonl'), { force: true });
-      const copy = structuredClone(article);
+      const copy = freezeArticle(structuredClone(article));
       await writeAtomic(this.#articlePath(article.id), toSnapshot(copy, 0));
       this.#articles.set(article.id, newHeld(copy, 0));
     });
@@ -270,8 +271,10 @@ export class LowdbStore implements Store {
       if (!held) throw new NotFoundError(`no article "${id}"`);
       const generation = held.generation;
       const original = held.data;
-      const draft = cloneArticle(original);
+      // Shares the unchanged (frozen) paragraphs and undo entries: see core/draft.ts.
+      const draft = draftOf(original);
       const { result, revisions, suggestions } = await change(draft);
+      freezeArticle(draft);
       // A write failed meanwhile and memory went back to the disk's state: the draft is built on lost changes.
       if (held.generation !== generation) throw new Error('the article could not be saved; please try again');
       const seq = held.seq + 1;

@@ -21,6 +21,7 @@ import { undoLastAction } from '../../server/commands/undoLastAction.js';
 import { applyLine, diffArticle, readArticleFiles } from '../../server/store/articleJournal.js';
 import { cloneArticle, LowdbStore } from '../../server/store/lowdbStore.js';
 import { startApp, tempDir, type RunningApp } from '../support/app.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 const apps: RunningApp[] = [];
 afterAll(async () => {
@@ -43,7 +44,7 @@ function article(id: string, paragraphs = 3): { article: Article; revisions: Rev
 
 function bump(text: string, pid = 'p1') {
   return (a: Article) => {
-    const p = a.paragraphs.find((x) => x.id === pid)!;
+    const p = ownParagraph(a, a.paragraphs.findIndex((x) => x.id === pid));
     p.text = text;
     p.revision += 1;
     p.status = 'edited';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article, Revision } from '../../server/core/types.js';
 import { LowdbStore } from '../../server/store/lowdbStore.js';
 import { tempDir } from '../support/app.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 function article(id: string): { article: Article; revisions: Revision[] } {
   const at = new Date().toISOString();
@@ -19,7 +20,7 @@ function article(id: string): { article: Article; revisions: Revision[] } {
 
 function bump(text: string) {
   return (a: Article) => {
-    const p = a.paragraphs[0]!;
+    const p = ownParagraph(a, 0);
     p.text = text;
     p.revision += 1;
     p.status = 'edited';
@@ -63,7 +64,7 @@ describe('LowdbStore', () => {
     const { article: a, revisions } = article('safe');
     await store.createArticle(a, revisions);
     await expect(store.updateArticle('safe', (draft) => {
-      draft.paragraphs[0]!.text = 'half-done';
+      ownParagraph(draft, 0).text = 'half-done';
       throw new Error('refused');
     })).rejects.toThrow('refused');
     expect((await store.getArticle('safe'))!.paragraphs[0]!.text).toBe('Hello world.');
@@ -130,5 +131,28 @@ describe('LowdbStore', () => {
     const again = await LowdbStore.open(dir);
     expect((await again.getArticle('failing'))!.paragraphs[0]!.text).toBe('after');
     expect((await again.history('failing', 'p1')).map((r) => [r.n, r.text])).toEqual([[1, 'Hello world.'], [2, 'saved'], [3, 'after']]);
+  });
+});
+
+describe('LowdbStore drafts', () => {
+  it('refuses a change that writes to a paragraph it did not take (ownParagraph), storing nothing', async () => {
+    const dir = await tempDir('postedit-draft-');
+    try {
+      const store = await LowdbStore.open(dir);
+      const { article: a, revisions } = article('drafted');
+      await store.createArticle(a, revisions);
+      await expect(store.updateArticle(a.id, (draft) => {
+        draft.paragraphs[0]!.text = 'written to the shared copy';
+        return { result: 0, revisions: [] };
+      })).rejects.toThrow(TypeError);
+      expect((await store.getArticle(a.id))!.paragraphs[0]!.text).toBe(a.paragraphs[0]!.text);
+      // Readers get copies they may change freely.
+      const copy = (await store.getArticle(a.id))!;
+      copy.paragraphs[0]!.text = 'mine';
+      expect((await store.getArticle(a.id))!.paragraphs[0]!.text).toBe(a.paragraphs[0]!.text);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,7 @@ import type { Store } from '../../server/store/types.js';
 import { client, passwordOf, seedPath, sessionClient, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { startAppOnDatabase } from '../support/pgApp.js';
 import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 const reason = pgSkipReason();
 if (reason) console.warn(`pgTwoInstances: skipped: ${reason}`);
@@ -87,7 +88,7 @@ describe.skipIf(!!reason)('two stores on one database (two processes\' worth of 
       };
       await a.store.createArticle(article, [{ n: 1, paragraphId: 'p1', action: 'import', author: 'a', at, text: 'x', status: 'pending', diff: { added: 1, removed: 0 }, op: 'o' }]);
       const bump = (who: string, i: number) => (x: Article) => {
-        const p = x.paragraphs[0]!;
+        const p = ownParagraph(x, 0);
         p.revision += 1;
         p.text = `${who} ${i}`;
         const rev: Revision = { n: p.revision, paragraphId: 'p1', action: 'edit', author: who, at, text: p.text, status: 'edited', diff: { added: 1, removed: 1 }, op: `${who}${i}` };
@@ -109,7 +110,7 @@ describe.skipIf(!!reason)('two stores on one database (two processes\' worth of 
 
       // A revision written twice is impossible: the whole action fails and nothing of it is stored.
       await expect(a.store.updateArticle('shared', (x) => {
-        x.paragraphs[0]!.text = 'twice';
+        ownParagraph(x, 0).text = 'twice';
         const rev: Revision = { n: 52, paragraphId: 'p1', action: 'edit', author: 'a', at, text: 'twice', status: 'edited', diff: { added: 1, removed: 1 }, op: 'dup' };
         return { result: 0, revisions: [rev] };
       })).rejects.toThrow(/duplicate key/);

@@ -11,6 +11,7 @@ import { NotFoundError, type Store } from '../../server/store/types.js';
 import { hashSecret, LowdbUserStore, type Session, type User, type UserStore } from '../../server/store/userStore.js';
 import { tempDir } from '../support/app.js';
 import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 const pgReason = pgSkipReason();
 if (pgReason) console.warn(`storeContract: the PostgreSQL store is skipped: ${pgReason}`);
@@ -85,7 +86,7 @@ function article(id: string, paragraphs = 1): { article: Article; revisions: Rev
 
 function bump(text: string, paragraphId = 'p1', suggestion = false) {
   return (a: Article) => {
-    const p = a.paragraphs.find((x) => x.id === paragraphId)!;
+    const p = ownParagraph(a, a.paragraphs.findIndex((x) => x.id === paragraphId));
     p.text = text;
     p.revision += 1;
     p.status = 'edited';
@@ -188,7 +189,7 @@ describe.each(backends)('the $name store', ({ skip, open }) => {
     const { article: a, revisions } = article('safe');
     await store.createArticle(a, revisions);
     await expect(store.updateArticle('safe', (draft) => {
-      draft.paragraphs[0]!.text = 'half-done';
+      ownParagraph(draft, 0).text = 'half-done';
       throw new Error('refused');
     })).rejects.toThrow('refused');
     await expect(store.updateArticle('safe', async (draft) => {
