@@ -7,8 +7,8 @@
  * Pre-computes suggestions for many articles. Ctrl-C stops cleanly (the run is marked stopped and
  * `--resume RUN` continues it); exit code 1 when any paragraph failed, 130 when stopped.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices } from '../boot.js';
 import { CommandError } from '../commands/errors.js';
@@ -26,7 +26,8 @@ import { formatDuration, formatProgress, ProgressLine } from '../runs/progress.j
 import { runBatch } from '../runs/runBatch.js';
 import { formatSummary, summarizeRun, type RunSummary } from '../runs/summary.js';
 import { runningServer } from '../store/dataDirLock.js';
-import { LowdbRunStore, release, type Run, type RunMode } from '../store/runStore.js';
+import { openRunStore } from '../store/open.js';
+import { release, type Run, type RunMode } from '../store/runStore.js';
 import { positiveInt } from './args.js';
 import { fail } from './fail.js';
 
@@ -170,7 +171,7 @@ async function local(): Promise<never> {
     fail(`a Postedit server (pid ${held.pid}) is using ${dataDir}: submit the run through it with --server ${held.url.replace(/\/$/, '')} --token TOKEN`, 2);
   }
   const services = await createServices({ dataDir, corpusDir: config.corpusDir, engine: new OfflineEngine() });
-  const runStore = await LowdbRunStore.open(dataDir);
+  const runStore = await openRunStore(dataDir, services.store);
   const ctx: RunContext = { services, runStore, active: new ActiveRuns(), engineFor: envEngines() };
   try {
     if (values['dry-run']) {
@@ -229,6 +230,7 @@ async function viaBatchFile(ctx: RunContext): Promise<never> {
   let run = start;
   if (!run.batch?.id || run.batch.status === 'ingested') {
     const file = resolve(values.out ?? join(dataDir, 'runs', `${run.id}.batch-input.jsonl`));
+    await mkdir(dirname(file), { recursive: true });
     const written = await writeBatchFile(services, runStore, run.id, engine, file);
     console.error(`run ${run.id}: wrote ${written.lines} request${written.lines === 1 ? '' : 's'} to ${file}`);
     if (written.lines === 0) return end(await ingestBatchResults(services, runStore, run.id, engine, ''));

@@ -1,18 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices } from '../../server/boot.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { importFile } from '../../server/commands/importFiles.js';
 import { prepareRun } from '../../server/commands/startRun.js';
-import { OfflineEngine } from '../../server/engines/offline.js';
 import type { OpenAIEngine } from '../../server/engines/openai.js';
 import { customId, downloadBatchResults, ingestBatchResults, parseCustomId, submitBatchFile, waitForBatch, writeBatchFile } from '../../server/runs/batchFile.js';
-import { LowdbRunStore } from '../../server/store/runStore.js';
-import { corpusDir } from '../support/app.js';
 import { cleanParagraph, extractParagraph, startOpenAIServer, type ChatRequestBody, type OpenAIServer } from '../support/openaiServer.js';
-import { ADMIN, importWmt, setup, WMT_PATH, type Setup } from './helpers.js';
+import { ADMIN, importWmt, reopen, servicesFor, setup, WMT_PATH, type Setup } from './helpers.js';
 import { cli } from './spawnCli.js';
+
+/** The batch CLI fails on PostgreSQL until server/cli/batch.ts is fixed; then this marker goes. */
 
 let server: OpenAIServer;
 let s: Setup;
@@ -94,25 +92,25 @@ describe('npm run batch -- --mode batch-file', () => {
     const dir = s.dataDir;
     await s.runStore.close();
     await s.services.store.close();
-    const services = await createServices({ dataDir: dir, corpusDir, engine: new OfflineEngine() });
+    const services = await servicesFor(dir);
     const { article } = await importFile(services, WMT_PATH, ADMIN);
     await services.store.close();
     const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' };
 
-    const write = cli('batch', [article.id, '--engine', 'openai', '--mode', 'batch-file', '--no-submit', '--data', dir], env);
+    const write = await cli('batch', [article.id, '--engine', 'openai', '--mode', 'batch-file', '--no-submit', '--data', dir], env);
     expect(await write.exit).toBe(0);
     expect(write.stdout()).toMatch(/not submitted[\s\S]*vllm\.entrypoints\.openai\.run_batch[\s\S]*--ingest RESULTS\.jsonl/);
     const runId = /--resume (run-[a-z0-9-]+)/.exec(write.stdout())![1]!;
     expect((await readFile(join(dir, 'runs', `${runId}.batch-input.jsonl`), 'utf8')).trim().split('\n')).toHaveLength(9);
     expect(server.requests).toHaveLength(0);
 
-    const resume = cli('batch', ['--resume', runId, '--poll-ms', '20', '--data', dir], env);
+    const resume = await cli('batch', ['--resume', runId, '--poll-ms', '20', '--data', dir], env);
     expect(await resume.exit).toBe(0);
     expect(resume.stderr()).toMatch(/submitted batch batch-/);
     expect(resume.stdout()).toMatch(new RegExp(`run ${runId}: finished`));
     expect(server.batches.size).toBe(1);
-    const runStore = await LowdbRunStore.open(dir);
-    expect(await runStore.getRun(runId)).toMatchObject({ status: 'finished', counts: { total: 9, done: 9 }, batch: { status: 'ingested' } });
-    await runStore.close();
+    const fresh = await reopen(dir);
+    expect(await fresh.runStore.getRun(runId)).toMatchObject({ status: 'finished', counts: { total: 9, done: 9 }, batch: { status: 'ingested' } });
+    await fresh.close();
   });
 });

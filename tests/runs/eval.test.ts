@@ -84,7 +84,7 @@ describe('npm run eval', () => {
 
     const dir = await tempDir('postedit-eval-');
     const report = join(dir, 'report.json');
-    const run = cli('eval', [FIXTURE, '--engine', 'openai', '--model', 'test-model', '--report', report], { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+    const run = await cli('eval', [FIXTURE, '--engine', 'openai', '--model', 'test-model', '--report', report], { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
     expect(await run.exit).toBe(0);
     const out = run.stdout();
     const f3 = (x: number) => x.toFixed(3);

@@ -1,5 +1,7 @@
-/** Shared set-up of the run tests: a real store in a temporary directory, a run store, engines. */
-import { rm } from 'node:fs/promises';
+/**
+ * Shared set-up of the run tests: a real store in a temporary directory (on PostgreSQL, with
+ * DATABASE_URL set: a database of its own), the run store that goes with it, engines.
+ */
 import { join } from 'node:path';
 import { createServices } from '../../server/boot.js';
 import { importFile } from '../../server/commands/importFiles.js';
@@ -9,8 +11,10 @@ import { OfflineEngine } from '../../server/engines/offline.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { ActiveRuns, type RunContext } from '../../server/runs/activeRuns.js';
 import type { EngineFactory } from '../../server/runs/engines.js';
-import { LowdbRunStore, type RunResult } from '../../server/store/runStore.js';
-import { corpusDir, seedPath, tempDir } from '../support/app.js';
+import { openRunStore, openStores } from '../../server/store/open.js';
+import { LowdbRunStore, type RunResult, type RunStore } from '../../server/store/runStore.js';
+import { corpusDir, removeData, seedPath, tempDir } from '../support/app.js';
+import { onPostgres, storeEnvFor } from '../support/postgres.js';
 import type { OpenAIServer } from '../support/openaiServer.js';
 
 export const ADMIN: Actor = { username: 'admin', role: 'admin' };
@@ -30,15 +34,15 @@ export function testEngines(server?: OpenAIServer): EngineFactory {
 export interface Setup {
   dataDir: string;
   services: Services;
-  runStore: LowdbRunStore;
+  runStore: RunStore;
   ctx: RunContext;
   close(): Promise<void>;
 }
 
 export async function setup(server?: OpenAIServer, dataDir?: string): Promise<Setup> {
   const dir = dataDir ?? (await tempDir('postedit-runs-'));
-  const services = await createServices({ dataDir: dir, corpusDir, engine: new OfflineEngine() });
-  const runStore = await LowdbRunStore.open(dir);
+  const services = await createServices({ dataDir: dir, corpusDir, engine: new OfflineEngine(), env: await storeEnvFor(dir) });
+  const runStore = await openRunStore(dir, services.store);
   const ctx: RunContext = { services, runStore, active: new ActiveRuns(), engineFor: testEngines(server), retry: { baseMs: 10, maxMs: 50 } };
   return {
     dataDir: dir,
@@ -49,9 +53,40 @@ export async function setup(server?: OpenAIServer, dataDir?: string): Promise<Se
       await ctx.active.stopAll();
       await runStore.close();
       await services.store.close();
-      if (!dataDir) await rm(dir, { recursive: true, force: true });
+      if (!dataDir) await removeData(dir);
     },
   };
+}
+
+export interface Fresh {
+  runStore: RunStore;
+  close(): Promise<void>;
+}
+
+/**
+ * A second, fresh run store on what a set-up (or a CLI) stored in `dataDir`: lowdb's run files read
+ * again, or the same database on a pool of its own. Only the run store: a second lowdb article store
+ * on a directory whose first one is open would be two writers.
+ */
+export async function reopen(dataDir: string): Promise<Fresh> {
+  if (!onPostgres) {
+    const runStore = await LowdbRunStore.open(dataDir);
+    return { runStore, close: () => runStore.close() };
+  }
+  const { store } = await openStores(dataDir, await storeEnvFor(dataDir));
+  const runStore = await openRunStore(dataDir, store);
+  return {
+    runStore,
+    async close() {
+      await runStore.close();
+      await store.close();
+    },
+  };
+}
+
+/** The services for a CLI's data directory, on the store the CLI will use (see storeEnvFor). */
+export async function servicesFor(dataDir: string): Promise<Services> {
+  return createServices({ dataDir, corpusDir, engine: new OfflineEngine(), env: await storeEnvFor(dataDir) });
 }
 
 export async function importSeed(services: Services): Promise<string> {

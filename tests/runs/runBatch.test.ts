@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { acceptSuggestion } from '../../server/commands/acceptSuggestion.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { prepareResume } from '../../server/commands/resumeRun.js';
@@ -10,9 +10,12 @@ import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { PROMPT_VERSION, promptHash } from '../../server/engines/prompt.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import { runBatch } from '../../server/runs/runBatch.js';
-import { LowdbRunStore, type Run } from '../../server/store/runStore.js';
+import type { PgStore } from '../../server/store/pg/pgStore.js';
+import type { Run } from '../../server/store/runStore.js';
+import { onPostgres } from '../support/postgres.js';
 import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { ADMIN, expectOneResultPerLiveParagraph, importSeed, importWmt, runSuggestRevisions, setup, type Setup } from './helpers.js';
+import { ADMIN, expectOneResultPerLiveParagraph, importSeed, importWmt, reopen, runSuggestRevisions, setup, type Setup } from './helpers.js';
+import { ownParagraph } from '../../server/core/draft.js';
 
 let server: OpenAIServer;
 let s: Setup;
@@ -39,7 +42,7 @@ describe('runBatch', () => {
     const id = await importSeed(s.services);
     const p2 = (await s.services.store.getArticle(id))!.paragraphs[1]!;
     await s.services.store.updateArticle(id, (a) => {
-      a.paragraphs[1]!.status = 'deleted';
+      ownParagraph(a, 1).status = 'deleted';
       return { result: undefined, revisions: [] };
     });
     const { run } = await prepareRun(s.ctx, props());
@@ -57,12 +60,19 @@ describe('runBatch', () => {
     expect(article.paragraphs.filter((p) => p.status === 'suggested').every((p) => p.suggestion?.runId === run.id)).toBe(true);
     expect(server.chatRequests()).toHaveLength(17);
 
-    // What is on disk, read back by a fresh store.
-    const onDisk = JSON.parse(await readFile(join(s.dataDir, 'runs', `${run.id}.json`), 'utf8')) as Run;
-    expect(onDisk.counts).toEqual(final.counts);
-    const reopened = await LowdbRunStore.open(s.dataDir);
-    expect((await reopened.listRuns()).map((r) => r.id)).toEqual([run.id]);
-    expect(await reopened.results(run.id)).toHaveLength(17);
+    // What is stored, read back by a fresh store (lowdb: also the record file itself).
+    if (!onPostgres) {
+      const onDisk = JSON.parse(await readFile(join(s.dataDir, 'runs', `${run.id}.json`), 'utf8')) as Run;
+      expect(onDisk.counts).toEqual(final.counts);
+    }
+    const fresh = await reopen(s.dataDir);
+    try {
+      expect((await fresh.runStore.listRuns()).map((r) => r.id)).toEqual([run.id]);
+      expect((await fresh.runStore.getRun(run.id))!.counts).toEqual(final.counts);
+      expect(await fresh.runStore.results(run.id)).toHaveLength(17);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('stops cleanly and resumes without doing a paragraph twice or losing one', async () => {
@@ -97,15 +107,22 @@ describe('runBatch', () => {
     const id = await importSeed(s.services);
     const { run } = await prepareRun(s.ctx, props({ concurrency: 2 }));
     await execute(run.id);
-    // As if the process died after storing three suggestions but before logging them.
-    const file = join(s.dataDir, 'runs', `${run.id}.results.jsonl`);
-    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
-    await writeFile(file, `${lines.slice(0, 15).join('\n')}\n{"articleId":"${id}","paragr`);
+    // As if the process died after storing three suggestions but before logging them (lowdb: with
+    // the last line of the log torn; PostgreSQL: the last three result rows never inserted).
+    if (onPostgres) {
+      await (s.services.store as PgStore).pool.query('DELETE FROM run_results WHERE run_id = $1 AND seq > (SELECT seq FROM run_results WHERE run_id = $1 ORDER BY seq OFFSET 14 LIMIT 1)', [run.id]);
+    } else {
+      const file = join(s.dataDir, 'runs', `${run.id}.results.jsonl`);
+      const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+      await writeFile(file, `${lines.slice(0, 15).join('\n')}\n{"articleId":"${id}","paragr`);
+    }
     await s.runStore.updateRun(run.id, (r) => {
       r.status = 'running';
       r.owner = { pid: 999_999_999, instance: 'a-process-long-gone' };
     });
-    const reopened = await LowdbRunStore.open(s.dataDir);
+    const fresh = await reopen(s.dataDir);
+    onTestFinished(() => fresh.close());
+    const reopened = fresh.runStore;
     expect(await reopened.results(run.id)).toHaveLength(15);
     const asked = server.chatRequests().length;
     s.ctx.runStore = reopened;

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../support/app.js';
+import { storeEnvFor } from '../support/postgres.js';
 
 export interface CliRun {
   pid: number;
@@ -11,10 +12,17 @@ export interface CliRun {
   kill: (signal: NodeJS.Signals) => void;
 }
 
-export function cli(script: 'batch' | 'eval', args: string[], env: Record<string, string> = {}): CliRun {
+/**
+ * With `--data DIR` the tool works on DIR's store: on PostgreSQL (DATABASE_URL set) the database
+ * storeEnvFor gives DIR, the one the test's own stores for DIR open. Without it (eval, --server) the
+ * tool gets no DATABASE_URL at all, so it cannot touch the server's default database.
+ */
+export async function cli(script: 'batch' | 'eval', args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const i = args.indexOf('--data');
+  const base = i >= 0 && args[i + 1] ? await storeEnvFor(args[i + 1]!) : { ...process.env, DATABASE_URL: '' };
   const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'cli', `${script}.ts`), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
+    env: { ...base, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

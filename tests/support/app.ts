@@ -12,6 +12,7 @@ import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { createApp, type AppOptions } from '../../server/web/app.js';
 import { openRunStore } from '../../server/store/open.js';
+import { dropStoreFor, storeEnvFor } from './postgres.js';
 import type { RunStore } from '../../server/store/runStore.js';
 import type { Express } from 'express';
 
@@ -33,13 +34,18 @@ export interface RunningApp {
   services: Services;
   dataDir: string;
   runStore: RunStore;
-  /** Stops the server; the data directory stays unless `remove` is set. */
+  /**
+   * Stops the server; the data directory (and, on PostgreSQL, the app's database) stays unless
+   * `remove` is set.
+   */
   close(remove?: boolean): Promise<void>;
 }
 
 export async function startApp(options: { dataDir?: string; engine?: Engine; app?: AppOptions; users?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? (await tempDir());
-  const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), ...(options.env ? { env: options.env } : {}) });
+  // With DATABASE_URL set, the app's store is a database of its own (one per data directory).
+  const env = await storeEnvFor(dataDir, options.env ?? process.env);
+  const services = await createServices({ dataDir, corpusDir, engine: options.engine ?? new OfflineEngine(), env });
   const tokens = {} as Record<Role, string>;
   if (options.users !== false) {
     for (const role of ROLES) {
@@ -61,9 +67,15 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
       await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
       await runStore.close();
       await services.store.close();
-      if (remove) await rm(dataDir, { recursive: true, force: true });
+      if (remove) await removeData(dataDir);
     },
   };
+}
+
+/** Removes a test's data directory and, on PostgreSQL, the database storeEnvFor made for it. */
+export async function removeData(dataDir: string): Promise<void> {
+  await dropStoreFor(dataDir);
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 /** Serves an app on 127.0.0.1, port 0. */

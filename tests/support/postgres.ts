@@ -165,6 +165,13 @@ export async function createDatabase(baseUrl: string): Promise<TestDatabase> {
       const c = new Client({ connectionString: baseUrl });
       await c.connect();
       try {
+        // pool.end() resolves as its connections are told to close, a moment before their server
+        // processes are gone: wait for that (briefly), so FORCE only ends connections really left open.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
@@ -197,6 +204,12 @@ export async function pgForTests(): Promise<PgForTests> {
   };
 }
 
+/**
+ * True when the app suites run on PostgreSQL (DATABASE_URL set): each app's store is then a database
+ * of its own, and nothing of the articles, users or runs is in files under its data directory.
+ */
+export const onPostgres = Boolean(process.env.DATABASE_URL?.trim());
+
 const perDataDir = new Map<string, Promise<TestDatabase>>();
 
 /**
@@ -205,7 +218,7 @@ const perDataDir = new Map<string, Promise<TestDatabase>>();
  * same directory finds its data again). Without DATABASE_URL: the environment unchanged (lowdb).
  */
 export async function storeEnvFor(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<NodeJS.ProcessEnv> {
-  const base = env.DATABASE_URL;
+  const base = env.DATABASE_URL?.trim();
   if (!base) return env;
   let db = perDataDir.get(dataDir);
   if (!db) {

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { importFile } from '../../server/commands/importFiles.js';
 import { LoginLimiter } from '../../server/auth/loginLimiter.js';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.js';
-import { client, passwordOf, repoRoot, seedPath, sessionClient, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
+import { storeEnvFor } from '../support/postgres.js';
+import { client, passwordOf, removeData, repoRoot, seedPath, sessionClient, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 
 let app: RunningApp;
 let id: string;
@@ -154,8 +155,9 @@ describe('first run', () => {
     const dataDir = await tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', POSTEDIT_ADMIN_USER: '', POSTEDIT_ADMIN_PASSWORD: '' },
+      env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', POSTEDIT_ADMIN_USER: '', POSTEDIT_ADMIN_PASSWORD: '' },
     });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     let out = '';
     try {
       await new Promise<void>((resolve, reject) => {
@@ -171,6 +173,8 @@ describe('first run', () => {
       expect(out).toMatch(/http:\/\/localhost:\d+\/setup\?token=[\w-]{20,}/);
     } finally {
       child.kill('SIGTERM');
+      await exited;
+      await removeData(dataDir);
     }
   });
 });
@@ -221,11 +225,14 @@ describe('headers and error pages', () => {
 });
 
 describe('npm run users', () => {
+  let env: NodeJS.ProcessEnv = process.env;
   const users = (dataDir: string, ...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env });
 
   it('adds, lists, changes and removes users, and prints tokens that work', async () => {
     const dataDir = await tempDir();
+    onTestFinished(() => removeData(dataDir));
+    env = await storeEnvFor(dataDir);
     expect(users(dataDir, 'add', 'bob', '--role', 'editor', '--password', 'bobs password').status).toBe(0);
     const list = users(dataDir, 'list');
     expect(list.stdout).toMatch(/^bob\teditor/m);

@@ -4,12 +4,18 @@
  * Every request that was answered 2xx must be in the history, every data file must parse, history
  * must agree with the articles, and neither a leftover temporary file, a torn log line nor the dead
  * server's server.json may stop it from starting.
+ *
+ * With DATABASE_URL set the server runs on PostgreSQL (a database of its own): the same stream, kills
+ * and checks, read through the store instead of the files; the planted file debris (half-written
+ * temporary files, torn log lines) is lowdb's alone and is left out there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusDir, repoRoot, sessionClient, tempDir } from '../support/app.js';
+import { openStores } from '../../server/store/open.js';
+import { corpusDir, removeData, repoRoot, sessionClient, tempDir } from '../support/app.js';
+import { onPostgres, storeEnvFor } from '../support/postgres.js';
 
 const ARTICLE = 'baoan-smart-wearables-en';
 const ADMIN = { user: 'admin', password: 'crash-test-password-1' };
@@ -55,14 +61,14 @@ const dirs: string[] = [];
 
 afterAll(async () => {
   for (const child of live) child.kill('SIGKILL');
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs) await removeData(dir);
 });
 
 async function startServer(dataDir: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...(await storeEnvFor(dataDir)),
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
       CORPUS_DIR: corpusDir,
@@ -150,7 +156,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Every .json file parses; with `lines`, every .jsonl line too (after a start-up has repaired torn lines). */
 async function expectFilesParse(dataDir: string, lines: boolean) {
   const files = await filesUnder(dataDir);
-  expect(files.some((f) => f.endsWith(`${ARTICLE}.json`))).toBe(true);
+  // On PostgreSQL the articles are rows: no article file at all.
+  expect(files.some((f) => f.endsWith(`${ARTICLE}.json`))).toBe(!onPostgres);
   for (const f of files) {
     const raw = await readFile(f, 'utf8');
     if (f.endsWith('.json')) expect(() => JSON.parse(raw), f).not.toThrow();
@@ -164,23 +171,53 @@ async function expectFilesParse(dataDir: string, lines: boolean) {
   }
 }
 
-async function readHistory(dataDir: string, id: string): Promise<Map<string, RevisionLine[]>> {
-  const raw = await readFile(join(dataDir, 'articles', `${id}.history.jsonl`), 'utf8');
-  const byParagraph = new Map<string, RevisionLine[]>();
-  for (const line of raw.split('\n').filter(Boolean)) {
-    const r = JSON.parse(line) as RevisionLine;
-    byParagraph.set(r.paragraphId, [...(byParagraph.get(r.paragraphId) ?? []), r]);
-  }
-  return byParagraph;
+interface Stored {
+  articles: Array<{ id: string; paragraphs: ParagraphJson[] }>;
+  /** Each article's history by paragraph, in the order stored. */
+  history: Map<string, Map<string, RevisionLine[]>>;
 }
 
-/** The data directory after a restart: consistent files, and every answered action kept. */
-async function verify(dataDir: string, answered: Answered[]) {
-  await expectFilesParse(dataDir, true);
+function byParagraph(lines: RevisionLine[]): Map<string, RevisionLine[]> {
+  const out = new Map<string, RevisionLine[]>();
+  for (const r of lines) out.set(r.paragraphId, [...(out.get(r.paragraphId) ?? []), r]);
+  return out;
+}
+
+/**
+ * Every article and its history as stored: lowdb's files read raw (not through the store, which
+ * would repair what it reads), or, on PostgreSQL, the rows read through a store of its own.
+ */
+async function readStored(dataDir: string): Promise<Stored> {
+  const stored: Stored = { articles: [], history: new Map() };
+  if (onPostgres) {
+    const { store } = await openStores(dataDir, await storeEnvFor(dataDir));
+    try {
+      for (const { id } of await store.listArticles()) {
+        stored.articles.push((await store.getArticle(id)) as unknown as Stored['articles'][number]);
+        stored.history.set(id, byParagraph((await store.history(id)) as RevisionLine[]));
+      }
+    } finally {
+      await store.close();
+    }
+    return stored;
+  }
   const articleFiles = (await readdir(join(dataDir, 'articles'))).filter((f) => /^[a-z0-9-]+\.json$/.test(f));
   for (const f of articleFiles) {
-    const article = JSON.parse(await readFile(join(dataDir, 'articles', f), 'utf8')) as { id: string; paragraphs: ParagraphJson[] };
-    const history = await readHistory(dataDir, article.id);
+    const article = JSON.parse(await readFile(join(dataDir, 'articles', f), 'utf8')) as Stored['articles'][number];
+    const raw = await readFile(join(dataDir, 'articles', `${article.id}.history.jsonl`), 'utf8');
+    stored.articles.push(article);
+    stored.history.set(article.id, byParagraph(raw.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RevisionLine)));
+  }
+  return stored;
+}
+
+/** The data after a restart: consistent files or rows, and every answered action kept. */
+async function verify(dataDir: string, answered: Answered[]): Promise<Stored> {
+  await expectFilesParse(dataDir, true);
+  const stored = await readStored(dataDir);
+  expect(stored.articles.map((a) => a.id)).toContain(ARTICLE);
+  for (const article of stored.articles) {
+    const history = stored.history.get(article.id)!;
     for (const p of article.paragraphs) {
       const ns = (history.get(p.id) ?? []).map((r) => r.n);
       expect(ns, `${article.id} ${p.id}: revisions 1…n in order, no duplicates`).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
@@ -188,12 +225,13 @@ async function verify(dataDir: string, answered: Answered[]) {
     }
     expect([...history.keys()].every((pid) => article.paragraphs.some((p) => p.id === pid)), `${article.id}: no history of unknown paragraphs`).toBe(true);
   }
-  const history = await readHistory(dataDir, ARTICLE);
+  const history = stored.history.get(ARTICLE)!;
   for (const a of answered) {
     const kept = history.get(a.pid)?.find((r) => r.n === a.revision);
     expect(kept, `round ${a.round}: ${a.action} of ${a.pid} answered revision ${a.revision}`).toBeDefined();
     expect(kept!.text, `round ${a.round}: ${a.action} of ${a.pid} revision ${a.revision}`).toBe(a.text);
   }
+  return stored;
 }
 
 /**
@@ -256,16 +294,17 @@ describe('crash safety of the real server', () => {
       // JSON files are replaced atomically, so they parse even straight after the kill.
       await expectFilesParse(dataDir, false);
       // The orphan only once: dropping it rewrites the log, which would also hide a torn line left in place.
-      await plantDebris(dataDir, round === 0);
+      // (lowdb's files only: on PostgreSQL a transaction cut off by the kill is rolled back by the server.)
+      if (!onPostgres) await plantDebris(dataDir, round === 0);
 
       server = await startServer(dataDir);
       expect(server.output()).toMatch(/corpus .*: 0 imported, [1-9]\d* already there, 0 failed/);
       expect(JSON.parse(await readFile(join(dataDir, 'server.json'), 'utf8')).pid).toBe(server.pid);
-      await expect(stat(join(dataDir, 'articles', `.${ARTICLE}.json.tmp`))).rejects.toThrow(/ENOENT/);
-      await verify(dataDir, answered);
+      if (!onPostgres) await expect(stat(join(dataDir, 'articles', `.${ARTICLE}.json.tmp`))).rejects.toThrow(/ENOENT/);
+      const stored = await verify(dataDir, answered);
 
-      // The restarted server serves what is on disk.
-      const history = await readHistory(dataDir, ARTICLE);
+      // The restarted server serves what is stored.
+      const history = stored.history.get(ARTICLE)!;
       const served = (await (await sessionClient(server.url, ADMIN.user, ADMIN.password)).api.get(`/api/articles/${ARTICLE}`)).json as { paragraphs: ParagraphJson[] };
       for (const p of served.paragraphs) {
         const last = history.get(p.id)!.at(-1)!;

@@ -8,7 +8,10 @@
  * writes a heartbeat to `run_processes`, and a worker-run run is alive while it has open tasks. A run
  * that is alive elsewhere is handed out as owned by this process, so `interrupted()` says no; one whose
  * owner stopped beating is handed out without an owner, so it shows as interrupted and can be resumed.
+ * An owner on this machine (same boot, same pid namespace) whose pid is gone is known dead at once,
+ * without waiting for its heartbeat to lapse: a run killed with SIGKILL resumes straight away, as on lowdb.
  */
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import { NotFoundError } from '../types.js';
@@ -43,6 +46,31 @@ export interface ClaimedTask extends TaskKey {
   attempts: number;
 }
 
+/**
+ * The process table this process's pid belongs to: the machine's boot and the pid namespace (Linux),
+ * so that two containers sharing a host name never judge each other's pids. Undefined elsewhere.
+ */
+const PID_SPACE: string | undefined = (() => {
+  try {
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()} ${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** The `host` this process announces: its host name, and where its pid can be checked. */
+const HOST = PID_SPACE ? `${hostname()} ${PID_SPACE}` : hostname();
+
+/** True unless `pid` names no process in this process table. */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const EXECUTING = new Set(['queued', 'running']);
 
 const executorOf = (run: Run) => (run.owner?.instance === WORKER_OWNER.instance ? 'workers' : 'process');
@@ -73,7 +101,7 @@ export class PgRunStore implements RunStore {
     await this.pool.query(
       `INSERT INTO run_processes (instance, pid, host, seen_at) VALUES ($1, $2, $3, now())
        ON CONFLICT (instance) DO UPDATE SET seen_at = now()`,
-      [LOCAL_INSTANCE, process.pid, hostname()],
+      [LOCAL_INSTANCE, process.pid, HOST],
     );
     // Processes gone for a day are of no interest to anyone.
     await this.pool.query(`DELETE FROM run_processes WHERE seen_at < now() - interval '1 day'`);
@@ -84,13 +112,17 @@ export class PgRunStore implements RunStore {
     const executing = runs.filter((r) => EXECUTING.has(r.status) && r.owner?.instance !== LOCAL_INSTANCE);
     if (executing.length === 0) return runs;
     const [live, open] = await Promise.all([
-      this.pool.query<{ instance: string }>(`SELECT instance FROM run_processes WHERE seen_at > now() - $1 * interval '1 millisecond'`, [this.liveMs]),
+      this.pool.query<{ instance: string; pid: number; host: string }>(
+        `SELECT instance, pid, host FROM run_processes WHERE seen_at > now() - $1 * interval '1 millisecond'`,
+        [this.liveMs],
+      ),
       this.pool.query<{ run_id: string }>(
         `SELECT DISTINCT run_id FROM run_tasks WHERE run_id = ANY($1::text[]) AND status IN ('queued', 'claimed')`,
         [executing.map((r) => r.id)],
       ),
     ]);
-    const liveSet = new Set(live.rows.map((r) => r.instance));
+    // Beating recently, unless it is a process of this machine that no longer exists (killed).
+    const liveSet = new Set(live.rows.filter((r) => !(PID_SPACE && r.host === HOST && !pidAlive(r.pid))).map((r) => r.instance));
     const openSet = new Set(open.rows.map((r) => r.run_id));
     for (const run of executing) {
       const owner = run.owner;
