@@ -13,8 +13,8 @@ import { conditions, isMain, kb, machine, median, ms, quantile, table, today, wr
 import { HttpClient, startServer, type ServerHandle } from './lib/server.js';
 import { NewsText } from './lib/text.js';
 
-const CLIENTS = 20;
-const REVISIONS = 10_000;
+export const CLIENTS = 20;
+export const REVISIONS = 10_000;
 const TARGET_P99 = 25;
 const THINK_MS = 250;
 const PACED_REQUESTS = 400;
@@ -26,14 +26,14 @@ export interface ActionsResult {
   met: boolean;
 }
 
-type Kind = 'edit' | 'suggest' | 'accept';
-interface Sample {
+export type Kind = 'edit' | 'suggest' | 'accept';
+export interface Sample {
   kind: Kind;
   ms: number;
   status: number;
 }
 
-interface ParagraphAnswer {
+export interface ParagraphAnswer {
   id: string;
   revision: number;
   text: string;
@@ -52,7 +52,7 @@ function editedText(gen: NewsText, original: string, round: number): string {
   return words.join(' ');
 }
 
-async function currentParagraphs(server: ServerHandle, id: string): Promise<ParagraphAnswer[]> {
+export async function currentParagraphs(server: ServerHandle, id: string): Promise<ParagraphAnswer[]> {
   const http = new HttpClient(1);
   const a = await http.send('GET', `${server.url}/api/articles/${id}`, { authorization: `Bearer ${server.token}` });
   http.close();
@@ -65,7 +65,7 @@ async function fileSizes(dir: string, id: string) {
 }
 
 /** Each client owns one paragraph and cycles edit → suggest → accept until the shared budget is spent. */
-async function drive(server: ServerHandle, articleId: string, paragraphs: ParagraphAnswer[], total: number, gen: NewsText, clients: number, thinkMs = 0) {
+export async function drive(server: ServerHandle, articleId: string, paragraphs: ParagraphAnswer[], total: number, gen: NewsText, clients: number, thinkMs = 0) {
   const samples: Sample[] = [];
   const errors: string[] = [];
   let issued = 0;

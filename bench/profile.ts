@@ -3,7 +3,9 @@
  * inclusive (total) time by function, so a benchmark's miss can be pinned on code.
  *
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/editorPage.ts
- *   npx tsx bench/profile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--match render]
+ *   npx tsx bench/profile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--match render] [--exclude 'breakdown|module_job']
+ *
+ * --exclude leaves out the samples whose stack has a matching frame (set-up, instrumentation).
  */
 import { readFileSync } from 'node:fs';
 import { isMain } from './lib/report.js';
@@ -38,7 +40,7 @@ function keyOf(f: CallFrame): string {
   return `${f.functionName || '(anonymous)'}  ${moduleOf(f.url)}:${f.lineNumber + 1}`;
 }
 
-export function summarize(file: string, top = 20, match?: RegExp): string {
+export function summarize(file: string, top = 20, match?: RegExp, exclude?: RegExp): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -51,6 +53,7 @@ export function summarize(file: string, top = 20, match?: RegExp): string {
   for (let i = 0; i < p.samples.length; i++) {
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
     const node = byId.get(p.samples[i]!)!;
+    if (exclude && stackMatches(node.id, parent, byId, exclude)) continue;
     all += dt;
     const name = node.callFrame.functionName;
     if (name === '(idle)' || name === '(program)') {
@@ -88,6 +91,12 @@ export function summarize(file: string, top = 20, match?: RegExp): string {
   ].join('\n');
 }
 
+/** Whether a frame of the sample's stack matches, so samples of set-up or instrumentation code can be left out. */
+function stackMatches(id: number, parent: Map<number, number>, byId: Map<number, ProfileNode>, re: RegExp): boolean {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (re.test(keyOf(byId.get(at)!.callFrame))) return true;
+  return false;
+}
+
 if (isMain(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name: string) => {
@@ -99,9 +108,10 @@ if (isMain(import.meta.url)) {
   };
   const top = Number(opt('--top') ?? 20);
   const match = opt('--match');
+  const exclude = opt('--exclude');
   if (!args.length) {
-    console.error('usage: npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--match REGEX]');
+    console.error('usage: npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--match REGEX] [--exclude REGEX]');
     process.exit(2);
   }
-  for (const f of args) console.log(summarize(f, top, match ? new RegExp(match) : undefined) + '\n');
+  for (const f of args) console.log(summarize(f, top, match ? new RegExp(match) : undefined, exclude ? new RegExp(exclude) : undefined) + '\n');
 }

@@ -30,13 +30,15 @@ export interface ServerHandle {
  * Extra node flags for the server process come from BENCH_SERVER_NODE_ARGS, e.g.
  * `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/actions.ts`.
  */
-export async function startServer(options: { dataDir: string; staticFile?: string }): Promise<ServerHandle> {
+export async function startServer(options: { dataDir: string; staticFile?: string; env?: NodeJS.ProcessEnv }): Promise<ServerHandle> {
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child: ChildProcess = fork(join(repoRoot, 'bench', 'lib', 'serverChild.ts'), [], {
     cwd: repoRoot,
     execArgv: [...extra, '--import', 'tsx'],
     env: {
       ...process.env,
+      // Extra variables for this server only, e.g. DATABASE_URL (bench/pgActions.ts).
+      ...options.env,
       BENCH_DATA_DIR: options.dataDir,
       ...(options.staticFile ? { BENCH_STATIC_FILE: options.staticFile } : {}),
       // The app as `npm start` runs it unless the caller chose otherwise.
