@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/actions.ts
  */
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attachSuggestions, commandEdits, fastEdits, importGenerated, openServices, tempDataDir } from './lib/data.js';
 import { conditions, isMain, kb, machine, median, ms, quantile, table, today, writeSection } from './lib/report.js';
@@ -31,6 +31,8 @@ export interface Sample {
   kind: Kind;
   ms: number;
   status: number;
+  /** When it was sent (performance.now() of the client). */
+  at: number;
 }
 
 export interface ParagraphAnswer {
@@ -82,8 +84,9 @@ export async function drive(server: ServerHandle, articleId: string, paragraphs:
         kind === 'edit' ? { baseRevision: p.revision, text: editedText(gen, original, step), seconds: 12 }
         : kind === 'suggest' ? { baseRevision: p.revision }
         : { baseRevision: p.revision, suggestionId: p.suggestion?.id ?? '', confirmWarnings: true, seconds: 4 };
+      const sentAt = performance.now();
       const a = await http.send('POST', `${server.url}/api/articles/${articleId}/paragraphs/${p.id}/${kind}`, auth, body);
-      samples.push({ kind, ms: a.ms, status: a.status });
+      samples.push({ kind, ms: a.ms, status: a.status, at: sentAt });
       if (a.status !== 200) {
         errors.push(`${kind} ${p.id}: ${a.status} ${a.body.toString().slice(0, 200)}`);
         // Resynchronise on the paragraph's current state and start a new cycle.
@@ -143,6 +146,8 @@ async function measureActions(size: number, total: number) {
 
     const sizesBeforeLoad = await fileSizes(dir, id);
     const run = await drive(server, id, start, total, gen, CLIENTS);
+    // BENCH_DUMP=FILE: every sample of the loaded run as JSON lines, to look for clustered slow requests (pauses).
+    if (process.env.BENCH_DUMP) await writeFile(process.env.BENCH_DUMP, run.samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
     const serverTimings = (await server.ask({ type: 'timings' }, 'timings')).timings;
     // The same 20 clients, paced: each thinks ~THINK ms between actions, so the server is not saturated.
     const latest = await currentParagraphs(server, id);

@@ -7,8 +7,9 @@ import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
-import { changeParagraph, checkBase, checkState, findParagraph } from './paragraphChange.js';
+import { changeParagraph, checkBase, checkState } from './paragraphChange.js';
 import type { Services } from './services.js';
+import { readArticle } from '../store/types.js';
 
 export interface SuggestProps {
   articleId: string;
@@ -53,9 +54,11 @@ export function contextHash(request: SuggestRequest): string {
 export async function suggestParagraph(services: Services, props: SuggestProps): Promise<Paragraph> {
   const engine = props.engine ?? services.engine;
   const level = props.level ?? 'minimal';
-  const article = await services.store.getArticle(props.articleId);
+  // Read-only (the store's own object on lowdb): the change below runs on a draft under the lock.
+  const article = await readArticle(services.store, props.articleId);
   if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
-  const p = findParagraph(article, props.paragraphId);
+  const p = article.paragraphs.find((x) => x.id === props.paragraphId);
+  if (!p) throw new NotFoundError(`no paragraph "${props.paragraphId}" in article "${article.id}"`);
   if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
   checkState(p, 'suggest');
 

@@ -1,8 +1,8 @@
 /**
  * Copy-on-write drafts of an article, so an action costs what it changes, not the article's size.
  *
- * The embedded store keeps its articles frozen: every paragraph and undo entry it holds is
- * `Object.freeze`d. A command gets a draft that shares those frozen objects and takes its own copy
+ * The embedded store keeps its articles frozen: the article, its arrays, and every paragraph and
+ * undo entry it holds are `Object.freeze`d. A command gets a draft that shares those frozen objects and takes its own copy
  * of a paragraph before changing it (`ownParagraph`); an object that is not frozen is already the
  * draft's own. A change that forgets to take a copy throws (ES modules are strict) instead of
  * silently altering what readers see. Stores that build a fresh article per action (PostgreSQL)
@@ -30,11 +30,17 @@ export function ownParagraph(article: Article, index: number): Paragraph {
   return copy;
 }
 
-/** Freezes what a draft made its own, so the next draft shares it; returns the article. */
+/**
+ * Freezes what a draft made its own, so the next draft shares it, and the article itself, so the
+ * store can hand it to readers as it is; returns the article.
+ */
 export function freezeArticle(article: Article): Article {
   for (const p of article.paragraphs) if (!Object.isFrozen(p)) Object.freeze(p);
   for (const e of article.undo) if (!Object.isFrozen(e)) freezeUndoEntry(e);
-  return article;
+  Object.freeze(article.paragraphs);
+  Object.freeze(article.undo);
+  if (article.usage) Object.freeze(article.usage);
+  return Object.freeze(article);
 }
 
 function freezeUndoEntry(e: UndoEntry): void {

@@ -2,7 +2,7 @@
  * An append-only JSON Lines file. History grows with every action; appending a line keeps each write
  * O(1) where rewriting a whole JSON file would grow with the history.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -51,6 +51,13 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.tmp`);
   await writeFile(tmp, text, 'utf8');
   await rename(tmp, file);
+}
+
+/** writeAtomic without leaving the event loop (see appendTextSync). */
+export function writeAtomicSync(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  writeFileSync(tmp, text, 'utf8');
+  renameSync(tmp, file);
 }
 
 /**

@@ -156,3 +156,29 @@ describe('LowdbStore drafts', () => {
     }
   });
 });
+
+describe('LowdbStore.readArticle', () => {
+  it('hands out the stored article for reading: the latest durable state, frozen, never a half-written change', async () => {
+    const dir = await tempDir('postedit-read-');
+    try {
+      const store = await LowdbStore.open(dir);
+      const { article: a, revisions } = article('readable');
+      await store.createArticle(a, revisions);
+      await store.updateArticle(a.id, bump('Hello there.'));
+      const read = (await store.readArticle(a.id))!;
+      expect(read.paragraphs[0]!.text).toBe('Hello there.');
+      expect(Object.isFrozen(read) && Object.isFrozen(read.paragraphs) && Object.isFrozen(read.paragraphs[0])).toBe(true);
+      expect(() => {
+        read.paragraphs[0]!.text = 'changed by a reader';
+      }).toThrow(TypeError);
+      // A later action makes a new object; what a reader holds stays as it was.
+      await store.updateArticle(a.id, bump('Hello again.'));
+      expect(read.paragraphs[0]!.text).toBe('Hello there.');
+      expect((await store.readArticle(a.id))!.paragraphs[0]!.text).toBe('Hello again.');
+      expect(await store.readArticle('../etc')).toBeUndefined();
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
