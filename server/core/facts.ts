@@ -60,17 +60,29 @@ export interface WordFact {
  * The checks ask for the words of the same two texts several times per rewrite; the last few answers
  * are kept. Callers must not change the arrays they get (they are shared).
  */
-const recentWords = new Map<string, readonly WordFact[]>();
-const RECENT_TEXTS = 8;
-
 export function extractWords(text: string): readonly WordFact[] {
-  const known = recentWords.get(text);
-  if (known) return known;
-  const words = wordsOf(text);
-  if (recentWords.size >= RECENT_TEXTS) recentWords.delete(recentWords.keys().next().value!);
-  recentWords.set(text, words);
-  return words;
+  return recentWords(text);
 }
+
+/**
+ * Memoises a function of one text for the last RECENT_TEXTS texts. A paragraph's MT comes back with
+ * every edit, suggestion and accept of that paragraph, and the checks of one rewrite ask for the
+ * same two texts several times. Results are shared: callers must not change them.
+ */
+function recent<T>(fn: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    const known = memo.get(text);
+    if (known !== undefined) return known;
+    const value = fn(text);
+    if (memo.size >= RECENT_TEXTS) memo.delete(memo.keys().next().value!);
+    memo.set(text, value);
+    return value;
+  };
+}
+
+const RECENT_TEXTS = 64;
+const recentWords = recent<readonly WordFact[]>((text) => wordsOf(text));
 
 function wordsOf(text: string): WordFact[] {
   const out: WordFact[] = [];
@@ -514,7 +526,15 @@ function isSentenceStart(text: string, start: number): boolean {
  * Headline-style text capitalises every word, so its capitals say nothing about names. A sentence
  * dense with names still has some lowercase content word.
  */
+const titleCase = new WeakMap<readonly WordFact[], boolean>();
+
 function isTitleCase(words: readonly WordFact[]): boolean {
+  let known = titleCase.get(words);
+  if (known === undefined) titleCase.set(words, (known = computeTitleCase(words)));
+  return known;
+}
+
+function computeTitleCase(words: readonly WordFact[]): boolean {
   const long = words.filter((w) => w.text.length >= 4 && /^\p{L}/u.test(w.text) && !FUNCTION_WORDS.has(w.norm));
   if (long.length < 2) return false;
   return long.filter((w) => !CAPITALISED.test(w.text)).length <= Math.floor(long.length / 10);
@@ -527,12 +547,12 @@ function isNameWord(w: WordFact): boolean {
   return !FUNCTION_WORDS.has(w.norm) && !SMALL_NUMBERS.has(w.norm) && !TENS.has(w.norm);
 }
 
-/** Words capitalised in mid-sentence: evidence that a word is a name wherever it appears. */
-function midSentenceCapitals(text: string): Set<string> {
+/** Words capitalised in mid-sentence: evidence that a word is a name wherever it appears (shared: do not change). */
+const midSentenceCapitals = recent((text: string): ReadonlySet<string> => {
   const words = extractWords(text);
   if (isTitleCase(words)) return new Set();
   return new Set(words.filter((w) => isNameWord(w) && !isSentenceStart(text, w.span[0])).map((w) => w.norm));
-}
+});
 
 /**
  * Proper names: runs of capitalised words. A capitalised word opening a sentence counts only when

@@ -14,9 +14,22 @@ function escapeRegExp(s: string): string {
 
 /** A regular expression matching the term as whole words, case-insensitively, any spacing. */
 export function termPattern(term: string): RegExp {
-  const body = term.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
+  let re = patterns.get(term);
+  if (!re) {
+    const body = term.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
+    if (patterns.size >= 2000) patterns.clear();
+    patterns.set(term, re);
+  }
+  return re;
 }
+
+/**
+ * Compiled term patterns, reused: every check and suggestion asks for the same glossary's terms.
+ * Shared global regexes are safe with replace and matchAll (which reset or copy lastIndex); never
+ * use them with exec or test.
+ */
+const patterns = new Map<string, RegExp>();
 
 /** Keeps a capital first letter when the replaced wording had one. */
 function matchCase(found: string, preferred: string): string {
