@@ -92,7 +92,11 @@ export function diffArticle(before: Article, after: Article, seq: number): Journ
   return line;
 }
 
-function diffUndo(before: UndoEntry[], after: UndoEntry[]): { drop: string[]; put: UndoEntry[] } | 'all' | undefined {
+type UndoDelta = { drop: string[]; put: UndoEntry[] } | 'all' | undefined;
+
+function diffUndo(before: UndoEntry[], after: UndoEntry[]): UndoDelta {
+  const quick = pushedOnto(before, after);
+  if (quick !== 'unknown') return quick;
   const old = new Map(before.map((e) => [e.op, e]));
   const now = new Set(after.map((e) => e.op));
   if (old.size !== before.length || now.size !== after.length) return 'all';
@@ -111,6 +115,25 @@ function diffUndo(before: UndoEntry[], after: UndoEntry[]): { drop: string[]; pu
   const expected = [...before.filter((e) => !dropped.has(e.op)).map((e) => e.op), ...added];
   if (expected.length !== after.length || expected.some((op, i) => op !== after[i]!.op)) return 'all';
   return drop.length || put.length ? { drop, put } : undefined;
+}
+
+/**
+ * The common cases without building maps: the stack is unchanged, or an action pushed entries and
+ * the depth limit dropped the oldest, the rest being the very same (shared) objects.
+ */
+function pushedOnto(before: UndoEntry[], after: UndoEntry[]): UndoDelta | 'unknown' {
+  for (let dropped = 0; dropped <= Math.min(2, before.length); dropped++) {
+    const kept = before.length - dropped;
+    if (after.length < kept) continue;
+    let same = true;
+    for (let i = 0; i < kept && same; i++) same = after[i] === before[dropped + i];
+    if (!same) continue;
+    const put = after.slice(kept);
+    // New entries carry new ops; a reused op (or none of this shape) goes through the general diff.
+    if (put.some((e) => before.some((b) => b.op === e.op)) || new Set(put.map((e) => e.op)).size !== put.length) return 'unknown';
+    return dropped || put.length ? { drop: before.slice(0, dropped).map((e) => e.op), put } : undefined;
+  }
+  return 'unknown';
 }
 
 /** Applies a journal line to an article (changes it in place). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, freezeArticle, ownParagraph } from '../../server/core/draft.js';
 import type { Article } from '../../server/core/types.js';
-import { diffArticle } from '../../server/store/articleJournal.js';
+import { applyLine, diffArticle } from '../../server/store/articleJournal.js';
 
 function stored(n = 5): Article {
   const at = '2026-01-01T00:00:00.000Z';
@@ -52,5 +52,22 @@ describe('copy-on-write drafts', () => {
     freezeArticle(d);
     expect(Object.isFrozen(d.paragraphs[7])).toBe(true);
     expect(diffArticle(a, d, 3)).toEqual({ seq: 3, p: [d.paragraphs[7]] });
+  });
+
+  it('give an undo delta for an entry pushed and the oldest dropped, which replays to the same stack', () => {
+    const a = stored();
+    const d = draftOf(a);
+    d.undo.push({ op: 'u2', action: 'edit', author: 'b', at: 't', before: [], created: [] });
+    d.undo.shift();
+    freezeArticle(d);
+    const line = diffArticle(a, d, 4);
+    expect(line.undo).toEqual({ drop: ['u1'], put: [d.undo[0]] });
+    const replayed = structuredClone(a);
+    applyLine(replayed, JSON.parse(JSON.stringify(line)));
+    expect(replayed.undo).toEqual(d.undo);
+    // A stack left as it was needs no undo delta at all.
+    const same = draftOf(d);
+    ownParagraph(same, 0).text = 'changed';
+    expect(diffArticle(d, freezeArticle(same), 5).undo).toBeUndefined();
   });
 });
