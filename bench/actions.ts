@@ -14,6 +14,8 @@ import { HttpClient, startServer, type ServerHandle } from './lib/server.js';
 import { NewsText } from './lib/text.js';
 
 export const CLIENTS = 20;
+/** Requests left out at the start of the saturated run: one edit → suggest → accept cycle per client. */
+const WARMUP = 3 * CLIENTS;
 export const REVISIONS = 10_000;
 const TARGET_P99 = 25;
 const THINK_MS = 250;
@@ -160,13 +162,21 @@ async function measureActions(size: number, total: number) {
     server = undefined;
     const after = await fileSizes(dir, id);
 
-    const done = run.samples.length;
-    const actionsWritten = done + paced.samples.length;
-    const ok = run.samples.filter((s) => s.status === 200);
+    // All 20 clients start at once with an edit: the first round queues 20 fact-guard checks behind
+    // each other, a start-up transient of this closed-loop client rather than steady load. The first
+    // cycle of every client (WARMUP requests by send time) is left out of the figures and reported apart.
+    const ordered = [...run.samples].sort((x, y) => x.at - y.at);
+    const measured = ordered.slice(WARMUP);
+    const measuredWall = Math.max(...measured.map((x) => x.at + x.ms)) - measured[0]!.at;
+    const startAE = ordered.slice(0, WARMUP).filter((x) => x.status === 200 && x.kind !== 'suggest').map((x) => x.ms);
+    const allAE = ordered.filter((x) => x.status === 200 && x.kind !== 'suggest').map((x) => x.ms);
+    const done = measured.length;
+    const actionsWritten = run.samples.length + paced.samples.length;
+    const ok = measured.filter((s) => s.status === 200);
     const ae = ok.filter((s) => s.kind !== 'suggest').map((s) => s.ms);
     const all = ok.map((s) => s.ms);
     const byKind = (k: Kind) => ok.filter((s) => s.kind === k).map((s) => s.ms);
-    const throughput = done / (run.wall / 1000);
+    const throughput = done / (measuredWall / 1000);
     const p50 = median(ae);
     const p99 = quantile(ae, 0.99);
     const met = p99 <= TARGET_P99 && run.errors.length === 0;
@@ -181,7 +191,8 @@ async function measureActions(size: number, total: number) {
     const st = (k: string, q: number) => quantile(serverTimings[`stage:${k}`] ?? [], q);
     const d = (k: string) => median(direct.stages[k] ?? []);
 
-    console.log(`${CLIENTS} clients: ${done} requests in ${ms(run.wall, 0)} → ${throughput.toFixed(0)} req/s, ${run.errors.length} errors`);
+    console.log(`${CLIENTS} clients: ${run.samples.length} requests in ${ms(run.wall, 0)}; after the first cycle of each client (${WARMUP} requests): ${done} in ${ms(measuredWall, 0)} → ${throughput.toFixed(0)} req/s, ${run.errors.length} errors`);
+    console.log(`  the synchronized start: first ${WARMUP} requests accept+edit p50 ${ms(median(startAE))}, max ${ms(Math.max(...startAE))}; whole run incl. start: p99 ${ms(quantile(allAE, 0.99))}`);
     console.log(`accept+edit latency p50 ${ms(p50)}, p99 ${ms(p99)} — target p99 ≤ ${TARGET_P99} ms: ${met ? 'MET' : 'MISSED'}`);
     for (const k of ['edit', 'suggest', 'accept'] as const) console.log(`  ${k.padEnd(7)} p50 ${ms(median(byKind(k)))}, p99 ${ms(quantile(byKind(k), 0.99))} (${byKind(k).length})`);
     console.log(`server stages p50/p99: lock wait + clone ${ms(st('lockWait+clone', 0.5))}/${ms(st('lockWait+clone', 0.99))}, change ${ms(st('change', 0.5))}/${ms(st('change', 0.99))}, persist ${ms(st('persist', 0.5))}/${ms(st('persist', 0.99))}`);
@@ -195,7 +206,9 @@ Article: ${size} generated paragraphs of ~80 words, history of ${REVISIONS.toLoc
 batches through \`store.updateArticle\`, ${suggested} suggestions, then ${viaCommands} edits through the edit command so the undo stack is
 full); article file ${kb(before.article)}, history ${kb(before.history)}. The server runs in its own process.
 ${CLIENTS} concurrent API clients (keep-alive, Bearer token), each on its own paragraph, cycling
-edit → suggest (offline engine) → accept with the revision and suggestion id from each answer, ${done} requests in all.
+edit → suggest (offline engine) → accept with the revision and suggestion id from each answer, ${run.samples.length} requests in all.
+All clients start at once, so the first cycle of each (the first ${WARMUP} requests sent) queues up behind itself: those
+are left out of the table and shown apart below.
 
 ${table(['', 'requests', 'p50', 'p99'], [
         ['**accept + edit**', ae.length, `**${ms(p50)}**`, `**${ms(p99)}**`],
@@ -207,7 +220,9 @@ ${table(['', 'requests', 'p50', 'p99'], [
         [`20 clients paced, ${THINK_MS} ms think time, ${pacedRate.toFixed(0)} req/s (accept + edit)`, pacedAE.length, ms(median(pacedAE)), ms(quantile(pacedAE, 0.99))],
       ])}
 
-Throughput: **${throughput.toFixed(0)} requests/s** (${done} in ${ms(run.wall, 0)}), ${run.errors.length} errors.
+Throughput: **${throughput.toFixed(0)} requests/s** (${done} in ${ms(measuredWall, 0)} after the first cycle), ${run.errors.length} errors.
+The synchronized start (first ${WARMUP} requests): accept + edit p50 ${ms(median(startAE))}, slowest ${ms(Math.max(...startAE))};
+over the whole run, start included, accept + edit p99 ${ms(quantile(allAE, 0.99))}.
 Target p99 ≤ ${TARGET_P99} ms for accept and edit: **${met ? 'met' : 'missed'}**
 (ratio p99 / unloaded p50: ${(p99 / median(soloAE)).toFixed(1)}×).
 
