@@ -5,13 +5,15 @@
  * records which are in (with a checksum, so an edited migration is noticed instead of silently
  * skipped). Everything runs in one transaction holding an advisory lock: several instances starting
  * at once apply the migrations once, and the others wait and then find them applied. A failing
- * migration leaves the schema as it was.
+ * migration leaves the schema as it was. What SQL cannot do (taking apart JSON that may hold \u0000)
+ * is a step of its own in dataMigrations.ts, run right after its migration's SQL in the same transaction.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pool, PoolClient } from 'pg';
+import { DATA_STEPS } from './dataMigrations.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -95,6 +97,7 @@ async function applyPending(client: PoolClient, migrations: Migration[]): Promis
     if (done.has(m.version)) continue;
     try {
       await client.query(m.sql);
+      await DATA_STEPS[`${m.version}_${m.name}`]?.(client);
     } catch (e) {
       throw new Error(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`);
     }

@@ -23,7 +23,7 @@ import { LowdbUserStore, type Session } from '../userStore.js';
 import { transaction, type Queryable } from './database.js';
 import { PgGlossaryStore } from './pgGlossaryStore.js';
 import { WORKER_OWNER } from './pgRunStore.js';
-import { PgStore } from './pgStore.js';
+import { PgStore, readArticle } from './pgStore.js';
 import { PgUserStore } from './pgUserStore.js';
 
 export interface DataCounts {
@@ -220,11 +220,13 @@ export async function copyPgToLowdb(pool: Pool, dir: string): Promise<TransferRe
   try {
     // One snapshot: instances may keep working while the copy is made.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows: articles } = await client.query<{ data: Article }>('SELECT data FROM articles ORDER BY seq');
+    const { rows: ids } = await client.query<{ id: string }>('SELECT id FROM articles ORDER BY seq');
     source = {
-      articles: articles.length, revisions: 0, suggestions: 0, users: 0, tokens: 0, sessions: 0, runs: 0, runResults: 0, glossaries: 0, glossaryEntries: 0,
+      articles: ids.length, revisions: 0, suggestions: 0, users: 0, tokens: 0, sessions: 0, runs: 0, runResults: 0, glossaries: 0, glossaryEntries: 0,
     };
-    for (const { data: article } of articles) {
+    for (const { id } of ids) {
+      // Read in the snapshot: the article was there when the ids were listed.
+      const article = (await readArticle(client, id))!;
       const { rows: revisions } = await client.query<{ data: Revision }>('SELECT data FROM revisions WHERE article_id = $1 ORDER BY seq', [article.id]);
       const { rows: suggestions } = await client.query<{ data: Suggestion }>('SELECT data FROM suggestions WHERE article_id = $1 ORDER BY seq', [article.id]);
       await lowdb.createArticle(article, revisions.map((r) => r.data));
