@@ -8,7 +8,8 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { attachSuggestions, commandEdits, fastEdits, importGenerated, openServices, tempDataDir } from './lib/data.js';
+import { openServices, tempDataDir } from './lib/data.js';
+import { generateHistoryArticle } from './lib/historyArticle.js';
 import { conditions, isMain, kb, machine, median, ms, quantile, table, today, writeSection } from './lib/report.js';
 import { HttpClient, startServer, type ServerHandle } from './lib/server.js';
 import { NewsText } from './lib/text.js';
@@ -118,20 +119,10 @@ async function measureActions(size: number, total: number) {
   try {
     const t0 = performance.now();
     const services = await openServices(dir);
-    const gen = new NewsText(2000);
-    const id = await importGenerated(services, gen, { title: `Generated wire copy, ${size} paragraphs`, paragraphs: size });
-    const suggested = Math.ceil(size / 2);
-    const viaCommands = 100;
-    await fastEdits(services, gen, id, REVISIONS - size - suggested - viaCommands);
-    await attachSuggestions(services, gen, id, 2);
-    // The last 100 through the edit command, on paragraphs without a suggestion: the undo stack is full, as in use.
-    await commandEdits(services, gen, id, viaCommands, (i) => `p${2 * (i % Math.floor(size / 2)) + 2}`);
-    const history = await services.store.history(id);
-    if (history.length !== REVISIONS) throw new Error(`the history has ${history.length} revisions, expected ${REVISIONS}`);
-    const article = (await services.store.getArticle(id))!;
+    const { id, article, gen, suggested, viaCommands } = await generateHistoryArticle(services, size, REVISIONS);
     await services.store.close();
     const before = await fileSizes(dir, id);
-    console.log(`generated "${id}": ${history.length} revisions, article file ${kb(before.article)}, history ${kb(before.history)}, undo stack ${article.undo.length} (${ms(performance.now() - t0, 0)})`);
+    console.log(`generated "${id}": ${REVISIONS} revisions, article file ${kb(before.article)}, history ${kb(before.history)}, undo stack ${article.undo.length} (${ms(performance.now() - t0, 0)})`);
 
     server = await startServer({ dataDir: dir });
     // Client k works on paragraph k·size/20, spread over the article; half of them start with a pending suggestion.
