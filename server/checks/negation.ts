@@ -3,14 +3,14 @@ import type { Finding } from '../core/types.js';
 import { findNegations, type NegationFact } from '../core/facts.js';
 import type { Check } from './types.js';
 
-function countByCue(list: NegationFact[]): Map<string, NegationFact[]> {
+function countByCue(list: readonly NegationFact[]): Map<string, NegationFact[]> {
   const by = new Map<string, NegationFact[]>();
   for (const n of list) by.set(n.cue, [...(by.get(n.cue) ?? []), n]);
   return by;
 }
 
 /** The cues of `more` that outnumber the same cue in `fewer`: where the change most likely is. */
-function surplus(more: NegationFact[], fewer: NegationFact[]): NegationFact[] {
+function surplus(more: readonly NegationFact[], fewer: readonly NegationFact[]): NegationFact[] {
   const other = countByCue(fewer);
   return [...countByCue(more)].flatMap(([cue, list]) => (list.length > (other.get(cue)?.length ?? 0) ? list : []));
 }

@@ -4,7 +4,7 @@
  * instead of rewriting: it shares few words with the paragraph, talks like an assistant, or adds markup.
  */
 import type { Finding } from '../core/types.js';
-import { extractWords, isFunctionWord, type Span } from '../core/facts.js';
+import { extractWords, isFunctionWord, recent, type Span } from '../core/facts.js';
 import type { Check } from './types.js';
 
 /**
@@ -37,7 +37,10 @@ const ASSISTANT_CUES: RegExp[] = [
 
 const TAG = /<\/?([a-z][a-z0-9-]*)\b[^<>]*>|\bjavascript:/gi;
 
-function contentStems(text: string): Set<string> {
+/** Shared (memoised per text): do not change the set. */
+const contentStems = recent((text: string): ReadonlySet<string> => stemsOf(text));
+
+function stemsOf(text: string): Set<string> {
   const out = new Set<string>();
   for (const w of extractWords(text)) {
     if (w.norm.length < 3 || /\d/.test(w.norm) || isFunctionWord(w.norm)) continue;

@@ -7,7 +7,7 @@ import type { Check } from './types.js';
  * Pairs equal numbers of both sides as multisets, exact kind and unit first so that "2014" pairs with
  * the year rather than with "2014 yuan". Returns what is left on each side.
  */
-export function unmatchedNumbers(before: NumberFact[], after: NumberFact[]): { dropped: NumberFact[]; added: NumberFact[] } {
+export function unmatchedNumbers(before: readonly NumberFact[], after: readonly NumberFact[]): { dropped: NumberFact[]; added: NumberFact[] } {
   const left = [...after];
   const dropped: NumberFact[] = [];
   const pending: NumberFact[] = [];

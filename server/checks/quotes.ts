@@ -35,7 +35,7 @@ export const quotesCheck: Check = {
   description: 'Warns when a quotation is reworded, dropped or made up in the rewrite.',
   run(before, after) {
     const quotesBefore = extractQuotes(before);
-    const left = extractQuotes(after);
+    const left = [...extractQuotes(after)];
     const findings: Finding[] = [];
     const finding = (q: QuoteFact, message: string, b: QuoteFact[], a: QuoteFact[]): Finding => ({
       check: 'quotes',

@@ -4,6 +4,25 @@
  * them between a paragraph and its rewrite.
  */
 
+/**
+ * Memoises a function of one text for the last RECENT_TEXTS texts. A paragraph's MT comes back with
+ * every edit, suggestion and accept of that paragraph, and the checks of one rewrite ask for the
+ * same two texts several times. Results are shared: callers must not change them.
+ */
+export function recent<T>(fn: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    const known = memo.get(text);
+    if (known !== undefined) return known;
+    const value = fn(text);
+    if (memo.size >= RECENT_TEXTS) memo.delete(memo.keys().next().value!);
+    memo.set(text, value);
+    return value;
+  };
+}
+
+const RECENT_TEXTS = 256;
+
 /** Character range [start, end) in a text. */
 export type Span = [number, number];
 
@@ -64,24 +83,6 @@ export function extractWords(text: string): readonly WordFact[] {
   return recentWords(text);
 }
 
-/**
- * Memoises a function of one text for the last RECENT_TEXTS texts. A paragraph's MT comes back with
- * every edit, suggestion and accept of that paragraph, and the checks of one rewrite ask for the
- * same two texts several times. Results are shared: callers must not change them.
- */
-function recent<T>(fn: (text: string) => T): (text: string) => T {
-  const memo = new Map<string, T>();
-  return (text) => {
-    const known = memo.get(text);
-    if (known !== undefined) return known;
-    const value = fn(text);
-    if (memo.size >= RECENT_TEXTS) memo.delete(memo.keys().next().value!);
-    memo.set(text, value);
-    return value;
-  };
-}
-
-const RECENT_TEXTS = 64;
 const recentWords = recent<readonly WordFact[]>((text) => wordsOf(text));
 
 function wordsOf(text: string): WordFact[] {
@@ -336,7 +337,14 @@ function parseDigits(digits: string, decimals: string | undefined): number {
  * words ("2.5 million", "1bn", "2927亿"), number words ("twenty-five", "a billion"), ordinals,
  * percentages, percentage points, money with its currency, and measures with their unit.
  */
-export function extractNumbers(text: string): NumberFact[] {
+/** Shared between callers (memoised per text): do not change the array. */
+export function extractNumbers(text: string): readonly NumberFact[] {
+  return extractNumbersMemo(text);
+}
+
+const extractNumbersMemo = recent((text: string): readonly NumberFact[] => extractNumbersOf(text));
+
+function extractNumbersOf(text: string): NumberFact[] {
   const out: NumberFact[] = [];
   ATOM.lastIndex = 0;
   for (let m = ATOM.exec(text); m; m = ATOM.exec(text)) {
@@ -659,9 +667,17 @@ function quoteFact(text: string, open: number, close: number): QuoteFact | undef
 }
 
 /** Quoted passages in "…", “…”, '…', ‘…’, 「…」, 『…』 and «…». Stray or unbalanced marks are skipped. */
-export function extractQuotes(text: string): QuoteFact[] {
+/** Shared between callers (memoised per text): do not change the array. */
+export function extractQuotes(text: string): readonly QuoteFact[] {
+  return extractQuotesMemo(text);
+}
+
+const extractQuotesMemo = recent((text: string): readonly QuoteFact[] => extractQuotesOf(text));
+
+function extractQuotesOf(text: string): QuoteFact[] {
   const out: QuoteFact[] = [];
   for (const [openMark, closeMark] of PAIRED_MARKS) {
+    if (!text.includes(openMark)) continue;
     let open = -1;
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
@@ -675,6 +691,7 @@ export function extractQuotes(text: string): QuoteFact[] {
     }
   }
   for (const mark of ['"', "'"]) {
+    if (!text.includes(mark)) continue;
     let open = -1;
     for (let i = 0; i < text.length; i++) {
       if (text[i] !== mark) continue;
@@ -717,7 +734,14 @@ function negationCue(word: string): string {
 }
 
 /** Negation cues: not, n't, cannot, no, never, neither, nor, without, none, nobody, nothing, fail to, deny. */
-export function findNegations(text: string): NegationFact[] {
+/** Shared between callers (memoised per text): do not change the array. */
+export function findNegations(text: string): readonly NegationFact[] {
+  return findNegationsMemo(text);
+}
+
+const findNegationsMemo = recent((text: string): readonly NegationFact[] => findNegationsOf(text));
+
+function findNegationsOf(text: string): NegationFact[] {
   const out: NegationFact[] = [];
   let neither = -1;
   for (const m of text.matchAll(NEGATION)) {
