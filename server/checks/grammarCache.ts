@@ -1,7 +1,8 @@
 /**
  * Grammar flags per paragraph text, computed in the background and remembered. Harper costs tens of
  * milliseconds per paragraph (and over a second to start), so pages never wait for it: they show
- * what is known and fetch the rest as it is ready.
+ * what is known and fetch the rest as it is ready. Harper runs on its own worker thread (see
+ * grammar.ts); a text that another request is already linting is waited for, not linted twice.
  */
 import { createHash } from 'node:crypto';
 import { countFlags, lintParagraph, type GrammarFlag } from './grammar.js';
@@ -19,6 +20,8 @@ function key(text: string): string {
 
 export class GrammarCache {
   #cache = new Map<string, ParagraphFlags>();
+  /** Texts being linted right now, by key. */
+  #running = new Map<string, Promise<void>>();
   #lint: (text: string) => Promise<GrammarFlag[]>;
 
   constructor(lint: (text: string) => Promise<GrammarFlag[]> = lintParagraph) {
@@ -36,9 +39,22 @@ export class GrammarCache {
       if (Date.now() > until) return;
       const k = key(text);
       if (this.#cache.has(k)) continue;
+      let running = this.#running.get(k);
+      if (!running) {
+        running = this.#lintInto(k, text);
+        this.#running.set(k, running);
+      }
+      await running;
+    }
+  }
+
+  async #lintInto(k: string, text: string): Promise<void> {
+    try {
       const flags = await this.#lint(text);
       if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
       this.#cache.set(k, { count: countFlags(flags), flags });
+    } finally {
+      this.#running.delete(k);
     }
   }
 }

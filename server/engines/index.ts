@@ -7,7 +7,8 @@ import type { Engine } from './types.js';
 export const ENGINE_IDS = ['offline', 'openai'] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
 
-/** The OpenAI-compatible engine when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline one. */
+/** The OpenAI-compatible engine when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline one
+ *  (with Harper's safe fixes as its last pass; Harper runs on its own worker thread, see checks/grammar.ts). */
 export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): Engine {
   const config = engineConfigFromEnv(env);
   return config ? new OpenAIEngine(config) : new OfflineEngine({ polish: safeFixes });

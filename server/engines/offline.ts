@@ -63,7 +63,8 @@ export function readableNumbers(text: string): string {
 }
 
 export interface OfflineOptions {
-  /** A last pass of fixes that are safe by construction (the Harper grammar checker's, in the app). */
+  /** A last pass of fixes that are safe by construction (the Harper grammar checker's `safeFixes`
+   *  in the app, which runs on Harper's own worker thread, off the thread serving requests). */
   polish?: (text: string) => Promise<string>;
 }
 

@@ -63,4 +63,23 @@ describe('offline engine with the grammar pass', () => {
     expect(out.text).toContain('Baoan');
     expect(out.text).not.toMatch(/\bit it\b/);
   }, 20000);
+
+  it('is what engineFromEnv gives without an LLM, with Harper on its worker thread and the same text as in-process', async () => {
+    const { engineFromEnv } = await import('../../server/engines/index.js');
+    const { grammarRunsOffThread } = await import('../../server/checks/grammar.js');
+    const core = await import('../../server/checks/grammarCore.js');
+    const app = engineFromEnv({});
+    expect(app.model).toBe('offline-cleanup-1+grammar');
+    const inProcess = new OfflineEngine({ polish: (t) => core.safeFixes(t) });
+    const texts = [
+      'We was there in Baoan  with 200 enterprises , and the the output reached 1000000000 yuan.',
+      'Tian Fu said it was a important step for intelligent wear.',
+    ];
+    for (const t of texts) {
+      const out = await app.suggest(request(t));
+      expect(out.text).toBe((await inProcess.suggest(request(t))).text);
+      expect(out.text).not.toBe(t);
+    }
+    expect(grammarRunsOffThread()).toBe(true);
+  }, 30000);
 });
