@@ -1,16 +1,17 @@
 /**
- * Worker thread body: Harper for the main thread (see offThreadGrammar.ts). Jobs arrive in batches
+ * Worker thread body: Harper for the main thread (see offThreadGrammar.ts and offThread.ts). Jobs arrive in batches
  * and run concurrently, as they would in-process (Harper yields between a paragraph's chunks); the
  * answers go back in batches, one message per turn of this thread's event loop, or sooner when the
  * oldest unsent answer has waited `MAX_HOLD_MS` (many short jobs finish within one long turn).
  */
 import { parentPort } from 'node:worker_threads';
 import { runGrammarOp } from './grammarCore.js';
-import type { GrammarAnswer, GrammarJob } from './offThreadGrammar.js';
+import type { Answer, Envelope } from './offThread.js';
+import type { GrammarJob } from './offThreadGrammar.js';
 
 const MAX_HOLD_MS = 10;
 
-let outbox: GrammarAnswer[] = [];
+let outbox: Answer[] = [];
 let firstQueuedAt = 0;
 let flushScheduled = false;
 
@@ -22,7 +23,7 @@ function flush(): void {
   parentPort!.postMessage(answers);
 }
 
-function answer(a: GrammarAnswer): void {
+function answer(a: Answer): void {
   if (!outbox.length) firstQueuedAt = performance.now();
   outbox.push(a);
   if (performance.now() - firstQueuedAt >= MAX_HOLD_MS) flush();
@@ -32,7 +33,7 @@ function answer(a: GrammarAnswer): void {
   }
 }
 
-parentPort?.on('message', (jobs: GrammarJob[]) => {
+parentPort?.on('message', (jobs: Array<Envelope<GrammarJob>>) => {
   for (const job of jobs) {
     // Started from a resolved promise, so that even a synchronous throw becomes an error answer
     // (which the main thread retries in-process) instead of killing this thread.

@@ -1,0 +1,125 @@
+/**
+ * Work sent to a worker thread of its own, so CPU-heavy checks (the fact guard, Harper) do not hold
+ * up other editors' requests on the HTTP thread. Used by offThreadChecks.ts and offThreadGrammar.ts.
+ *
+ * - One worker per queue, started on first use; it is TypeScript like the rest of the server, so tsx
+ *   is registered inside it first. It posts `{ ready: true }` once loaded.
+ * - Jobs go in batches, one message per turn of the event loop, and come back in batches
+ *   (`{ id, result }` or `{ id, error }` each): on a busy machine every message wakes the other thread,
+ *   and each wake-up can cost the sender its core (measured ~90 µs of the main thread per message under
+ *   load, for ~1 µs of copying).
+ * - The worker is referenced only while a job waits for it: an idle worker never keeps a process (CLI,
+ *   benchmark) from exiting, and a busy one keeps it waiting for the answer.
+ * - If the worker cannot start or dies with jobs waiting, those jobs and all later ones run in-process
+ *   on the same code, and a job the worker answers with an error is retried in-process: answers are
+ *   the same, nothing is skipped. A worker gone while idle is started again on the next job.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** One job as the worker receives it. */
+export type Envelope<J> = J & { id: number };
+
+/** What the worker answers for one job of a batch. */
+export interface Answer {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
+
+export interface OffThreadQueue<J, R> {
+  run(job: J): Promise<R>;
+  /** Whether jobs currently run on the worker (false once they fell back in-process). */
+  runsOffThread(): boolean;
+  /** The worker, if one is running (tests kill it). */
+  worker(): Worker | undefined;
+}
+
+export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: (job: J) => R | Promise<R>): OffThreadQueue<J, R> {
+  type Pending = { job: J; resolve: (r: R | Promise<R>) => void };
+  let worker: Worker | undefined;
+  let broken = false;
+  let ready = false;
+  let nextId = 1;
+  let outbox: Array<Envelope<J>> = [];
+  let flushScheduled = false;
+  const pending = new Map<number, Pending>();
+
+  const local = (p: Pending) => p.resolve(Promise.resolve().then(() => inProcess(p.job)));
+
+  function failAll(): void {
+    broken = true;
+    worker = undefined;
+    ready = false;
+    outbox = [];
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      local(p);
+    }
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    if (!worker || !ready || !outbox.length) return;
+    const jobs = outbox;
+    outbox = [];
+    worker.postMessage(jobs);
+  }
+
+  function start(): Worker | undefined {
+    if (worker || broken) return worker;
+    let w: Worker;
+    try {
+      w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}); })`, { eval: true });
+    } catch {
+      broken = true;
+      return undefined;
+    }
+    worker = w;
+    w.on('message', (m: { ready: true } | Answer[]) => {
+      if (!Array.isArray(m)) {
+        ready = true;
+        flush();
+        return;
+      }
+      for (const a of m) {
+        const p = pending.get(a.id);
+        if (!p) continue;
+        pending.delete(a.id);
+        if (a.error === undefined) p.resolve(a.result as R);
+        else local(p);
+      }
+      if (!pending.size && worker === w) w.unref();
+    });
+    w.on('error', () => {
+      if (worker === w) failAll();
+    });
+    w.on('exit', () => {
+      if (worker !== w) return;
+      if (pending.size) failAll();
+      worker = undefined;
+      ready = false;
+    });
+    // After the listeners, which ref the worker again when added.
+    w.unref();
+    return w;
+  }
+
+  return {
+    run(job) {
+      const w = start();
+      if (!w) return Promise.resolve().then(() => inProcess(job));
+      return new Promise<R>((resolve) => {
+        const id = nextId++;
+        if (!pending.size) w.ref();
+        pending.set(id, { job, resolve });
+        outbox.push({ ...job, id });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    runsOffThread: () => !!worker && !broken,
+    worker: () => worker,
+  };
+}
