@@ -312,7 +312,7 @@ Measured ${today()} on ${machine()}; ${loadAtStart}. PostgreSQL ${pg.version}: $
 \`npx tsx bench/pgActions.ts\`; ${ms(performance.now() - started, 0)} in all.
 
 The accept/edit benchmark's article (${size} generated paragraphs, ${REVISIONS.toLocaleString('en-US')} revisions, ${article.suggested} suggestions, undo stack full;
-${kb(articleBytes)} of article JSON; on PostgreSQL one row per paragraph and per undo entry, migration 004) generated once into a template database; each configuration runs
+${kb(articleBytes)} of article JSON; on PostgreSQL one row per paragraph and per undo entry, migrations 004 and 005) generated once into a template database; each configuration runs
 on its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`). ${CLIENTS} unpaced API clients (bench/actions.ts's driver:
 keep-alive, Bearer token, each on its own paragraph, edit → suggest → accept), ${total} requests per configuration
 and round, after ${SOLO} unloaded requests per instance. Two instances: two app processes on two ports, clients 0, 2, 4, …
@@ -344,17 +344,17 @@ Server-side stages of each action on PostgreSQL (the store's \`updateArticle\` w
 under load, and p50 of the unloaded requests on one instance):
 
 ${table(['stage', 'PostgreSQL, 2 instances', 'PostgreSQL, 1 instance', '1 instance, unloaded'], [
-      ['before the command: queue behind this process\'s article lock, pool connection, BEGIN + SELECT version … FOR UPDATE (waits for the other instance\'s transaction), the cached article refreshed if another instance wrote it', ...[two, one].map((r) => stage(r, 'lockWait+clone')), solo('lockWait+clone')],
+      ['before the command: queue behind this process\'s article lock, pool connection, one round trip of BEGIN, SELECT version … FOR UPDATE (waits for the other instance\'s transaction) and the read of the rows written since the cached copy (none when this instance wrote last)', ...[two, one].map((r) => stage(r, 'lockWait+clone')), solo('lockWait+clone')],
       ['the command (checks, diffs, undo entry)', ...[two, one].map((r) => stage(r, 'change')), solo('change')],
-      ['after the command: one statement writing the new version, the changed paragraph and undo rows, revisions and suggestions; COMMIT', ...[two, one].map((r) => stage(r, 'persist')), solo('persist')],
+      ['after the command: one round trip of the statement writing the new version, the changed paragraph and undo rows, revisions and suggestions, and COMMIT', ...[two, one].map((r) => stage(r, 'persist')), solo('persist')],
     ])}
 
 All actions on one article are serialised — in one process by the store's per-article lock, across processes by the
-article row's lock — and each holds the row for its round trips to PostgreSQL (lock, write, commit). An action
-writes only the rows it changed, and each instance keeps the article in memory while its version is unchanged; when
-two instances take turns on one article, nearly every action first reads the rows the other wrote, which a second
-instance cannot win back on one hot article. On this 2-core machine the app processes, PostgreSQL and the 20
-clients also share the same two cores.`;
+article row's lock — and each holds the row for two round trips to PostgreSQL (lock + read of what changed; write +
+COMMIT). An action writes only the rows it changed, and each instance keeps the article in memory; when two instances
+take turns on one article, nearly every action first reads the rows the other wrote since — one paragraph and one undo
+entry per action, found by version (no id list unless the paragraph order changed, migration 005). On this 2-core
+machine the app processes, PostgreSQL and the 20 clients also share the same two cores.`;
     placeSectionAfter('pgActions', ['batch', 'memory']);
     writeSection('pgActions', section);
     return { two, one, ...(lowdb ? { lowdb } : {}), throughputRatio, p99Ratio };

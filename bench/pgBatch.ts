@@ -306,6 +306,8 @@ every request after ${LATENCY_MS} ms. Time: from the run being queued to the \`f
 (the ${median([...one.enqueueMs, ...two.enqueueMs]).toFixed(0)} ms \`startSharedRun\` takes before is not counted). ${ROUNDS > 1 ? `${ROUNDS} rounds, in the order
 ${Array.from({ length: ROUNDS }, (_, r) => (r % 2 === 0 ? '1, 2' : '2, 1')).join(', ')} workers (so a drift in the machine's load weighs on both alike); the table pools them.` : 'One round.'}
 Ideal = workers × ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s. Workers, PostgreSQL, the test server and the benchmark share the machine.
+Claims take the run's articles in turn (the first paragraph of each, then the second, …: \`run_tasks.position\`), so lanes
+claiming at once work on different articles; a result is written in three round trips, the run's row locked for the last two.
 
 ${table(['workers × lanes', 'wall', 'achieved', 'ideal', 'achieved / ideal', 'paragraphs per worker', 'requests held by the test server, mean', 'test server held p50 / p99', 'CPU per paragraph: workers + PostgreSQL', 'machine CPU busy', 'exactly one result per paragraph'], [row(one), row(two)])}
 

@@ -11,9 +11,9 @@ import { createServices } from '../../server/boot.js';
 import type { Services } from '../../server/commands/services.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import { ActiveRuns, type RunContext } from '../../server/runs/activeRuns.js';
-import { runWorker, startSharedRun, type WorkerOptions } from '../../server/runs/worker.js';
+import { runWorker, startSharedRun, stopSharedRun, type WorkerOptions } from '../../server/runs/worker.js';
 import { openRunStore } from '../../server/store/open.js';
-import { PgRunStore } from '../../server/store/pg/pgRunStore.js';
+import { PgRunStore, roundRobin } from '../../server/store/pg/pgRunStore.js';
 import type { Run } from '../../server/store/runStore.js';
 import { corpusDir, repoRoot, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
@@ -109,6 +109,33 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
       expect(server.chatRequests().length).toBe(total);
     } finally {
       for (const n of [a, w1, w2]) await n.close();
+      await server.close();
+    }
+  }, 60_000);
+
+  it('claims take the articles of a run in turn, so workers claiming at once do not queue on one article', async () => {
+    expect(roundRobin(['a', 'a', 'a', 'b', 'b', 'c'])).toEqual([0, 3, 5, 1, 4, 2]);
+    const db = await pg!.database();
+    const server = await startOpenAIServer({ latencyMs: 15 });
+    const a = await node(db.url);
+    try {
+      const articles = [await importSeed(a.services), await importWmt(a.services)];
+      const run = await startSharedRun(ctxOf(a, server), { articles, engine: 'openai', level: 'minimal', actor: ADMIN });
+      const live = async (id: string) => (await a.services.store.getArticle(id))!.paragraphs.filter((p) => p.status !== 'deleted').map((p) => p.id);
+      const [first, second] = [await live(articles[0]!), await live(articles[1]!)];
+      const key = (t: { articleId: string; paragraphId: string }) => `${t.articleId}/${t.paragraphId}`;
+      // Two workers claiming at once: between them, the first two paragraphs of each article.
+      const [w1, w2] = await Promise.all([a.runStore.claimTasks('w1', 2, 60_000), a.runStore.claimTasks('w2', 2, 60_000)]);
+      expect([...w1!, ...w2!].map(key).sort()).toEqual(
+        [...first.slice(0, 2).map((p) => `${articles[0]}/${p}`), ...second.slice(0, 2).map((p) => `${articles[1]}/${p}`)].sort(),
+      );
+      // One at a time: the articles alternate, each in paragraph order.
+      const next = [];
+      for (let i = 0; i < 4; i++) next.push(...(await a.runStore.claimTasks('w3', 1, 60_000)));
+      expect(next.map(key)).toEqual([`${articles[0]}/${first[2]}`, `${articles[1]}/${second[2]}`, `${articles[0]}/${first[3]}`, `${articles[1]}/${second[3]}`]);
+      await stopSharedRun(a.runStore, run.id);
+    } finally {
+      await a.close();
       await server.close();
     }
   }, 60_000);

@@ -115,6 +115,10 @@ describe.skipIf(!!reason)('migration 004 (paragraph rows)', () => {
       // Key order is kept too.
       const { paragraphs: _p, undo: _u, ...meta } = one.article;
       expect(Object.keys(rows.article.meta)).toEqual(Object.keys(meta));
+      // 005: the paragraph order and undo stack count as written at the article's version.
+      const versions = (await pool.query<{ id: string; v: string; o: string; u: string; n: number }>(
+        'SELECT id, version AS v, order_version AS o, undo_version AS u, undo_count AS n FROM articles ORDER BY id')).rows;
+      expect(versions.map((r) => [r.id, r.o === r.v, r.u === r.v, r.n])).toEqual([['old-one', true, true, 2], ['old-two', true, true, 0]]);
 
       const store = new PgStore(pool, { ownsPool: false });
       expect(await store.getArticle('old-one')).toEqual(one.article);
@@ -164,6 +168,20 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect(String(cached.version)).toBe(after.article.version);
     expect(Object.isFrozen(cached.article.paragraphs[4])).toBe(true);
     expect(cached.article).toEqual(await new PgStore(pool, { ownsPool: false, cachedArticles: 0 }).getArticle('only-changed'));
+  });
+
+  it('writes SQL-looking text byte for byte (values are sent as escaped literals)', async () => {
+    const store = new PgStore(pool, { ownsPool: false });
+    const { article, revisions } = makeArticle('sql-text', 3);
+    await store.createArticle(article, revisions);
+    const nasty = "O'Brien said ''); DROP TABLE articles; -- \\' E'\\x00' $$ $q$ \\\\n ' || pg_sleep(1) || '";
+    await store.updateArticle('sql-text', edit('p2', nasty, "op'); DELETE FROM revisions; --"));
+    const fresh = new PgStore(pool, { ownsPool: false, cachedArticles: 0 });
+    const read = (await fresh.getArticle('sql-text'))!;
+    expect(read.paragraphs[1]!.text).toBe(nasty);
+    expect(read.undo.at(-1)!.op).toBe("op'); DELETE FROM revisions; --");
+    expect((await fresh.history('sql-text', 'p2')).map((r) => r.text)).toEqual([article.paragraphs[1]!.text, nasty]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM articles')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('stores splits, removals, reorders and undo changes so that a fresh reader sees the same article', async () => {
@@ -245,6 +263,83 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     await a.getArticle('shared-cache');
     await b.createArticle(again.article, again.revisions);
     expect(await a.getArticle('shared-cache')).toEqual(again.article);
+  });
+
+  it('reads only the rows another instance wrote: no paragraph id list unless the order changed, no undo list unless the stack changed otherwise than at its ends', async () => {
+    const a = new PgStore(pool, { ownsPool: false });
+    const b = new PgStore(pool, { ownsPool: false });
+    const fresh = () => new PgStore(pool, { ownsPool: false, cachedArticles: 0 }).getArticle('refresh');
+    const { article, revisions } = makeArticle('refresh', 40);
+    article.undo = Array.from({ length: 10 }, (_, i) => undoEntry(`old${i}`, 'p1', `old ${i}`));
+    await a.createArticle(article, revisions);
+    await a.getArticle('refresh');
+    await b.getArticle('refresh');
+    /** An edit as the commands make it once the stack is full: push one entry, drop the oldest. */
+    const capped = (pid: string, text: string, op: string) => (x: Article) => {
+      const out = edit(pid, text, op)(x);
+      x.undo.splice(0, x.undo.length - 10);
+      return out;
+    };
+    const refreshOf = async (read: () => Promise<unknown>) => {
+      a.readStats = { reads: 0, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 };
+      await read();
+      return a.readStats;
+    };
+
+    // Nothing written since: the version is checked, nothing else comes back.
+    expect(await refreshOf(() => a.getArticle('refresh'))).toEqual({ reads: 1, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 });
+
+    // b edits one paragraph (the stack full: one entry pushed, the oldest dropped): a reads that paragraph and that entry.
+    await b.updateArticle('refresh', capped('p7', 'by b', 'b1'));
+    const copy = a.cached('refresh')!;
+    expect(await refreshOf(() => a.getArticle('refresh'))).toEqual({ reads: 1, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 1, undo: 1 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+    expect(a.cached('refresh')!.article.undo.map((e) => e.op)).toEqual([...Array.from({ length: 9 }, (_, i) => `old${i + 1}`), 'b1']);
+    expect(a.cached('refresh')!.article.paragraphs[0]).toBe(copy.article.paragraphs[0]);
+
+    // Three edits by b, an entry rewritten in place among them, before a's next action: a reads those rows only.
+    await b.updateArticle('refresh', capped('p8', 'by b', 'b2'));
+    await b.updateArticle('refresh', capped('p9', 'by b', 'b3'));
+    await b.updateArticle('refresh', (x) => {
+      x.undo[x.undo.length - 3] = { ...x.undo[x.undo.length - 3]!, author: 'rewritten' };
+      return capped('p8', 'by b again', 'b4')(x);
+    });
+    let stats = await refreshOf(() => a.updateArticle('refresh', capped('p10', 'by a', 'a1')));
+    expect(stats).toEqual({ reads: 1, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 2, undo: 4 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+    expect(a.cached('refresh')!.article.undo.map((e) => e.op).slice(-5)).toEqual(['b1', 'b2', 'b3', 'b4', 'a1']);
+    expect(a.cached('refresh')!.article.undo.at(-5)).toMatchObject({ op: 'b1', author: 'rewritten' });
+
+    // An undo (the newest entry removed) and a split (a new paragraph): both lists come back, once.
+    await b.updateArticle('refresh', (x) => {
+      x.undo.pop();
+      const added: Paragraph = { id: `p${x.nextParagraph++}`, index: 1, kind: 'body', mt: '', text: 'split off', status: 'edited', revision: 1 };
+      x.paragraphs.splice(1, 0, added);
+      return { result: undefined, revisions: [] };
+    });
+    stats = await refreshOf(() => a.getArticle('refresh'));
+    expect(stats).toMatchObject({ reads: 1, full: 0, paragraphLists: 1, undoLists: 1, paragraphs: 41 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+    await b.updateArticle('refresh', capped('p3', 'by b', 'b5'));
+    expect(await refreshOf(() => a.getArticle('refresh'))).toMatchObject({ paragraphLists: 0, undoLists: 0, paragraphs: 1, undo: 1 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+
+    // The undo stack rewritten whole, then emptied.
+    await b.updateArticle('refresh', (x) => {
+      x.undo = [...x.undo].reverse();
+      return { result: undefined, revisions: [] };
+    });
+    expect(await refreshOf(() => a.getArticle('refresh'))).toMatchObject({ undoLists: 1, undo: 10 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+    await b.updateArticle('refresh', (x) => {
+      x.undo = [];
+      return { result: undefined, revisions: [] };
+    });
+    await b.updateArticle('refresh', capped('p4', 'by b', 'b6'));
+    // (Emptying the stack drops its oldest entries: still no list.)
+    expect(await refreshOf(() => a.getArticle('refresh'))).toMatchObject({ undoLists: 0, undo: 1 });
+    expect(a.cached('refresh')!.article).toEqual(await fresh());
+    expect(a.cached('refresh')!.article.undo.map((e) => e.op)).toEqual(['b6']);
   });
 
   it('leaves the rows and the cached copy as they were when the change throws; drops the copy when a write fails', async () => {

@@ -13,7 +13,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { NotFoundError } from '../types.js';
 import { claim, type Run, type RunOwner, type RunResult, type RunStore } from '../runStore.js';
 import { transaction, type Queryable } from './database.js';
@@ -72,6 +72,38 @@ function pidAlive(pid: number): boolean {
 }
 
 const EXECUTING = new Set(['queued', 'running']);
+
+/** A string as an SQL literal, for statements sent as simple queries. */
+function lit(value: string): string {
+  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
+  // As pg's escapeLiteral (quotes doubled; with a backslash, E'' and backslashes doubled), without its per-character loop.
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/**
+ * Positions that take the keys in turn, in the order each key first appears, each key's items in their
+ * order: for [a, a, a, b, b, c] the order a, b, c, a, b, a (positions 0, 3, 5, 1, 4, 2).
+ */
+export function roundRobin(keys: string[]): number[] {
+  const rank = new Map<string, number>();
+  const counts: number[] = [];
+  const at = keys.map((k) => {
+    let r = rank.get(k);
+    if (r === undefined) rank.set(k, (r = rank.size));
+    return [r, (counts[r] = (counts[r] ?? 0) + 1) - 1] as const;
+  });
+  // Round t holds the keys with more than t items; position = items of earlier rounds + place in round t.
+  const max = Math.max(...counts);
+  const roundStart: number[] = [0];
+  for (let t = 1; t <= max; t++) roundStart.push(roundStart[t - 1]! + counts.filter((c) => c > t - 1).length);
+  const placeInRound = (key: number, t: number) => {
+    let n = 0;
+    for (let k = 0; k < key; k++) if (counts[k]! > t) n++;
+    return n;
+  };
+  return at.map(([key, t]) => roundStart[t]! + placeInRound(key, t));
+}
 
 const executorOf = (run: Run) => (run.owner?.instance === WORKER_OWNER.instance ? 'workers' : 'process');
 
@@ -159,7 +191,10 @@ export class PgRunStore implements RunStore {
 
   /** Changes the record with its row locked, inside `client`'s transaction. */
   async updateIn(client: PoolClient, id: string, change: (run: Run) => void): Promise<Run> {
-    const { rows } = await client.query<{ data: Run }>('SELECT data FROM runs WHERE id = $1 FOR UPDATE', [id]);
+    // NO KEY UPDATE: the lock the UPDATE below needs; it lets transactions that only reference the run
+    // (appending a result: the foreign key's KEY SHARE lock) go on, so that two of them, each waiting
+    // for the other's KEY SHARE, never deadlock.
+    const { rows } = await client.query<{ data: Run }>('SELECT data FROM runs WHERE id = $1 FOR NO KEY UPDATE', [id]);
     const run = rows[0]?.data;
     if (!run) throw new NotFoundError(`no run "${id}"`);
     change(run);
@@ -194,15 +229,21 @@ export class PgRunStore implements RunStore {
 
   // ---- the work queue of `npm run worker` ----
 
-  /** Queues the paragraphs (again); rows already done or claimed are left alone. */
+  /**
+   * Queues the paragraphs (again); rows already done or claimed are left alone. Claims follow
+   * `position`, which takes the articles in turn (the first paragraph of each, then the second of
+   * each, …), so workers claiming at once work on different articles instead of queueing for one
+   * article's row lock.
+   */
   async enqueueTasks(runId: string, tasks: { articleId: string; paragraphId: string }[], db: Queryable = this.pool): Promise<void> {
     if (tasks.length === 0) return;
+    const positions = roundRobin(tasks.map((t) => t.articleId));
     await db.query(
       `INSERT INTO run_tasks (run_id, article_id, paragraph_id, position)
        SELECT $1, t.a, t.p, t.n FROM unnest($2::text[], $3::text[], $4::int[]) AS t(a, p, n)
        ON CONFLICT (run_id, article_id, paragraph_id) DO UPDATE SET status = 'queued', claimed_by = NULL, claimed_at = NULL
        WHERE run_tasks.status = 'failed'`,
-      [runId, tasks.map((t) => t.articleId), tasks.map((t) => t.paragraphId), tasks.map((_, i) => i)],
+      [runId, tasks.map((t) => t.articleId), tasks.map((t) => t.paragraphId), positions],
     );
   }
 
@@ -253,21 +294,52 @@ export class PgRunStore implements RunStore {
    * Records a finished paragraph in one transaction: the task is marked done (only while `worker` still
    * holds its claim), the result appended, and the record changed by `change` with the number of the
    * run's tasks still open. False when the claim was lost (nothing is written).
+   *
+   * Three round trips (simple queries, values as literals), the run's row locked for the last two
+   * only, since every paragraph of the run passes through it: BEGIN with the mark and the result (one
+   * statement: no result without the mark); the run's row locked and its open tasks counted (a
+   * statement of its own, so its snapshot, taken once the lock is held, sees every completion committed
+   * before); the record written with COMMIT. Rows are locked in the order task, then run, as
+   * enqueueRun does.
    */
   async completeTask(worker: string, task: TaskKey, result: RunResult, change: (run: Run, open: number) => void): Promise<Run | undefined> {
-    return transaction(this.pool, async (c) => {
-      const locked = await c.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [task.runId]);
-      if (locked.rows.length === 0) return undefined;
-      const marked = await c.query(
-        `UPDATE run_tasks SET status = $5, claimed_at = now()
-         WHERE run_id = $1 AND article_id = $2 AND paragraph_id = $3 AND claimed_by = $4 AND status = 'claimed'`,
-        [task.runId, task.articleId, task.paragraphId, worker, result.status === 'failed' ? 'failed' : 'done'],
-      );
-      if ((marked.rowCount ?? 0) === 0) return undefined;
-      await this.appendResult(task.runId, result, c);
-      const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM run_tasks WHERE run_id = $1 AND status IN ('queued', 'claimed')`, [task.runId]);
-      return this.updateIn(c, task.runId, (r) => change(r, rows[0]!.n));
-    });
+    const [runId, articleId, paragraphId] = [lit(task.runId), lit(task.articleId), lit(task.paragraphId)];
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    let done = false;
+    try {
+      const [, marked] = (await client.query(`BEGIN;
+        WITH marked AS (UPDATE run_tasks SET status = ${lit(result.status === 'failed' ? 'failed' : 'done')}, claimed_at = now()
+            WHERE run_id = ${runId} AND article_id = ${articleId} AND paragraph_id = ${paragraphId} AND claimed_by = ${lit(worker)} AND status = 'claimed'
+            RETURNING run_id),
+          appended AS (INSERT INTO run_results (run_id, article_id, paragraph_id, data)
+            SELECT run_id, ${articleId}, ${paragraphId}, ${lit(JSON.stringify(result))}::json FROM marked)
+        SELECT count(*)::int AS n FROM marked`)) as unknown as [QueryResult, QueryResult<{ n: number }>];
+      if (marked.rows[0]!.n === 0) return undefined;
+      // NO KEY UPDATE, as updateIn: the result appended above holds a KEY SHARE lock on the run's row (its foreign key).
+      const [locked, open] = (await client.query(`SELECT data FROM runs WHERE id = ${runId} FOR NO KEY UPDATE;
+        SELECT count(*)::int AS n FROM run_tasks WHERE run_id = ${runId} AND status IN ('queued', 'claimed')`)) as unknown as [
+        QueryResult<{ data: Run }>,
+        QueryResult<{ n: number }>,
+      ];
+      const run = locked.rows[0]?.data;
+      if (!run) return undefined;
+      change(run, open.rows[0]!.n);
+      await client.query(`UPDATE runs SET status = ${lit(run.status)}, executor = ${lit(executorOf(run))}, data = ${lit(JSON.stringify(run))}::json
+        WHERE id = ${runId};
+        COMMIT`);
+      done = true;
+      return run;
+    } finally {
+      // Not committed (claim lost, no run, a failure): roll back. A connection whose ROLLBACK failed is
+      // in an unknown state: the pool must not hand it out again.
+      if (!done) {
+        await client.query('ROLLBACK').catch((r: unknown) => {
+          broken = r instanceof Error ? r : new Error(String(r));
+        });
+      }
+      client.release(broken);
+    }
   }
 
   /** Tasks of a run by status, for tests and the worker's log. */

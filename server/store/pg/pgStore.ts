@@ -18,12 +18,21 @@
  * burst of them waits without holding a pool connection each.
  *
  * Each instance keeps the articles it works on in memory, frozen, with the version they were read at.
- * The copy is used only while the row's version (checked under the row lock by an update, by a cheap
- * SELECT in getArticle) is still that version; otherwise the rows written since that version are read
- * (every row carries the version that last wrote it) and the copy is brought up to date. Versions come
- * from one sequence, so a version is never seen twice, not even across a delete and a new import under
- * the same id. A change that throws leaves the copy as it was (it only ever changed a draft); a write
+ * The copy is used only while the row's version is still that version; otherwise the rows written
+ * since that version are read (every row carries the version that last wrote it, migration 004) and
+ * the copy is brought up to date. Only those rows are read: the paragraph ids in order only when a
+ * write since changed the set or order of the paragraphs (`order_version`), the undo stack's row list
+ * only when a write since changed it other than by dropping its oldest entries, replacing entries in
+ * place or pushing new ones (`undo_version`, `undo_count`; migration 005). Versions come from one
+ * sequence, so a version is never seen twice, not even across a delete and a new import under the
+ * same id. A change that throws leaves the copy as it was (it only ever changed a draft); a write
  * that fails drops it.
+ *
+ * An update takes two round trips to PostgreSQL: BEGIN, the row lock and the read of what changed
+ * since the cached copy (three statements of one simple query; the read is a statement of its own, so
+ * it sees what the transaction it may have waited for wrote); then the write statement and COMMIT
+ * (again one simple query, values written as literals: the extended protocol takes one statement per
+ * query). A failing write skips the COMMIT, and the transaction is rolled back.
  */
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Article, ArticleSummary, Paragraph, Revision, Suggestion, UndoEntry } from '../../core/types.js';
@@ -63,6 +72,23 @@ export interface PgCounts {
 export interface CachedArticle {
   version: number;
   article: Article;
+  /** The `seq` of each undo entry's row, in the order of `article.undo` (frozen). */
+  undoSeqs: readonly number[];
+}
+
+/** What an instance read from the database to bring articles up to date (for tests and diagnostics). */
+export interface PgReadStats {
+  /** Reads of an article's rows. */
+  reads: number;
+  /** Reads that built no cached copy (none, or one that could not be brought up to date). */
+  full: number;
+  /** Reads that returned the paragraph ids in order (a full read, or the order changed since the copy). */
+  paragraphLists: number;
+  /** Reads that returned the undo stack's row list. */
+  undoLists: number;
+  /** Paragraph and undo entries received (with data or, in a list, id only). */
+  paragraphs: number;
+  undo: number;
 }
 
 export class PgStore implements Store {
@@ -75,6 +101,8 @@ export class PgStore implements Store {
   #closed = false;
   #cache = new Map<string, CachedArticle>();
   #cacheSize: number;
+  /** What this instance read to bring articles up to date; tests reset it. */
+  readStats: PgReadStats = emptyStats();
 
   constructor(pool: Pool, options: PgStoreOptions = {}) {
     this.pool = pool;
@@ -90,17 +118,8 @@ export class PgStore implements Store {
 
   async getArticle(id: string): Promise<Article | undefined> {
     if (!ID_PATTERN.test(id)) return undefined;
-    let cached = this.#cache.get(id);
-    if (cached) {
-      const { rows } = await this.pool.query<{ version: string }>('SELECT version FROM articles WHERE id = $1', [id]);
-      if (!rows[0]) {
-        this.#cache.delete(id);
-        return undefined;
-      }
-      if (Number(rows[0].version) !== cached.version) cached = undefined;
-      else this.#remember(id, cached);
-    }
-    cached ??= await this.#read(this.pool, id);
+    // One statement: the row's version, and what was written since the cached copy (nothing when it is current).
+    const cached = await this.#read(this.pool, id);
     // The cached article is frozen and shared: the caller gets a copy it may change.
     return cached ? cloneArticle(cached.article) : undefined;
   }
@@ -130,10 +149,13 @@ export class PgStore implements Store {
       if (same.rows[0]) throw new Error(`an article with the same text exists ("${same.rows[0].id}")`);
       let version: string;
       try {
+        // A new article: its paragraph order and undo stack are as new as its version (migration 005).
         const { rows } = await c.query<{ version: string }>(
-          `INSERT INTO articles (id, title, content_hash, created_at, updated_at, brief, meta) VALUES ($1, $2, $3, $4, $5, $6::json, $7::json)
+          `WITH n AS (SELECT nextval('article_versions') AS v)
+           INSERT INTO articles (id, title, content_hash, created_at, updated_at, brief, meta, version, order_version, undo_version, undo_count)
+           SELECT $1, $2, $3, $4, $5, $6::json, $7::json, n.v, n.v, n.v, $8 FROM n
            RETURNING version`,
-          [article.id, article.title, article.contentHash, article.createdAt, article.updatedAt, JSON.stringify(briefOf(article)), JSON.stringify(metaOf(article))],
+          [article.id, article.title, article.contentHash, article.createdAt, article.updatedAt, JSON.stringify(briefOf(article)), JSON.stringify(metaOf(article)), article.undo.length],
         );
         version = rows[0]!.version;
       } catch (e) {
@@ -165,41 +187,60 @@ export class PgStore implements Store {
     if (!ID_PATTERN.test(id)) throw new NotFoundError(`no article "${id}"`);
     return this.#serial(id, async () => {
       let changeFailed = false;
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
       try {
-        const { result, next } = await lockedTransaction(this.pool, id, async (c, locked) => {
-          if (locked === undefined) {
-            this.#cache.delete(id);
-            throw new NotFoundError(`no article "${id}"`);
-          }
-          const version = Number(locked);
-          let current = this.#cache.get(id);
-          // The row is locked: what is read now stays current until this transaction ends.
-          if (current?.version !== version) current = await this.#read(c, id);
-          if (!current) throw new NotFoundError(`no article "${id}"`);
-          const original = current.article;
-          // Shares the unchanged (frozen) paragraphs and undo entries: see core/draft.ts.
-          const draft = draftOf(original);
-          let changed: ArticleChange<T>;
-          try {
-            changed = await change(draft);
-          } catch (e) {
-            // Only the draft was changed: the cached article is still the stored one.
-            changeFailed = true;
-            throw e;
-          }
-          // The row's id and content hash stay what the article was created with (as in the lowdb catalog).
-          draft.id = id;
-          freeze(draft);
-          const line = diffArticle(original, draft, version);
-          const written = await writeChange(c, id, original, draft, line, changed.revisions, changed.suggestions ?? []);
-          return { result: changed.result, next: { version: Number(written), article: draft } };
-        });
-        this.#remember(id, next);
-        return result;
+        const base = this.#cache.get(id);
+        // BEGIN, the row lock, and the read of what was written since the cached copy: one round trip.
+        // The read is a statement of its own, so its snapshot is taken once the lock is held and sees
+        // the last write: it stays current until this transaction ends.
+        await prepareRead(client);
+        const results = (await client.query(`BEGIN; SELECT version FROM articles WHERE id = '${id}' FOR UPDATE; ${executeRead(id, base?.version ?? -1)}`)) as unknown as [
+          QueryResult,
+          QueryResult<{ version: string }>,
+          QueryResult<ArticleRows>,
+        ];
+        const row = results[2].rows[0];
+        if (!results[1].rows[0] || !row) throw new NotFoundError(`no article "${id}"`);
+        let current = this.#assemble(row, base);
+        current ??= await this.#fullRead(client, id);
+        if (!current) throw new NotFoundError(`no article "${id}"`);
+        this.#remember(id, current);
+        const original = current.article;
+        // Shares the unchanged (frozen) paragraphs and undo entries: see core/draft.ts.
+        const draft = draftOf(original);
+        let changed: ArticleChange<T>;
+        try {
+          changed = await change(draft);
+        } catch (e) {
+          // Only the draft was changed: the cached article is still the stored one.
+          changeFailed = true;
+          throw e;
+        }
+        // The row's id and content hash stay what the article was created with (as in the lowdb catalog).
+        draft.id = id;
+        freeze(draft);
+        const line = diffArticle(original, draft, current.version);
+        const write = writeSql(id, current, draft, line, changed.revisions, changed.suggestions ?? []);
+        // The write and COMMIT in one round trip: if the write fails, the rest of the query (COMMIT) is skipped.
+        const [written] = (await client.query(`${write.sql};\nCOMMIT`)) as unknown as [QueryResult<{ version: string; added: number[] | null }>];
+        const out = written.rows[0]!;
+        const undoSeqs = write.undoSeqs(out.added ?? []);
+        // Seqs that do not match the stack (cannot happen): cache nothing, read the article afresh next time.
+        if (undoSeqs) this.#remember(id, { version: Number(out.version), article: draft, undoSeqs: Object.freeze(undoSeqs) });
+        else this.#cache.delete(id);
+        return changed.result;
       } catch (e) {
         // Rolled back (or maybe not, when COMMIT itself failed): read the article afresh next time.
         if (!changeFailed) this.#cache.delete(id);
+        // Nothing to roll back when the transaction committed or never began; ROLLBACK then only warns.
+        await client.query('ROLLBACK').catch((r: unknown) => {
+          broken = r instanceof Error ? r : new Error(String(r));
+        });
         throw e;
+      } finally {
+        // A connection whose ROLLBACK failed is in an unknown state: the pool must not hand it out again.
+        client.release(broken);
       }
     });
   }
@@ -234,18 +275,38 @@ export class PgStore implements Store {
 
   /**
    * Reads the article, building on the cached copy when there is one (only rows written since its
-   * version are read), and caches the result. Undefined when there is no such article.
+   * version are read: nothing when it is current), and caches the result. Undefined when there is no
+   * such article.
    */
   async #read(db: Queryable, id: string): Promise<CachedArticle | undefined> {
     const base = this.#cache.get(id);
-    const read = await readRows(db, id, base);
+    const { rows } = await db.query<ArticleRows>(readQuery(id, base?.version ?? -1));
+    let read = rows[0] ? this.#assemble(rows[0], base) : undefined;
+    if (rows[0] && !read) read = await this.#fullRead(db, id);
     if (!read) {
       this.#cache.delete(id);
       return undefined;
     }
-    read.article = freeze(read.article);
     this.#remember(id, read);
     return read;
+  }
+
+  /** The article read in full (no cached copy to build on), frozen; not cached yet. */
+  async #fullRead(db: Queryable, id: string): Promise<CachedArticle | undefined> {
+    const { rows } = await db.query<ArticleRows>(readQuery(id, -1));
+    return rows[0] ? this.#assemble(rows[0]) : undefined;
+  }
+
+  /** assemble(), counted in readStats. */
+  #assemble(row: ArticleRows, base?: CachedArticle): CachedArticle | undefined {
+    const stats = this.readStats;
+    stats.reads++;
+    if (!base) stats.full++;
+    if (row.paragraphs && Number(row.order_version) > (base?.version ?? -1)) stats.paragraphLists++;
+    if (row.undo && Number(row.undo_version) > (base?.version ?? -1)) stats.undoLists++;
+    stats.paragraphs += row.paragraphs?.length ?? 0;
+    stats.undo += row.undo?.length ?? 0;
+    return assemble(row, base);
   }
 
   /** Caches `entry` unless a newer version of the article is cached already; evicts the least recently used. */
@@ -278,32 +339,6 @@ export class PgStore implements Store {
   }
 }
 
-/**
- * Runs `work` in a transaction that first locks the article's row (SELECT version … FOR UPDATE) and
- * hands it the version read (undefined: no such article). BEGIN and the lock take one round trip: a
- * simple query, the id (checked against ID_PATTERN: letters, digits, hyphens) written as a literal.
- * COMMIT when `work` returns, ROLLBACK when anything throws.
- */
-async function lockedTransaction<T>(pool: Pool, id: string, work: (c: PoolClient, version: string | undefined) => Promise<T>): Promise<T> {
-  if (!ID_PATTERN.test(id)) throw new NotFoundError(`no article "${id}"`);
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    const results = (await client.query(`BEGIN; SELECT version FROM articles WHERE id = '${id}' FOR UPDATE`)) as unknown as Array<QueryResult<{ version: string }>>;
-    const out = await work(client, results[1]?.rows[0]?.version);
-    await client.query('COMMIT');
-    return out;
-  } catch (e) {
-    await client.query('ROLLBACK').catch((r: unknown) => {
-      broken = r instanceof Error ? r : new Error(String(r));
-    });
-    throw e;
-  } finally {
-    // A connection whose ROLLBACK failed is in an unknown state: the pool must not hand it out again.
-    client.release(broken);
-  }
-}
-
 /** Freezes what the store keeps of an article (core/draft.ts), the article object and its usage tally too. */
 function freeze(article: Article): Article {
   freezeArticle(article);
@@ -319,137 +354,257 @@ function metaOf(article: Article): Omit<Article, 'paragraphs' | 'undo'> {
 
 interface ArticleRows {
   version: string;
-  meta: Omit<Article, 'paragraphs' | 'undo'>;
-  /** [id, data] in order; data is null for a row not written since the version asked about. */
+  order_version: string;
+  undo_version: string;
+  undo_count: number;
+  /** Null when the row's version is the one asked about (nothing changed). */
+  meta: Omit<Article, 'paragraphs' | 'undo'> | null;
+  /**
+   * When the paragraph order changed after the version asked about: [id, data] of every paragraph in
+   * order, data null for a row not written since. Otherwise [id, data] of the rows written since.
+   */
   paragraphs: Array<[string, Paragraph | null]> | null;
-  undo: Array<[string, UndoEntry | null]> | null;
+  /**
+   * When undo_version is after the version asked about: [seq, op, data] of every entry in order, data
+   * null for a row not written since. Otherwise [seq, op, data] of the rows written since, by seq.
+   */
+  undo: Array<[number, string, UndoEntry | null]> | null;
+}
+
+function emptyStats(): PgReadStats {
+  return { reads: 0, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 };
 }
 
 /**
- * The article's rows, in one statement (so from one snapshot): the article row, and the ids of its
- * paragraphs and undo entries in order, with the data of those written after version `since` (all of
- * them for -1).
+ * The statement reading an article's rows (one snapshot): the article row, and what was written after
+ * version $2 (everything for -1), as ArticleRows says, for article $1. The rows written since are
+ * found through the (article_id, version) indexes of migration 005.
  */
-const READ_ARTICLE = `SELECT a.version, a.meta,
-  (SELECT json_agg(json_build_array(p.id, CASE WHEN p.version > $2 THEN p.data END) ORDER BY p.position)
-     FROM article_paragraphs p WHERE p.article_id = a.id) AS paragraphs,
-  (SELECT json_agg(json_build_array(u.op, CASE WHEN u.version > $2 THEN u.data END) ORDER BY u.seq)
-     FROM article_undo u WHERE u.article_id = a.id) AS undo
+const READ_ARTICLE = `SELECT a.version, a.order_version, a.undo_version, a.undo_count, CASE WHEN a.version > $2 THEN a.meta END AS meta,
+  CASE WHEN a.order_version > $2
+    THEN (SELECT json_agg(json_build_array(p.id, CASE WHEN p.version > $2 THEN p.data END) ORDER BY p.position)
+      FROM article_paragraphs p WHERE p.article_id = a.id)
+    ELSE (SELECT json_agg(json_build_array(p.id, p.data)) FROM article_paragraphs p WHERE p.article_id = a.id AND p.version > $2) END AS paragraphs,
+  CASE WHEN a.undo_version > $2
+    THEN (SELECT json_agg(json_build_array(u.seq, u.op, CASE WHEN u.version > $2 THEN u.data END) ORDER BY u.seq)
+      FROM article_undo u WHERE u.article_id = a.id)
+    ELSE (SELECT json_agg(json_build_array(u.seq, u.op, u.data) ORDER BY u.seq) FROM article_undo u WHERE u.article_id = a.id AND u.version > $2) END AS undo
   FROM articles a WHERE a.id = $1`;
 
-/**
- * Reads an article from its rows: in full, or, given a copy read earlier, only the rows written since
- * (the rest is taken from the copy). The result is not frozen, and shares unchanged objects with `base`.
- */
-async function readRows(db: Queryable, id: string, base?: CachedArticle): Promise<CachedArticle | undefined> {
-  if (base) {
-    const { rows } = await db.query<ArticleRows>(READ_ARTICLE, [id, base.version]);
-    if (!rows[0]) return undefined;
-    const article = assemble(rows[0], base.article);
-    if (article) return { version: Number(rows[0].version), article };
-    // The copy lacks a row the database did not send again (cannot happen with versions from one sequence): read it all.
-  }
-  const { rows } = await db.query<ArticleRows>(READ_ARTICLE, [id, -1]);
-  if (!rows[0]) return undefined;
-  return { version: Number(rows[0].version), article: assemble(rows[0])! };
+/** READ_ARTICLE as a named statement: node-postgres prepares it once per connection (its plan is kept). */
+const readQuery = (id: string, since: number) => ({ name: 'postedit-read-article', text: READ_ARTICLE, values: [id, since] });
+
+/** READ_ARTICLE prepared in SQL, for a simple query (after the row lock, in its round trip). */
+const PREPARED_READ = 'postedit_read_article';
+
+/** Connections that have PREPARED_READ (prepared statements live as long as their connection). */
+const preparedOn = new WeakSet<PoolClient>();
+
+/** Prepares PREPARED_READ on `client`'s connection, once (a round trip or two, the first time only). */
+async function prepareRead(client: PoolClient): Promise<void> {
+  if (preparedOn.has(client)) return;
+  const { rows } = await client.query('SELECT 1 FROM pg_prepared_statements WHERE name = $1', [PREPARED_READ]);
+  if (!rows.length) await client.query(`PREPARE ${PREPARED_READ} (text, bigint) AS ${READ_ARTICLE}`);
+  preparedOn.add(client);
 }
 
-/** The article an ArticleRows gives, or undefined if it names a row that neither it nor `base` holds. */
-function assemble(row: ArticleRows, base?: Article): Article | undefined {
-  const known = base ? new Map(base.paragraphs.map((p) => [p.id, p])) : undefined;
-  const paragraphs: Paragraph[] = [];
-  for (const [pid, data] of row.paragraphs ?? []) {
-    const p = data ?? known?.get(pid);
-    if (!p) return undefined;
-    paragraphs.push(p);
+/**
+ * EXECUTE of PREPARED_READ, as a statement of a simple query: the id is checked against ID_PATTERN
+ * (letters, digits, hyphens), `since` is an integer.
+ */
+function executeRead(id: string, since: number): string {
+  if (!ID_PATTERN.test(id) || !Number.isSafeInteger(since)) throw new Error(`cannot read article "${id}" since ${since}`);
+  return `EXECUTE ${PREPARED_READ}('${id}', ${since})`;
+}
+
+/**
+ * The article an ArticleRows gives, frozen, building on `base` (the copy read at the version the rows
+ * were read since); undefined if it cannot be built from them (a row neither they nor `base` hold:
+ * cannot happen with versions from one sequence), and the caller reads the article in full.
+ */
+function assemble(row: ArticleRows, base?: CachedArticle): CachedArticle | undefined {
+  const since = base?.version ?? -1;
+  const version = Number(row.version);
+  if (base && version === since) return base;
+  if (version < since || !row.meta) return undefined;
+
+  let paragraphs: Paragraph[];
+  if (Number(row.order_version) > since) {
+    const known = base ? new Map(base.article.paragraphs.map((p) => [p.id, p])) : undefined;
+    paragraphs = [];
+    for (const [pid, data] of row.paragraphs ?? []) {
+      const p = data ?? known?.get(pid);
+      if (!p) return undefined;
+      paragraphs.push(p);
+    }
+  } else {
+    // Same paragraphs in the same order: the rows written since replace theirs in place.
+    const written = new Map((row.paragraphs ?? []).map(([pid, data]) => [pid, data]));
+    paragraphs = base!.article.paragraphs.map((p) => {
+      const data = written.get(p.id);
+      if (data === undefined) return p;
+      written.delete(p.id);
+      return data!;
+    });
+    if (written.size) return undefined;
   }
-  const entries = base ? new Map(base.undo.map((e) => [e.op, e])) : undefined;
-  // Entries are found by op: a copy whose ops repeat cannot say which is which.
-  if (entries && entries.size !== base!.undo.length && row.undo?.some(([, data]) => data === null)) return undefined;
-  const undo: UndoEntry[] = [];
-  for (const [op, data] of row.undo ?? []) {
-    const e = data ?? entries?.get(op);
-    if (!e) return undefined;
-    undo.push(e);
+
+  let undo: UndoEntry[];
+  let undoSeqs: number[];
+  if (Number(row.undo_version) > since) {
+    const known = base ? new Map(base.undoSeqs.map((seq, i) => [seq, base.article.undo[i]!])) : undefined;
+    undo = [];
+    undoSeqs = [];
+    for (const [seq, , data] of row.undo ?? []) {
+      const e = data ?? known?.get(seq);
+      if (!e) return undefined;
+      undo.push(e);
+      undoSeqs.push(seq);
+    }
+  } else {
+    // Since the copy, entries were only dropped from the bottom, replaced in place or pushed on top: the
+    // stack is the last undo_count of the copy's entries (rewritten ones replaced) and the new rows.
+    const written = new Map((row.undo ?? []).map(([seq, , data]) => [seq, data]));
+    undo = base!.article.undo.map((e, i) => {
+      const data = written.get(base!.undoSeqs[i]!);
+      if (data === undefined) return e;
+      written.delete(base!.undoSeqs[i]!);
+      return data!;
+    });
+    undoSeqs = [...base!.undoSeqs];
+    for (const [seq, data] of written) {
+      if (!data || (undoSeqs.length && seq <= undoSeqs.at(-1)!)) return undefined;
+      undo.push(data);
+      undoSeqs.push(seq);
+    }
+    if (row.undo_count > undo.length) return undefined;
+    undo = undo.slice(undo.length - row.undo_count);
+    undoSeqs = undoSeqs.slice(undoSeqs.length - row.undo_count);
   }
-  return { ...row.meta, paragraphs, undo } as Article;
+  const article = freeze({ ...row.meta, paragraphs, undo } as Article);
+  return { version, article, undoSeqs: Object.freeze(undoSeqs) };
 }
 
 /** Reads an article afresh from its rows (for `npm run migrate`): a plain object, not shared. */
 export async function readArticle(db: Queryable, id: string): Promise<Article | undefined> {
-  return (await readRows(db, id))?.article;
+  if (!ID_PATTERN.test(id)) return undefined;
+  const { rows } = await db.query<ArticleRows>(readQuery(id, -1));
+  const read = rows[0] ? assemble(rows[0]) : undefined;
+  return read ? cloneArticle(read.article) : undefined;
+}
+
+/** SQL literals, for statements sent as simple queries (JSON.stringify never yields a NUL byte). */
+const lit = (value: string) => {
+  // PostgreSQL's text cannot hold NUL (a parameter would be refused the same way).
+  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
+  // As pg's escapeLiteral (quotes doubled; with a backslash, E'' and backslashes doubled), without its per-character loop.
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+};
+const texts = (values: string[]) => `ARRAY[${values.map(lit).join(',')}]::text[]`;
+const ints = (values: number[]) => {
+  if (!values.every(Number.isSafeInteger)) throw new Error('not an integer');
+  return `ARRAY[${values.join(',')}]::int[]`;
+};
+
+/**
+ * Whether the undo stack changed only by dropping its oldest entries, replacing entries in place and
+ * pushing new ones, the changes a copy can follow from the rows written (undo_version, migration 005).
+ */
+function undoFollowsRows(original: UndoEntry[], line: JournalLine): boolean {
+  if (line.undoAll) return false;
+  if (!line.undo) return true;
+  const drop = new Set(line.undo.drop);
+  if (drop.size !== line.undo.drop.length || new Set(original.map((e) => e.op)).size !== original.length) return false;
+  return original.every((e, i) => drop.has(e.op) === i < drop.size);
 }
 
 /**
- * Writes what `line` (diffArticle(original, draft)) says changed, under the article row's lock, in
- * one statement (one round trip): the article row with a new version, the changed paragraph and
- * undo rows (stamped with it), the paragraphs' positions when their order changed, and the action's
- * revisions and suggestions, appended in the order given. Returns the new version.
+ * The statement writing what `line` (diffArticle(original, draft)) says changed, under the article
+ * row's lock: the article row with a new version, the changed paragraph and undo rows (stamped with
+ * it), the paragraphs' positions when their order changed, and the action's revisions and suggestions,
+ * appended in the order given. It returns the new version and the seqs of the undo rows it added, which
+ * `undoSeqs` turns into the seqs of the draft's undo stack (undefined if they do not fit it).
  *
  * The parts are data-modifying CTEs: they see one snapshot and never touch the same row twice (the
  * rows a part deletes, updates or inserts are disjoint from the others'), so their order does not
- * matter; a failing part (a duplicate revision) fails the whole statement.
+ * matter; a failing part (a duplicate revision) fails the whole statement. Values are literals: the
+ * statement is sent with COMMIT in one simple query.
  */
-async function writeChange(
-  c: PoolClient, id: string, original: Article, draft: Article, line: JournalLine, revisions: Revision[], suggestions: Suggestion[],
-): Promise<string> {
-  const params: unknown[] = [id];
-  const $ = (value: unknown) => `$${params.push(value)}`;
+function writeSql(
+  id: string, current: CachedArticle, draft: Article, line: JournalLine, revisions: Revision[], suggestions: Suggestion[],
+): { sql: string; undoSeqs: (added: number[]) => number[] | undefined } {
+  const original = current.article;
+  const idLit = lit(id);
+  const undoSimple = undoFollowsRows(original.undo, line);
   const parts = [
-    `a AS (UPDATE articles SET version = nextval('article_versions'), title = ${$(draft.title)}, updated_at = ${$(draft.updatedAt)},
-       brief = ${$(JSON.stringify(briefOf(draft)))}::json, meta = ${$(JSON.stringify(metaOf(draft)))}::json
-     WHERE id = $1 RETURNING version)`,
+    `n AS (SELECT nextval('article_versions') AS v)`,
+    `a AS (UPDATE articles SET version = n.v, order_version = ${line.order ? 'n.v' : 'articles.order_version'},
+       undo_version = ${undoSimple ? 'articles.undo_version' : 'n.v'}, undo_count = ${draft.undo.length},
+       title = ${lit(draft.title)}, updated_at = ${lit(draft.updatedAt)},
+       brief = ${lit(JSON.stringify(briefOf(draft)))}::json, meta = ${lit(JSON.stringify(metaOf(draft)))}::json
+     FROM n WHERE id = ${idLit} RETURNING articles.version)`,
   ];
   const changed = line.p ?? [];
   if (line.order) {
-    const order = $(line.order);
-    parts.push(`gone AS (DELETE FROM article_paragraphs WHERE article_id = $1 AND id <> ALL(${order}::text[]))`);
+    const order = texts(line.order);
+    parts.push(`gone AS (DELETE FROM article_paragraphs WHERE article_id = ${idLit} AND id <> ALL(${order}))`);
     // Positions of the paragraphs the action did not change (the changed ones are written whole below).
-    parts.push(`moved AS (UPDATE article_paragraphs p SET position = o.i - 1 FROM unnest(${order}::text[]) WITH ORDINALITY AS o(id, i)
-      WHERE p.article_id = $1 AND p.id = o.id AND p.position <> o.i - 1 AND p.id <> ALL(${$(changed.map((x) => x.id))}::text[]))`);
+    parts.push(`moved AS (UPDATE article_paragraphs p SET position = o.i - 1 FROM unnest(${order}) WITH ORDINALITY AS o(id, i)
+      WHERE p.article_id = ${idLit} AND p.id = o.id AND p.position <> o.i - 1 AND p.id <> ALL(${texts(changed.map((x) => x.id))}))`);
   }
   if (changed.length) {
     const at = new Map(draft.paragraphs.map((x, i) => [x.id, i]));
     parts.push(`par AS (INSERT INTO article_paragraphs (article_id, id, position, version, data)
-      SELECT $1, x.id, x.position, a.version, x.data::json FROM a, unnest(${$(changed.map((x) => x.id))}::text[], ${$(changed.map((x) => at.get(x.id)!))}::int[],
-        ${$(changed.map((x) => JSON.stringify(x)))}::text[]) AS x(id, position, data)
+      SELECT ${idLit}, x.id, x.position, a.version, x.data::json FROM a, unnest(${texts(changed.map((x) => x.id))}, ${ints(changed.map((x) => at.get(x.id)!))},
+        ${texts(changed.map((x) => JSON.stringify(x)))}) AS x(id, position, data)
       ON CONFLICT (article_id, id) DO UPDATE SET position = EXCLUDED.position, version = EXCLUDED.version, data = EXCLUDED.data)`);
   }
   let added: UndoEntry[] = [];
+  let dropped = new Set<string>();
   if (line.undoAll) {
     // The old rows go; the new ones (not visible to this DELETE: same snapshot) take their place.
-    parts.push('undo_all AS (DELETE FROM article_undo WHERE article_id = $1)');
+    parts.push(`undo_all AS (DELETE FROM article_undo WHERE article_id = ${idLit})`);
     added = line.undoAll;
   } else if (line.undo) {
     const { drop, put } = line.undo;
-    if (drop.length) parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = $1 AND op = ANY(${$(drop)}::text[]))`);
+    dropped = new Set(drop);
+    if (drop.length) parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = ${idLit} AND op = ANY(${texts(drop)}))`);
     const had = new Set(original.undo.map((e) => e.op));
     const replaced = put.filter((e) => had.has(e.op));
     if (replaced.length) {
       parts.push(`undo_put AS (UPDATE article_undo u SET version = a.version, data = x.data::json
-        FROM a, unnest(${$(replaced.map((e) => e.op))}::text[], ${$(replaced.map((e) => JSON.stringify(e)))}::text[]) AS x(op, data)
-        WHERE u.article_id = $1 AND u.op = x.op)`);
+        FROM a, unnest(${texts(replaced.map((e) => e.op))}, ${texts(replaced.map((e) => JSON.stringify(e)))}) AS x(op, data)
+        WHERE u.article_id = ${idLit} AND u.op = x.op)`);
     }
     added = put.filter((e) => !had.has(e.op));
   }
   if (added.length) {
     parts.push(`undo_add AS (INSERT INTO article_undo (article_id, op, version, data)
-      SELECT $1, u.op, a.version, u.data::json FROM a, unnest(${$(added.map((e) => e.op))}::text[], ${$(added.map((e) => JSON.stringify(e)))}::text[])
-        WITH ORDINALITY AS u(op, data, i) ORDER BY u.i)`);
+      SELECT ${idLit}, u.op, a.version, u.data::json FROM a, unnest(${texts(added.map((e) => e.op))}, ${texts(added.map((e) => JSON.stringify(e)))})
+        WITH ORDINALITY AS u(op, data, i) ORDER BY u.i
+      RETURNING seq)`);
   }
   // Keys are passed as columns of their own: PostgreSQL cannot take apart JSON holding \u0000.
   if (revisions.length) {
     parts.push(`rev AS (INSERT INTO revisions (article_id, paragraph_id, n, data)
-      SELECT $1, r.paragraph_id, r.n, r.data::json FROM unnest(${$(revisions.map((r) => r.paragraphId))}::text[], ${$(revisions.map((r) => r.n))}::int[],
-        ${$(revisions.map((r) => JSON.stringify(r)))}::text[]) WITH ORDINALITY AS r(paragraph_id, n, data, i) ORDER BY r.i)`);
+      SELECT ${idLit}, r.paragraph_id, r.n, r.data::json FROM unnest(${texts(revisions.map((r) => r.paragraphId))}, ${ints(revisions.map((r) => r.n))},
+        ${texts(revisions.map((r) => JSON.stringify(r)))}) WITH ORDINALITY AS r(paragraph_id, n, data, i) ORDER BY r.i)`);
   }
   if (suggestions.length) {
     parts.push(`sug AS (INSERT INTO suggestions (article_id, id, paragraph_id, data)
-      SELECT $1, s.id, s.paragraph_id, s.data::json FROM unnest(${$(suggestions.map((x) => x.id))}::text[], ${$(suggestions.map((x) => x.paragraphId))}::text[],
-        ${$(suggestions.map((x) => JSON.stringify(x)))}::text[]) WITH ORDINALITY AS s(id, paragraph_id, data, i) ORDER BY s.i)`);
+      SELECT ${idLit}, s.id, s.paragraph_id, s.data::json FROM unnest(${texts(suggestions.map((x) => x.id))}, ${texts(suggestions.map((x) => x.paragraphId))},
+        ${texts(suggestions.map((x) => JSON.stringify(x)))}) WITH ORDINALITY AS s(id, paragraph_id, data, i) ORDER BY s.i)`);
   }
-  const { rows } = await c.query<{ version: string }>(`WITH ${parts.join(',\n')}\nSELECT version FROM a`, params);
-  return rows[0]!.version;
+  // Identity values are taken in insertion order (ORDER BY u.i): the i-th seq is the i-th entry added.
+  const sql = `WITH ${parts.join(',\n')}\nSELECT a.version, ${added.length ? '(SELECT json_agg(seq ORDER BY seq) FROM undo_add)' : 'NULL::json'} AS added FROM a`;
+  const undoSeqs = (seqs: number[]) => {
+    if (seqs.length !== added.length) return undefined;
+    const kept = line.undoAll ? [] : current.undoSeqs.filter((_, i) => !dropped.has(original.undo[i]!.op));
+    const all = [...kept, ...seqs];
+    return all.length === draft.undo.length ? all : undefined;
+  };
+  return { sql, undoSeqs };
 }
 
 async function upsertParagraphs(c: PoolClient, articleId: string, version: string, paragraphs: Array<[Paragraph, number]>): Promise<void> {
