@@ -1,4 +1,4 @@
-import { applySpans, countSpans, diffWords } from '../core/diff.js';
+import { applySpans, countSpans, diffWords, summarizeDiff } from '../core/diff.js';
 import type { Paragraph } from '../core/types.js';
 import { BadRequestError, ConfirmationRequiredError, InvalidStateError } from './errors.js';
 import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
@@ -43,6 +43,7 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
     const previous = p.text;
     p.text = text;
     p.status = 'accepted';
-    rec.record(p, partial ? 'accept-partial' : 'accept', previous, { suggestionId: s.id });
+    // A whole accept changes the text exactly as the diff above says: no need to diff it again.
+    rec.record(p, partial ? 'accept-partial' : 'accept', previous, { suggestionId: s.id, ...(text === s.text ? { diff: summarizeDiff(parts) } : {}) });
   }, { expectedText: (p) => (props.spans === undefined && p.suggestion?.id === props.suggestionId ? p.suggestion.text : undefined) });
 }

@@ -55,7 +55,7 @@ export class ActionRecorder {
       at: this.at,
       text: p.text,
       status: p.status,
-      diff: diffSummary(previousText, p.text),
+      diff: extra.diff ?? diffSummary(previousText, p.text),
       op: this.op,
       ...(this.seconds !== undefined ? { seconds: this.seconds } : {}),
       ...extra,
