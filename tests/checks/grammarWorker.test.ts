@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as offThread from '../../server/checks/grammar.js';
 import * as inProcess from '../../server/checks/grammarCore.js';
 import { grammarWorkerForTests } from '../../server/checks/offThreadGrammar.js';
+import { runModuleScript } from '../support/moduleScript.js';
 
 const CORPUS = process.env.POSTEDIT_CORPUS ?? '/work/shared/corpus';
 const PARAGRAPHS = readFileSync(join(CORPUS, 'baoan-smart-wearables.en.txt'), 'utf8')
@@ -58,9 +59,6 @@ describe('grammar on the worker thread', () => {
 
 describe('a process using the grammar worker', () => {
   it('waits for its answers, then exits by itself (an idle worker must not keep a CLI alive)', async () => {
-    const { execFile } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('../..', import.meta.url));
     const script = `
       const { safeFixes, lintParagraph, grammarRunsOffThread } = await import('./server/checks/grammar.ts');
       const fixed = await safeFixes('It was the the end.');
@@ -68,12 +66,7 @@ describe('a process using the grammar worker', () => {
         const flags = await lintParagraph('It was a important step.');
         console.log(JSON.stringify([fixed, flags.length > 0, grammarRunsOffThread()]));
       }, 50);`;
-    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 }, (err, stdout) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-      );
-      child.stdin?.end();
-    });
+    const out = await runModuleScript(script, 60_000);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout.trim())).toEqual(['It was the end.', true, true]);
   }, 90_000);

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServices } from '../../server/boot.js';
 import type { Services } from '../../server/commands/services.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
@@ -18,17 +18,11 @@ import type { Run } from '../../server/store/runStore.js';
 import { corpusDir, repoRoot, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { startAppOnDatabase } from '../support/pgApp.js';
-import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { postgresForFile } from '../support/postgres.js';
 import { ADMIN, expectOneResultPerLiveParagraph, importSeed, importWmt, runSuggestRevisions, testEngines } from './helpers.js';
 
-const reason = pgSkipReason();
-if (reason) console.warn(`pgWorkers: skipped: ${reason}`);
-
-let pg: PgForTests | undefined;
-beforeAll(async () => {
-  if (!reason) pg = await pgForTests();
-});
-afterAll(async () => pg?.close());
+const postgres = postgresForFile('pgWorkers');
+const reason = postgres.reason;
 
 async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
@@ -89,7 +83,7 @@ async function checkExactlyOnce(n: Node, server: OpenAIServer, run: Run, article
 
 describe.skipIf(!!reason)('workers on PostgreSQL', () => {
   it('two workers over one run finish every paragraph exactly once', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const server = await startOpenAIServer({ latencyMs: 15 });
     const [a, w1, w2] = [await node(db.url), await node(db.url), await node(db.url)];
     try {
@@ -115,7 +109,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
 
   it('claims take the articles of a run in turn, so workers claiming at once do not queue on one article', async () => {
     expect(roundRobin(['a', 'a', 'a', 'b', 'b', 'c'])).toEqual([0, 3, 5, 1, 4, 2]);
-    const db = await pg!.database();
+    const db = await postgres.database();
     const server = await startOpenAIServer({ latencyMs: 15 });
     const a = await node(db.url);
     try {
@@ -141,7 +135,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
   }, 60_000);
 
   it('takes over the claims of a killed worker once its lease runs out', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const server = await startOpenAIServer({ latencyMs: 400 });
     const [a, w1, w2] = [await node(db.url), await node(db.url), await node(db.url)];
     try {
@@ -172,7 +166,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
   }, 60_000);
 
   it('npm run worker: a SIGKILLed worker process holds its claims until the lease runs out, then another finishes the run', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const server = await startOpenAIServer({ latencyMs: 300 });
     const a = await node(db.url);
     const children: ChildProcess[] = [];
@@ -214,7 +208,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
   }, 90_000);
 
   it('a run started through instance A is followed, with progress, on instance B', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const server = await startOpenAIServer({ latencyMs: 40 });
     const runs = { engineFor: testEngines(server), retry: { baseMs: 10, maxMs: 50 } };
     const apps: RunningApp[] = [];
@@ -246,7 +240,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
   }, 60_000);
 
   it('shows a run whose executing process stopped beating as interrupted, on every instance', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const n = await node(db.url);
     try {
       const run: Run = {

@@ -134,13 +134,23 @@ describe('LowdbStore', () => {
   });
 });
 
+/** A store on a fresh directory holding one article (from `article(id)`), removed afterwards. */
+async function withOneArticle(id: string, test: (store: LowdbStore, a: Article) => Promise<void>): Promise<void> {
+  const dir = await tempDir(`postedit-${id}-`);
+  try {
+    const store = await LowdbStore.open(dir);
+    const { article: a, revisions } = article(id);
+    await store.createArticle(a, revisions);
+    await test(store, a);
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('LowdbStore drafts', () => {
   it('refuses a change that writes to a paragraph it did not take (ownParagraph), storing nothing', async () => {
-    const dir = await tempDir('postedit-draft-');
-    try {
-      const store = await LowdbStore.open(dir);
-      const { article: a, revisions } = article('drafted');
-      await store.createArticle(a, revisions);
+    await withOneArticle('drafted', async (store, a) => {
       await expect(store.updateArticle(a.id, (draft) => {
         draft.paragraphs[0]!.text = 'written to the shared copy';
         return { result: 0, revisions: [] };
@@ -150,20 +160,13 @@ describe('LowdbStore drafts', () => {
       const copy = (await store.getArticle(a.id))!;
       copy.paragraphs[0]!.text = 'mine';
       expect((await store.getArticle(a.id))!.paragraphs[0]!.text).toBe(a.paragraphs[0]!.text);
-      await store.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('LowdbStore.readArticle', () => {
   it('hands out the stored article for reading: the latest durable state, frozen, never a half-written change', async () => {
-    const dir = await tempDir('postedit-read-');
-    try {
-      const store = await LowdbStore.open(dir);
-      const { article: a, revisions } = article('readable');
-      await store.createArticle(a, revisions);
+    await withOneArticle('readable', async (store, a) => {
       await store.updateArticle(a.id, bump('Hello there.'));
       const read = (await store.readArticle(a.id))!;
       expect(read.paragraphs[0]!.text).toBe('Hello there.');
@@ -176,9 +179,6 @@ describe('LowdbStore.readArticle', () => {
       expect(read.paragraphs[0]!.text).toBe('Hello there.');
       expect((await store.readArticle(a.id))!.paragraphs[0]!.text).toBe('Hello again.');
       expect(await store.readArticle('../etc')).toBeUndefined();
-      await store.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

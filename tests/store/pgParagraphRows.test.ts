@@ -16,16 +16,10 @@ import { openPool } from '../../server/store/pg/database.js';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../../server/store/pg/migrate.js';
 import { PgStore } from '../../server/store/pg/pgStore.js';
 import { tempDir } from '../support/app.js';
-import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { postgresForFile } from '../support/postgres.js';
 
-const reason = pgSkipReason();
-if (reason) console.warn(`pgParagraphRows: skipped: ${reason}`);
-
-let pg: PgForTests | undefined;
-beforeAll(async () => {
-  if (!reason) pg = await pgForTests();
-});
-afterAll(async () => pg?.close());
+const postgres = postgresForFile('pgParagraphRows');
+const reason = postgres.reason;
 
 const STRANGE = 'NUL \u0000, emoji 🎉, "quotes", back\\slash, ünïcødé';
 const at = '2024-05-01T10:00:00.000Z';
@@ -80,7 +74,7 @@ async function rowsOf(pool: Pool, id: string) {
 
 describe.skipIf(!!reason)('migration 004 (paragraph rows)', () => {
   it('moves the articles of a pre-004 database into paragraph and undo rows, keeping every byte of them', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     // The schema as it was before 004: the same files, up to 003.
     const old = join(await tempDir(), 'migrations');
     await mkdir(old);
@@ -143,7 +137,7 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
   let pool: Pool;
   beforeAll(async () => {
     if (reason) return;
-    const db = await pg!.database();
+    const db = await postgres.database();
     pool = openPool(db.url, { max: 6 });
     await migrate(pool);
   });

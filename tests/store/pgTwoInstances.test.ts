@@ -15,17 +15,11 @@ import { PgStore } from '../../server/store/pg/pgStore.js';
 import type { Store } from '../../server/store/types.js';
 import { client, passwordOf, seedPath, sessionClient, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { startAppOnDatabase } from '../support/pgApp.js';
-import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { postgresForFile } from '../support/postgres.js';
 import { ownParagraph } from '../../server/core/draft.js';
 
-const reason = pgSkipReason();
-if (reason) console.warn(`pgTwoInstances: skipped: ${reason}`);
-
-let pg: PgForTests | undefined;
-beforeAll(async () => {
-  if (!reason) pg = await pgForTests();
-});
-afterAll(async () => pg?.close());
+const postgres = postgresForFile('pgTwoInstances');
+const reason = postgres.reason;
 
 async function revisionCount(store: Store, articleId: string): Promise<number> {
   const { rows } = await (store as PgStore).pool.query<{ n: number }>('SELECT count(*)::int AS n FROM revisions WHERE article_id = $1', [articleId]);
@@ -34,7 +28,7 @@ async function revisionCount(store: Store, articleId: string): Promise<number> {
 
 describe.skipIf(!!reason)('schema migrations', () => {
   it('are applied once when several instances start at once', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const pools = Array.from({ length: 5 }, () => openPool(db.url, { max: 1 }));
     try {
       const versions = (await loadMigrations()).map((m) => m.version);
@@ -49,7 +43,7 @@ describe.skipIf(!!reason)('schema migrations', () => {
   });
 
   it('roll back a failing migration, and refuse an edited one or a schema newer than the code', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const dir = join(await tempDir(), 'migrations');
     await mkdir(dir);
     await writeFile(join(dir, '001_first.sql'), 'CREATE TABLE first (id int);');
@@ -77,7 +71,7 @@ describe.skipIf(!!reason)('schema migrations', () => {
 
 describe.skipIf(!!reason)('two stores on one database (two processes\' worth of connections)', () => {
   it('serialise updates of one article in the database: none lost, none duplicated', async () => {
-    const db = await pg!.database();
+    const db = await postgres.database();
     const a = await openStores(await tempDir(), { DATABASE_URL: db.url });
     const b = await openStores(await tempDir(), { DATABASE_URL: db.url });
     try {
@@ -132,7 +126,7 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
 
   beforeAll(async () => {
     if (reason) return;
-    const db = await pg!.database();
+    const db = await postgres.database();
     A = await startAppOnDatabase(db.url);
     B = await startAppOnDatabase(db.url);
   });

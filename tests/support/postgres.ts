@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -233,4 +234,26 @@ export async function dropStoreFor(dataDir: string): Promise<void> {
   const db = perDataDir.get(dataDir);
   perDataDir.delete(dataDir);
   if (db) await (await db).drop();
+}
+
+/**
+ * The PostgreSQL set-up of one test file: why its suites skip (undefined when they run), and new
+ * databases on the server, which is set up before the file's tests and closed (databases dropped)
+ * after them.
+ */
+export function postgresForFile(name: string): { reason: string | undefined; database(): Promise<TestDatabase> } {
+  const reason = pgSkipReason();
+  if (reason) console.warn(`${name}: skipped: ${reason}`);
+  let pg: PgForTests | undefined;
+  beforeAll(async () => {
+    if (!reason) pg = await pgForTests();
+  });
+  afterAll(async () => pg?.close());
+  return {
+    reason,
+    database() {
+      if (!pg) throw new Error('PostgreSQL is not set up for this file');
+      return pg.database();
+    },
+  };
 }
