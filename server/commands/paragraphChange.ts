@@ -14,7 +14,6 @@ import type { Services } from './services.js';
 import { BadRequestError, InvalidStateError, LockedError, NotFoundError, StaleRevisionError } from './errors.js';
 import { isLocked } from '../core/reviewState.js';
 import { ownParagraph } from '../core/draft.js';
-import { readArticle } from '../store/types.js';
 
 /** How many actions per article can be undone. */
 const UNDO_DEPTH = 100;
@@ -193,7 +192,7 @@ export async function changeParagraph(
   const { undoable = true, requireBase = true } = options;
   const glossary = await articleGlossary(services, target.articleId);
   if (options.expectedText) {
-    const before = (await readArticle(services.store, target.articleId))?.paragraphs.find((x) => x.id === target.paragraphId);
+    const before = (await services.store.readArticle(target.articleId))?.paragraphs.find((x) => x.id === target.paragraphId);
     const text = before && options.expectedText(before);
     if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossary);
   }

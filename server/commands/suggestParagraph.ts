@@ -9,7 +9,6 @@ import type { GlossaryEntry } from '../core/glossary.js';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
 import { changeParagraph, checkBase, checkState } from './paragraphChange.js';
 import type { Services } from './services.js';
-import { readArticle } from '../store/types.js';
 
 export interface SuggestProps {
   articleId: string;
@@ -54,8 +53,8 @@ export function contextHash(request: SuggestRequest): string {
 export async function suggestParagraph(services: Services, props: SuggestProps): Promise<Paragraph> {
   const engine = props.engine ?? services.engine;
   const level = props.level ?? 'minimal';
-  // Read-only (the store's own object on lowdb): the change below runs on a draft under the lock.
-  const article = await readArticle(services.store, props.articleId);
+  // Read-only (the store's own frozen object): the change below runs on a draft under the lock.
+  const article = await services.store.readArticle(props.articleId);
   if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
   const p = article.paragraphs.find((x) => x.id === props.paragraphId);
   if (!p) throw new NotFoundError(`no paragraph "${props.paragraphId}" in article "${article.id}"`);

@@ -16,10 +16,10 @@ export interface Store {
   /** A copy of the article: changing it changes nothing stored. */
   getArticle(id: string): Promise<Article | undefined>;
   /**
-   * The article for reading only, without the copy: a store that keeps its articles in memory hands
-   * out the stored (frozen) object itself. Never change what it returns. Use `readArticle(store, id)`.
+   * The article for reading only, without the copy: both stores hand out the (frozen) object they
+   * keep in memory, up to date with what is stored. Never change what it returns.
    */
-  readArticle?(id: string): Promise<Article | undefined>;
+  readArticle(id: string): Promise<Article | undefined>;
   findArticleByHash(contentHash: string): Promise<string | undefined>;
   /** Stores a new article with its first revisions. Fails if the id is taken. */
   createArticle(article: Article, revisions: Revision[]): Promise<void>;
@@ -39,9 +39,4 @@ export interface Store {
 
 export class NotFoundError extends Error {
   readonly status = 404;
-}
-
-/** The article for reading only: the store's own object where it has one (see Store.readArticle), else a copy. */
-export function readArticle(store: Store, id: string): Promise<Article | undefined> {
-  return store.readArticle ? store.readArticle(id) : store.getArticle(id);
 }

@@ -13,7 +13,6 @@ import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
 import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
 import { actorOf, authorize } from './session.js';
-import { readArticle } from '../store/types.js';
 
 const importSchema = z.object({
   text: z.string(),
@@ -47,7 +46,7 @@ export function apiRouter(services: Services): Router {
   });
 
   r.get('/articles/:id', authorize('read'), async (req, res) => {
-    const article = await readArticle(store, req.params.id);
+    const article = await store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     res.json(presentArticle(article));
   });

@@ -17,11 +17,10 @@ import { presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
 import { joinPieces, type RowCache } from './rowCache.js';
 import { articleGlossary } from '../commands/articleGlossary.js';
 import { actorOf, authorize } from './session.js';
-import { readArticle } from '../store/types.js';
 
-/** For reading only (the store's own object on lowdb, see Store.readArticle): pages never change it. */
+/** For reading only (the store's own frozen object, see Store.readArticle): pages never change it. */
 async function loadArticle(services: Services, id: string): Promise<Article> {
-  const article = await readArticle(services.store, id);
+  const article = await services.store.readArticle(id);
   if (!article) throw new NotFoundError(`no article "${id}"`);
   return article;
 }

@@ -372,6 +372,25 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect(await store.updateArticle('failing', edit('p2', 'stored', 'f3'))).toBe(2);
   });
 
+  it('hands readers the cached article itself (readArticle): frozen, and up to date with another instance\'s write', async () => {
+    const mine = new PgStore(pool, { ownsPool: false });
+    const other = new PgStore(pool, { ownsPool: false });
+    const { article, revisions } = makeArticle('read-only', 4);
+    await mine.createArticle(article, revisions);
+    const first = (await mine.readArticle('read-only'))!;
+    expect(Object.isFrozen(first) && Object.isFrozen(first.paragraphs[0])).toBe(true);
+    expect(() => {
+      first.paragraphs[0]!.text = 'changed by a reader';
+    }).toThrow(TypeError);
+    expect(await mine.readArticle('read-only')).toBe(first);
+    await other.updateArticle('read-only', edit('p3', 'written elsewhere', 'u-other'));
+    const after = (await mine.readArticle('read-only'))!;
+    expect(after.paragraphs[2]!.text).toBe('written elsewhere');
+    expect(after.paragraphs[0]).toBe(first.paragraphs[0]);
+    expect(first.paragraphs[2]!.text).toBe(STRANGE);
+    expect(await mine.readArticle('no-such-article')).toBeUndefined();
+  });
+
   it('hands out copies: changing what getArticle returned changes neither the cache nor the next read', async () => {
     const store = new PgStore(pool, { ownsPool: false });
     const { article, revisions } = makeArticle('copies', 3);

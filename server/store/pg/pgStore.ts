@@ -124,6 +124,12 @@ export class PgStore implements Store {
     return cached ? cloneArticle(cached.article) : undefined;
   }
 
+  /** Store.readArticle: the cached (frozen) article, brought up to date in the same one statement, without the copy. */
+  async readArticle(id: string): Promise<Article | undefined> {
+    if (!ID_PATTERN.test(id)) return undefined;
+    return (await this.#read(this.pool, id))?.article;
+  }
+
   /** The copy of the article this instance holds, if any (frozen; for tests and diagnostics). */
   cached(id: string): CachedArticle | undefined {
     return this.#cache.get(id);
