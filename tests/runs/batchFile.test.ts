@@ -1,26 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { importFile } from '../../server/commands/importFiles.js';
 import { prepareRun } from '../../server/commands/startRun.js';
 import type { OpenAIEngine } from '../../server/engines/openai.js';
 import { customId, downloadBatchResults, ingestBatchResults, parseCustomId, submitBatchFile, waitForBatch, writeBatchFile } from '../../server/runs/batchFile.js';
-import { cleanParagraph, extractParagraph, startOpenAIServer, type ChatRequestBody, type OpenAIServer } from '../support/openaiServer.js';
-import { ADMIN, importWmt, reopen, servicesFor, setup, WMT_PATH, type Setup } from './helpers.js';
+import { cleanParagraph, extractParagraph, type ChatRequestBody, type OpenAIServer } from '../support/openaiServer.js';
+import { ADMIN, eachTestWithServer, importWmt, reopen, servicesFor, type Setup, WMT_PATH } from './helpers.js';
 import { cli } from './spawnCli.js';
-
-/** The batch CLI fails on PostgreSQL until server/cli/batch.ts is fixed; then this marker goes. */
 
 let server: OpenAIServer;
 let s: Setup;
-beforeEach(async () => {
-  server = await startOpenAIServer();
-  s = await setup(server);
-});
-afterEach(async () => {
-  await s.close();
-  await server.close();
+eachTestWithServer((started, set) => {
+  server = started;
+  s = set;
 });
 
 describe('batch-file runs', () => {

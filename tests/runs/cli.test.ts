@@ -9,8 +9,6 @@ import { onPostgres } from '../support/postgres.js';
 import { ADMIN, expectOneResultPerLiveParagraph, reopen, runSuggestRevisions, servicesFor, type Fresh } from './helpers.js';
 import { cli } from './spawnCli.js';
 
-/** The batch CLI fails on PostgreSQL until server/cli/batch.ts is fixed; then this marker goes. */
-
 let server: OpenAIServer;
 beforeAll(async () => {
   server = await startOpenAIServer({ latencyMs: 80 });

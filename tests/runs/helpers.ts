@@ -15,7 +15,9 @@ import { openRunStore, openStores } from '../../server/store/open.js';
 import { LowdbRunStore, type RunResult, type RunStore } from '../../server/store/runStore.js';
 import { corpusDir, removeData, seedPath, tempDir } from '../support/app.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
-import type { OpenAIServer } from '../support/openaiServer.js';
+import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { afterEach, beforeEach } from 'vitest';
+import type { StartRunProps } from '../../server/commands/startRun.js';
 
 export const ADMIN: Actor = { username: 'admin', role: 'admin' };
 export const WMT_PATH = join(corpusDir, 'wmt-zhen', 'wmt23-chinanews-280883.en.txt');
@@ -56,6 +58,29 @@ export async function setup(server?: OpenAIServer, dataDir?: string): Promise<Se
       if (!dataDir) await removeData(dir);
     },
   };
+}
+
+/**
+ * For a test file: each test gets a fresh test OpenAI server and a fresh set-up over it (handed to
+ * `use`), both closed after the test.
+ */
+export function eachTestWithServer(use: (server: OpenAIServer, s: Setup) => void): void {
+  let server: OpenAIServer | undefined;
+  let s: Setup | undefined;
+  beforeEach(async () => {
+    server = await startOpenAIServer();
+    s = await setup(server);
+    use(server, s);
+  });
+  afterEach(async () => {
+    await s?.close();
+    await server?.close();
+  });
+}
+
+/** A run over every article with the test engine, as the admin starts it; `over` changes what differs. */
+export function runProps(over: Partial<StartRunProps> = {}): StartRunProps {
+  return { articles: 'all', engine: 'openai', level: 'minimal', actor: ADMIN, ...over };
 }
 
 export interface Fresh {

@@ -1,25 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareRun, type StartRunProps } from '../../server/commands/startRun.js';
+import { describe, expect, it } from 'vitest';
+import { prepareRun } from '../../server/commands/startRun.js';
 import { runBatch } from '../../server/runs/runBatch.js';
 import type { Run } from '../../server/store/runStore.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { ADMIN, importWmt, setup, type Setup } from './helpers.js';
+import type { OpenAIServer } from '../support/openaiServer.js';
+import { eachTestWithServer, importWmt, runProps, type Setup } from './helpers.js';
 
 // Limits measured where they matter: at the server, from the arrival time of each request.
 let server: OpenAIServer;
 let s: Setup;
-beforeEach(async () => {
-  server = await startOpenAIServer();
-  s = await setup(server);
-});
-afterEach(async () => {
-  await s.close();
-  await server.close();
+eachTestWithServer((started, set) => {
+  server = started;
+  s = set;
 });
 
-function props(over: Partial<StartRunProps> = {}): StartRunProps {
-  return { articles: 'all', engine: 'openai', level: 'minimal', actor: ADMIN, ...over };
-}
 
 async function execute(runId: string): Promise<Run> {
   const run = (await s.runStore.getRun(runId))!;
@@ -30,7 +23,7 @@ describe('rate limits and Retry-After', () => {
   it('keeps the requests-per-minute limit, as the server measures it', async () => {
     const id = await importWmt(s.services);
     const rpm = 1200; // one request every 50 ms
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 8, rpm }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 8, rpm }));
     const final = await execute(run.id);
     expect(final.counts.done).toBe(9);
     const at = server.chatRequests().map((r) => r.at);
@@ -47,7 +40,7 @@ describe('rate limits and Retry-After', () => {
   it('keeps the tokens-per-minute limit', async () => {
     const id = await importWmt(s.services);
     const tpm = 240_000; // 4000 tokens a second
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 8, tpm }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 8, tpm }));
     const final = await execute(run.id);
     expect(final.counts.done).toBe(9);
     const at = server.chatRequests().map((r) => r.at);
@@ -63,7 +56,7 @@ describe('rate limits and Retry-After', () => {
   it('waits as long as Retry-After says after a 429', async () => {
     const id = await importWmt(s.services);
     server.enqueue({ type: 'rateLimit', retryAfter: 1 });
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 1 }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 1 }));
     const final = await execute(run.id);
     expect(final).toMatchObject({ status: 'finished', counts: { done: 9, failed: 0 } });
     const [first, second] = server.chatRequests();

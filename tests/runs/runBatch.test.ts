@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { acceptSuggestion } from '../../server/commands/acceptSuggestion.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { prepareResume } from '../../server/commands/resumeRun.js';
-import { prepareRun, startRun, type StartRunProps } from '../../server/commands/startRun.js';
+import { prepareRun, startRun } from '../../server/commands/startRun.js';
 import { stopRun } from '../../server/commands/stopRun.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { PROMPT_VERSION, promptHash } from '../../server/engines/prompt.js';
@@ -14,23 +14,16 @@ import type { PgStore } from '../../server/store/pg/pgStore.js';
 import type { Run } from '../../server/store/runStore.js';
 import { onPostgres } from '../support/postgres.js';
 import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { ADMIN, expectOneResultPerLiveParagraph, importSeed, importWmt, reopen, runSuggestRevisions, setup, type Setup } from './helpers.js';
+import { ADMIN, eachTestWithServer, expectOneResultPerLiveParagraph, importSeed, importWmt, reopen, runProps, runSuggestRevisions, testEngines, type Setup } from './helpers.js';
 import { ownParagraph } from '../../server/core/draft.js';
 
 let server: OpenAIServer;
 let s: Setup;
-beforeEach(async () => {
-  server = await startOpenAIServer();
-  s = await setup(server);
-});
-afterEach(async () => {
-  await s.close();
-  await server.close();
+eachTestWithServer((started, set) => {
+  server = started;
+  s = set;
 });
 
-function props(over: Partial<StartRunProps> = {}): StartRunProps {
-  return { articles: 'all', engine: 'openai', level: 'minimal', actor: ADMIN, ...over };
-}
 
 async function execute(runId: string, engineId = 'openai', extra: Partial<Parameters<typeof runBatch>[0]> = {}): Promise<Run> {
   const run = (await s.runStore.getRun(runId))!;
@@ -45,7 +38,7 @@ describe('runBatch', () => {
       ownParagraph(a, 1).status = 'deleted';
       return { result: undefined, revisions: [] };
     });
-    const { run } = await prepareRun(s.ctx, props());
+    const { run } = await prepareRun(s.ctx, runProps());
     expect(run).toMatchObject({ status: 'queued', engine: 'openai', model: 'gpt-4o-mini', promptVersion: PROMPT_VERSION, promptHash: promptHash('minimal', 'json'), counts: { total: 17 } });
     const final = await execute(run.id);
     expect(final).toMatchObject({ status: 'finished', counts: { total: 17, done: 17, failed: 0, skipped: 0 } });
@@ -78,9 +71,10 @@ describe('runBatch', () => {
   it('stops cleanly and resumes without doing a paragraph twice or losing one', async () => {
     await server.close();
     server = await startOpenAIServer({ latencyMs: 40 });
-    s.ctx.engineFor = (await import('./helpers.js')).testEngines(server);
+    onTestFinished(() => server.close());
+    s.ctx.engineFor = testEngines(server);
     const id = await importSeed(s.services);
-    const { run } = await prepareRun(s.ctx, props({ concurrency: 3 }));
+    const { run } = await prepareRun(s.ctx, runProps({ concurrency: 3 }));
     const controller = new AbortController();
     const stopped = await execute(run.id, 'openai', {
       signal: controller.signal,
@@ -105,7 +99,7 @@ describe('runBatch', () => {
 
   it('logs a suggestion the store holds but the log lost, instead of asking again', async () => {
     const id = await importSeed(s.services);
-    const { run } = await prepareRun(s.ctx, props({ concurrency: 2 }));
+    const { run } = await prepareRun(s.ctx, runProps({ concurrency: 2 }));
     await execute(run.id);
     // As if the process died after storing three suggestions but before logging them (lowdb: with
     // the last line of the log torn; PostgreSQL: the last three result rows never inserted).
@@ -140,7 +134,7 @@ describe('runBatch', () => {
     server.setHandler((body) =>
       extractParagraph(body).includes('56 financing securities') ? { type: 'reply', content: null, finishReason: 'content_filter' } : { type: 'reply' },
     );
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 2 }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 2 }));
     const final = await execute(run.id);
     expect(final).toMatchObject({ status: 'finished', counts: { total: 9, done: 8, failed: 1, skipped: 0 } });
     expect(final.errors).toEqual([{ articleId: id, paragraphId: 'p3', message: expect.stringMatching(/content filter/) }]);
@@ -151,7 +145,7 @@ describe('runBatch', () => {
   it('retries server errors and fails the paragraph when they do not stop', async () => {
     const id = await importWmt(s.services);
     server.enqueue({ type: 'error', status: 503 }, { type: 'error', status: 500 });
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 1 }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 1 }));
     const final = await execute(run.id, 'openai', { retry: { retries: 1, baseMs: 5, maxMs: 10 } });
     expect(final.counts).toEqual({ total: 9, done: 8, failed: 1, skipped: 0 });
     expect(final.errors[0]!.message).toMatch(/failed \(500\)/);
@@ -160,9 +154,10 @@ describe('runBatch', () => {
   it('ends the run as failed on a refused API key, without marking paragraphs failed', async () => {
     await server.close();
     server = await startOpenAIServer({ apiKey: 'sk-other' });
-    s.ctx.engineFor = (await import('./helpers.js')).testEngines(server);
+    onTestFinished(() => server.close());
+    s.ctx.engineFor = testEngines(server);
     const id = await importWmt(s.services);
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], concurrency: 2 }));
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 2 }));
     const final = await execute(run.id);
     expect(final.status).toBe('failed');
     expect(final.errors[0]!.message).toMatch(/the run stopped: .*API key/);
@@ -176,7 +171,7 @@ describe('runBatch', () => {
     const suggested = await suggestParagraph(s.services, { articleId: id, paragraphId: 'p4', actor: ADMIN, engine: offline });
     const accepted = await acceptSuggestion(s.services, { articleId: id, paragraphId: 'p4', baseRevision: suggested.revision, suggestionId: suggested.suggestion!.id, actor: ADMIN });
     const edited = await editParagraph(s.services, { articleId: id, paragraphId: 'p3', baseRevision: 1, text: 'An editor wrote this.', actor: ADMIN });
-    const run = await startRun(s.ctx, props({ articles: [id] }));
+    const run = await startRun(s.ctx, runProps({ articles: [id] }));
     await waitFor(async () => (await s.runStore.getRun(run.id))!.status === 'finished');
     const article = (await s.services.store.getArticle(id))!;
     const p4 = article.paragraphs.find((p) => p.id === 'p4')!;
@@ -190,9 +185,9 @@ describe('runBatch', () => {
   it('stops a background run through stopRun', async () => {
     await server.close();
     server = await startOpenAIServer({ latencyMs: 100 });
-    s.ctx.engineFor = (await import('./helpers.js')).testEngines(server);
+    s.ctx.engineFor = testEngines(server);
     await importSeed(s.services);
-    const run = await startRun(s.ctx, props({ concurrency: 2 }));
+    const run = await startRun(s.ctx, runProps({ concurrency: 2 }));
     await waitFor(async () => (await s.runStore.getRun(run.id))!.counts.done >= 2);
     const stopped = await stopRun(s.ctx, run.id);
     expect(stopped.status).toBe('stopped');
@@ -202,8 +197,8 @@ describe('runBatch', () => {
 
   it('retranslates from the source where there is one, and refuses retranslation with the offline engine', async () => {
     const id = await importWmt(s.services);
-    await expect(prepareRun(s.ctx, props({ engine: 'offline', mode: 'retranslate' }))).rejects.toThrow(/cannot translate from the source/);
-    const { run } = await prepareRun(s.ctx, props({ articles: [id], mode: 'retranslate' }));
+    await expect(prepareRun(s.ctx, runProps({ engine: 'offline', mode: 'retranslate' }))).rejects.toThrow(/cannot translate from the source/);
+    const { run } = await prepareRun(s.ctx, runProps({ articles: [id], mode: 'retranslate' }));
     expect(run.promptHash).toBe(promptHash('minimal', 'json', 'retranslate'));
     expect(run.promptHash).not.toBe(promptHash('minimal', 'json'));
     const final = await execute(run.id);
