@@ -53,8 +53,22 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
       tokens[role] = await createToken(services.users, role, 'tests');
     }
   }
+  return serveApp(services, dataDir, tokens, options.app ?? {}, { removeByDefault: false, remove: removeData });
+}
+
+/**
+ * Serves `services` as the real app on 127.0.0.1, port 0, with the run store that goes with its store.
+ * `close(remove)` stops the server, closes the stores and, when asked (or by default), removes the data.
+ */
+export async function serveApp(
+  services: Services,
+  dataDir: string,
+  tokens: Record<Role, string>,
+  appOptions: AppOptions,
+  data: { removeByDefault: boolean; remove(dataDir: string): Promise<void> },
+): Promise<RunningApp> {
   const runStore = await openRunStore(dataDir, services.store);
-  const app = createApp(services, { runStore, ...options.app });
+  const app = createApp(services, { runStore, ...appOptions });
   const { url, stop } = await listen(app);
   return {
     url,
@@ -62,12 +76,12 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
     services,
     dataDir,
     runStore,
-    async close(remove = false) {
+    async close(remove = data.removeByDefault) {
       await stop();
       await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
       await runStore.close();
       await services.store.close();
-      if (remove) await removeData(dataDir);
+      if (remove) await data.remove(dataDir);
     },
   };
 }

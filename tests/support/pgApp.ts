@@ -1,7 +1,7 @@
 /**
  * App instances over one PostgreSQL database, as a desk runs them behind a reverse proxy: each has its
- * own port and data directory (batch runs, uploaded glossaries) and shares articles, users and
- * sessions through the database.
+ * own port and data directory (its running-server marker) and shares articles, users, sessions,
+ * batch runs and uploaded glossaries through the database.
  */
 import { rm } from 'node:fs/promises';
 import { createServices } from '../../server/boot.js';
@@ -9,11 +9,8 @@ import { addUser, createToken } from '../../server/commands/users.js';
 import type { Role } from '../../server/core/types.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import type { Engine } from '../../server/engines/types.js';
-import { openRunStore } from '../../server/store/open.js';
-import type { RunStore } from '../../server/store/runStore.js';
-import { createApp } from '../../server/web/app.js';
 import type { RunsRouterOptions } from '../../server/web/runs.js';
-import { corpusDir, listen, passwordOf, ROLES, tempDir, type RunningApp } from './app.js';
+import { corpusDir, passwordOf, ROLES, serveApp, tempDir, type RunningApp } from './app.js';
 
 /** Starts the real app on 127.0.0.1 (a free port) with its store on `databaseUrl`. */
 export async function startAppOnDatabase(databaseUrl: string, options: { engine?: Engine; runs?: RunsRouterOptions } = {}): Promise<RunningApp> {
@@ -29,22 +26,9 @@ export async function startAppOnDatabase(databaseUrl: string, options: { engine?
     }
     tokens[role] = await createToken(services.users, role, 'tests');
   }
-  // Runs live in the database too: a run started on one instance is followed on any other.
-  const runStore: RunStore = await openRunStore(dataDir, services.store);
-  const app = createApp(services, { runStore, ...(options.runs ? { runs: options.runs } : {}) });
-  const { url, stop } = await listen(app);
-  return {
-    url,
-    tokens,
-    services,
-    dataDir,
-    runStore,
-    async close(remove = true) {
-      await stop();
-      await (app.locals.closeRuns as (() => Promise<void>) | undefined)?.();
-      await runStore.close();
-      await services.store.close();
-      if (remove) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  // Runs live in the database too (the run store goes with the store): a run started on one instance is followed on any other.
+  return serveApp(services, dataDir, tokens, options.runs ? { runs: options.runs } : {}, {
+    removeByDefault: true,
+    remove: (dir) => rm(dir, { recursive: true, force: true }),
+  });
 }
