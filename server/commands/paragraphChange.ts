@@ -93,11 +93,16 @@ export class ActionRecorder {
   }
 }
 
-/** The paragraph, the draft's own copy (core/draft.ts): the caller may change it. */
-export function findParagraph(article: Article, paragraphId: string): Paragraph {
+/** Where the paragraph is in the article; a 404 when it is not there. */
+export function paragraphIndex(article: Article, paragraphId: string): number {
   const i = article.paragraphs.findIndex((x) => x.id === paragraphId);
   if (i < 0) throw new NotFoundError(`no paragraph "${paragraphId}" in article "${article.id}"`);
-  return ownParagraph(article, i);
+  return i;
+}
+
+/** The paragraph, the draft's own copy (core/draft.ts): the caller may change it. */
+export function findParagraph(article: Article, paragraphId: string): Paragraph {
+  return ownParagraph(article, paragraphIndex(article, paragraphId));
 }
 
 export function checkBase(p: Paragraph, baseRevision: number | undefined): void {

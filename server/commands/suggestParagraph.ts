@@ -7,7 +7,7 @@ import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
-import { changeParagraph, checkBase, checkState } from './paragraphChange.js';
+import { changeParagraph, checkBase, checkState, paragraphIndex } from './paragraphChange.js';
 import type { Services } from './services.js';
 
 export interface SuggestProps {
@@ -56,8 +56,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   // Read-only (the store's own frozen object): the change below runs on a draft under the lock.
   const article = await services.store.readArticle(props.articleId);
   if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
-  const p = article.paragraphs.find((x) => x.id === props.paragraphId);
-  if (!p) throw new NotFoundError(`no paragraph "${props.paragraphId}" in article "${article.id}"`);
+  const p = article.paragraphs[paragraphIndex(article, props.paragraphId)]!;
   if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
   checkState(p, 'suggest');
 

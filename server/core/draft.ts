@@ -1,12 +1,11 @@
 /**
  * Copy-on-write drafts of an article, so an action costs what it changes, not the article's size.
  *
- * The embedded store keeps its articles frozen: the article, its arrays, and every paragraph and
- * undo entry it holds are `Object.freeze`d. A command gets a draft that shares those frozen objects and takes its own copy
- * of a paragraph before changing it (`ownParagraph`); an object that is not frozen is already the
- * draft's own. A change that forgets to take a copy throws (ES modules are strict) instead of
- * silently altering what readers see. Stores that build a fresh article per action (PostgreSQL)
- * hand out unfrozen objects, and the same commands change them in place.
+ * Both stores keep the articles they hold in memory frozen: the article, its arrays, and every
+ * paragraph and undo entry are `Object.freeze`d. A command gets a draft that shares those frozen
+ * objects and takes its own copy of a paragraph before changing it (`ownParagraph`); an object that
+ * is not frozen is already the draft's own. A change that forgets to take a copy throws (ES modules
+ * are strict) instead of silently altering what readers see.
  */
 import type { Article, Paragraph, UndoEntry } from './types.js';
 

@@ -225,7 +225,7 @@ export class PgStore implements Store {
         }
         // The row's id and content hash stay what the article was created with (as in the lowdb catalog).
         draft.id = id;
-        freeze(draft);
+        freezeArticle(draft);
         const line = diffArticle(original, draft, current.version);
         const write = writeSql(id, current, draft, line, changed.revisions, changed.suggestions ?? []);
         // The write and COMMIT in one round trip: if the write fails, the rest of the query (COMMIT) is skipped.
@@ -343,13 +343,6 @@ export class PgStore implements Store {
     this.#cache.clear();
     if (this.#ownsPool) await this.pool.end();
   }
-}
-
-/** Freezes what the store keeps of an article (core/draft.ts), the article object and its usage tally too. */
-function freeze(article: Article): Article {
-  freezeArticle(article);
-  if (article.usage) Object.freeze(article.usage);
-  return Object.freeze(article);
 }
 
 /** The article row's JSON: everything but the paragraphs and the undo stack, which have rows of their own. */
@@ -487,7 +480,7 @@ function assemble(row: ArticleRows, base?: CachedArticle): CachedArticle | undef
     undo = undo.slice(undo.length - row.undo_count);
     undoSeqs = undoSeqs.slice(undoSeqs.length - row.undo_count);
   }
-  const article = freeze({ ...row.meta, paragraphs, undo } as Article);
+  const article = freezeArticle({ ...row.meta, paragraphs, undo } as Article);
   return { version, article, undoSeqs: Object.freeze(undoSeqs) };
 }
 
