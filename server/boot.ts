@@ -7,6 +7,8 @@ import { engineFromEnv } from './engines/index.js';
 import type { Engine } from './engines/types.js';
 import { openStores } from './store/open.js';
 import { GrammarCache } from './checks/grammarCache.js';
+import { MtFlagCache } from './checks/mt/flagCache.js';
+import { runMtChecksOffThread } from './checks/mt/offThread.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -40,6 +42,7 @@ export async function createServices(options: BootOptions): Promise<Services> {
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     grammar: new GrammarCache(),
+    mtFlags: new MtFlagCache(runMtChecksOffThread),
     glossaries,
     now: () => new Date(),
   };

@@ -1,6 +1,7 @@
 /** `npm start`: open the data directory, import the corpus, serve the workbench. */
 import { createServices } from './boot.js';
 import { importCorpus } from './commands/importFiles.js';
+import { warmMtFlags } from './commands/mtFlags.js';
 import { loadDotEnv, readConfig } from './config.js';
 import { createApp } from './web/app.js';
 import type { SetupState } from './web/auth.js';
@@ -23,6 +24,9 @@ if (config.importCorpus) {
   console.log(`corpus ${config.corpusDir}: ${report.imported.length} imported, ${report.unchanged.length} already there, ${report.failed.length} failed`);
   for (const f of report.failed) console.warn(`  skipped ${f.file}: ${f.error}`);
 }
+
+// The MT checks of every article, in the background: pages find them ready.
+void warmMtFlags(services);
 
 // First run: an admin from the environment, or a one-time set-up link on the console.
 const setup: SetupState = {};

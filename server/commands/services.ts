@@ -5,6 +5,7 @@ import type { Store } from '../store/types.js';
 import type { UserStore } from '../store/userStore.js';
 import type { GrammarCache } from '../checks/grammarCache.js';
 import type { GlossaryStore } from '../store/glossaryStore.js';
+import type { MtFlagCache } from '../checks/mt/flagCache.js';
 
 export interface Services {
   store: Store;
@@ -17,5 +18,7 @@ export interface Services {
   glossaries: GlossaryStore;
   /** Grammar and readability flags of paragraph texts, computed in the background. */
   grammar: GrammarCache;
+  /** MT flags (the MT checked against its source) and risk per paragraph, computed in the background. */
+  mtFlags: MtFlagCache;
   now: () => Date;
 }

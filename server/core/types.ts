@@ -51,6 +51,28 @@ export interface Finding {
   afterSpans: Array<[number, number]>;
 }
 
+/** What an MT check found wrong with the MT against its source. */
+export type MtFlagKind = 'number' | 'magnitude' | 'name' | 'untranslated' | 'omission' | 'length' | 'term' | 'llm';
+
+/**
+ * An error an MT check (or the LLM annotator) found in the MT of a paragraph. Offsets are UTF-16
+ * code units into the MT; `start === end` marks a point (something missing there).
+ */
+export interface MtFlag {
+  start: number;
+  end: number;
+  kind: MtFlagKind;
+  severity: 'major' | 'minor';
+  /** One line that says what the source says: "source: 33.06万 = 330,600; MT: 33.06 million". */
+  message: string;
+  /** Id of the check that raised it, e.g. `mt-numbers`. */
+  check: string;
+  /** The counterpart in the source, UTF-16 offsets into the source, when there is one. */
+  sourceSpans?: Array<[number, number]>;
+  /** A replacement for MT[start, end) that the source proves (e.g. the corrected figure). */
+  fix?: string;
+}
+
 /** Token counts reported by an LLM for one request. */
 export interface TokenUsage {
   prompt: number;

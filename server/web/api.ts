@@ -11,6 +11,7 @@ import { submitArticle } from '../commands/reviewParagraph.js';
 import { diffWords } from '../core/diff.js';
 import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
+import { annotateArticle, articleMtFlags } from '../commands/mtFlags.js';
 import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
 import { actorOf, authorize } from './session.js';
 
@@ -48,7 +49,27 @@ export function apiRouter(services: Services): Router {
   r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
-    res.json(presentArticle(article));
+    res.json(presentArticle(article, await articleMtFlags(services, article)));
+  });
+
+  // The MT checked against its source: flags and risk per paragraph, riskiest first on request.
+  r.get('/articles/:id/mt-flags', authorize('read'), async (req, res) => {
+    const article = await store.readArticle(req.params.id);
+    if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
+    const budget = z.coerce.number().int().min(0).max(60000).optional().parse(req.query.budget);
+    const known = await articleMtFlags(services, article, budget ?? Infinity);
+    const live = article.paragraphs.filter((p) => p.status !== 'deleted' && p.mt);
+    const paragraphs = live.map((p) => {
+      const m = known.get(p.id);
+      return { id: p.id, index: p.index, revision: p.revision, ...(m ? { mtFlags: m.flags, risk: m.risk } : { mtFlags: null, risk: null }) };
+    });
+    if (req.query.sort === 'risk') paragraphs.sort((a, b) => (b.risk ?? -1) - (a.risk ?? -1) || a.index - b.index);
+    res.json({ paragraphs, pending: paragraphs.filter((p) => p.risk === null).length, llm: services.mtFlags.canAnnotate });
+  });
+
+  r.post('/articles/:id/mt-flags/llm', authorize('suggest'), async (req, res) => {
+    if (!services.mtFlags.canAnnotate) throw new HttpError(409, 'no LLM endpoint is configured: the offline checks are all there is (set OPENAI_BASE_URL or OPENAI_API_KEY)');
+    res.json(await annotateArticle(services, req.params.id));
   });
 
   r.delete('/articles/:id', authorize('delete-article'), async (req, res) => {
@@ -78,7 +99,7 @@ export function apiRouter(services: Services): Router {
 
   r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     const result = await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
-    res.json({ undone: result.undone, paragraphs: result.paragraphs.map(presentParagraph) });
+    res.json({ undone: result.undone, paragraphs: result.paragraphs.map((p) => presentParagraph(p)) });
   });
 
   r.post('/articles/:id/submit', authorize('submit'), async (req, res) => {
@@ -105,7 +126,7 @@ export function apiRouter(services: Services): Router {
     const { id, pid, action } = req.params;
     if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
     const p = await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
-    res.json(presentParagraph(p));
+    res.json(presentParagraph(p, services.mtFlags.lookup(id, p)));
   });
 
   return r;

@@ -1,5 +1,6 @@
 /** Builds the express app (exported for tests); `main.ts` makes it listen. */
 import express from 'express';
+import { MT_FLAG_LABELS } from './mtFlagView.js';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.locals.markDiff = markDiff;
   app.locals.allow = allow;
   app.locals.reviewLabels = REVIEW_LABELS;
+  app.locals.mtFlagLabels = MT_FLAG_LABELS;
   app.locals.statusLabels = STATUS_LABELS;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', options.trustProxy);

@@ -17,6 +17,8 @@ import { presentHistory, presentSummary, STATUS_LABELS } from './presenters.js';
 import { joinPieces, type RowCache } from './rowCache.js';
 import { articleGlossary } from '../commands/articleGlossary.js';
 import { actorOf, authorize } from './session.js';
+import { articleMtFlags } from '../commands/mtFlags.js';
+import { LIKELY_FINE } from '../core/risk.js';
 
 /** For reading only (the store's own frozen object, see Store.readArticle): pages never change it. */
 async function loadArticle(services: Services, id: string): Promise<Article> {
@@ -45,7 +47,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
   const r = Router();
 
   r.get('/', authorize('read'), async (_req, res) => {
-    const articles = (await services.store.listArticles()).map((s) => ({ ...presentSummary(s), progress: progressOf(s.counts) }));
+    const articles = (await services.store.listArticles()).map((s) => ({ ...presentSummary(s), progress: progressOf(s.counts), mt: services.mtFlags.summary(s.id) }));
     render(res, 'index', { title: 'Articles', articles, statuses: PARAGRAPH_STATUSES, canImport: allow(actorOf(res).role, 'import') });
   });
 
@@ -62,14 +64,31 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
   r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
     const filter = typeof req.query.status === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : '';
+    const riskFilter = req.query.risk === 'fine' || req.query.risk === 'flagged' ? req.query.risk : '';
+    const byRisk = req.query.sort === 'risk';
     const counts = countStatuses(article.paragraphs);
-    const shown = article.paragraphs.filter((p) => (filter ? p.status === filter : true));
+    // Sorting or filtering by risk needs every paragraph checked; the plain page shows what is known
+    // and starts checking the rest (the page script fills it in).
+    const mt = await articleMtFlags(services, article, byRisk || riskFilter ? Infinity : 0);
+    const riskOf = (id: string) => mt.get(id)?.risk ?? 0;
+    let shown = article.paragraphs.filter((p) => (filter ? p.status === filter : true));
+    if (riskFilter === 'fine') shown = shown.filter((p) => riskOf(p.id) < LIKELY_FINE);
+    if (riskFilter === 'flagged') shown = shown.filter((p) => (mt.get(p.id)?.flags.length ?? 0) > 0);
+    if (byRisk) shown = [...shown].sort((a, b) => riskOf(b.id) - riskOf(a.id) || a.index - b.index);
+    const live = article.paragraphs.filter((p) => p.status !== 'deleted' && p.mt);
+    const riskCounts = {
+      checked: live.filter((p) => mt.has(p.id)).length,
+      live: live.length,
+      flagged: live.filter((p) => (mt.get(p.id)?.flags.length ?? 0) > 0).length,
+      fine: live.filter((p) => mt.has(p.id) && riskOf(p.id) < LIKELY_FINE).length,
+    };
     const reviewCounts = { 'in-review': 0, approved: 0, 'sent-back': 0 } as Record<string, number>;
     for (const p of article.paragraphs) if (p.status !== 'deleted' && p.review && p.review !== 'none') reviewCounts[p.review]!++;
     // The page is rendered around a marker; the rows come from the row cache as bytes.
     const page = await renderPage(res, 'article', {
       statusLabels: STATUS_LABELS, title: article.title, article, rows: shown.length, rowsMarker: ROWS_MARKER, counts, filter,
       statuses: PARAGRAPH_STATUSES, progress: progressOf(counts), review: articleReview(article.paragraphs), reviewCounts,
+      riskFilter, byRisk, riskCounts, canAnnotate: services.mtFlags.canAnnotate,
     });
     const [head, tail = ''] = page.split(ROWS_MARKER);
     const role = actorOf(res).role;
@@ -77,7 +96,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const rowLocals = { ...res.app.locals, ...res.locals };
     const out: Buffer[] = [Buffer.from(head!)];
     const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
-    for (const p of shown) joinPieces(await rows.row(article, p, role, glossary, rowLocals), csrf, out);
+    for (const p of shown) joinPieces(await rows.row(article, p, role, glossary, rowLocals, mt.get(p.id)), csrf, out);
     out.push(Buffer.from(tail));
     res.type('html').send(Buffer.concat(out));
   });
@@ -88,7 +107,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     const out: Buffer[] = [];
     const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
-    joinPieces(await rows.row(article, p, actorOf(res).role, glossary, { ...res.app.locals, ...res.locals }), Buffer.from(String(res.locals.csrfToken ?? '')), out);
+    const mt = (await articleMtFlags(services, article, 2000)).get(p.id);
+    joinPieces(await rows.row(article, p, actorOf(res).role, glossary, { ...res.app.locals, ...res.locals }, mt), Buffer.from(String(res.locals.csrfToken ?? '')), out);
     res.type('html').send(Buffer.concat(out));
   });
 

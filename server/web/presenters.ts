@@ -4,6 +4,9 @@ import type { Article, ArticleSummary, Finding, Paragraph, Revision, Suggestion 
 import { markDiff, markText, type DiffPiece, type DiffSegment } from './diffView.js';
 import { glossaryTermsIn, type GlossaryHit } from '../checks/glossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
+import type { ParagraphMtFlags } from '../checks/mt/flagCache.js';
+import { riskBand, type RiskBand } from '../core/risk.js';
+import { mtPieces, sourcePieces, type FlagPiece } from './mtFlagView.js';
 
 export function presentSuggestion(s: Suggestion) {
   return {
@@ -19,7 +22,11 @@ export function presentSuggestion(s: Suggestion) {
   };
 }
 
-export function presentParagraph(p: Paragraph) {
+/**
+ * `mt`: the paragraph's MT flags and risk when they are known (they are computed in the background:
+ * absent means "not checked yet", an empty list means "nothing found").
+ */
+export function presentParagraph(p: Paragraph, mt?: ParagraphMtFlags) {
   return {
     id: p.id,
     index: p.index,
@@ -33,10 +40,11 @@ export function presentParagraph(p: Paragraph) {
     ...(p.findings?.length ? { findings: p.findings } : {}),
     review: p.review ?? 'none',
     comments: p.comments ?? [],
+    ...(mt ? { mtFlags: mt.flags, risk: mt.risk } : {}),
   };
 }
 
-export function presentArticle(a: Article) {
+export function presentArticle(a: Article, mt?: ReadonlyMap<string, ParagraphMtFlags>) {
   return {
     id: a.id,
     title: a.title,
@@ -45,7 +53,7 @@ export function presentArticle(a: Article) {
     hasSource: a.hasSource,
     hasReference: a.hasReference,
     ...(a.usage ? { usage: a.usage } : {}),
-    paragraphs: a.paragraphs.map(presentParagraph),
+    paragraphs: a.paragraphs.map((p) => presentParagraph(p, mt?.get(p.id))),
   };
 }
 
@@ -117,15 +125,41 @@ export interface ParagraphView {
   lastSuggestion?: ReturnType<typeof presentSuggestion>;
   /** Glossary entries the current text contains. */
   terms: GlossaryHit[];
+  /** MT flags, when checked; the MT and source cut at them. */
+  mt: MtView;
 }
 
-export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = []): ParagraphView {
+export interface MtView {
+  checked: boolean;
+  flags: ParagraphMtFlags['flags'];
+  risk: number;
+  band: RiskBand;
+  mtPieces: FlagPiece[];
+  sourcePieces: FlagPiece[];
+}
+
+function mtView(p: Paragraph, mt: ParagraphMtFlags | undefined): MtView {
+  const flags = mt?.flags ?? [];
+  const risk = mt?.risk ?? 0;
+  return {
+    checked: mt !== undefined,
+    flags,
+    risk,
+    band: riskBand(risk),
+    mtPieces: mtPieces(p.mt, flags),
+    sourcePieces: p.source ? sourcePieces(p.source, flags) : [],
+  };
+}
+
+export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFlags?: ParagraphMtFlags): ParagraphView {
   const open = openSuggestion(p);
   const terms = glossary.length && p.status !== 'deleted' ? glossaryTermsIn(p.text, glossary) : [];
+  const mt = mtView(p, mtFlags);
   if (open) {
     const diff = diffWords(p.text, open.text);
     return {
-      p: presentParagraph(p),
+      mt,
+      p: presentParagraph(p, mtFlags),
       open: presentSuggestion(open),
       diff,
       segments: markDiff(diff, open.checks),
@@ -141,7 +175,8 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = []): Par
   const diff = changed ? diffWords(p.mt, p.text) : [];
   const findings = p.findings ?? [];
   return {
-    p: presentParagraph(p),
+    mt,
+    p: presentParagraph(p, mtFlags),
     diff,
     segments: markDiff(diff, findings),
     textPieces: markText(p.text, findings),

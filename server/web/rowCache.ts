@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import type { Article, Paragraph, Role } from '../core/types.js';
 import { paragraphView } from './presenters.js';
 import type { GlossaryEntry } from '../core/glossary.js';
+import type { ParagraphMtFlags } from '../checks/mt/flagCache.js';
 
 export const CSRF_PLACEHOLDER = '\u0000csrf\u0000';
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -18,8 +19,14 @@ function renderView(app: Express, view: string, locals: Record<string, unknown>)
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
 }
 
-export function rowKey(article: Article, p: Paragraph, role: Role, glossaryRevision: number): string {
-  return [article.id, p.id, p.revision, p.suggestion?.id ?? '', p.comments?.length ?? 0, p.index, role, glossaryRevision].join('|');
+/** What a row shows of its MT flags, as part of its key ('' while not checked). */
+function mtKey(mt: ParagraphMtFlags | undefined): string {
+  if (!mt) return '';
+  return `${mt.risk}:${mt.flags.map((f) => `${f.check}${f.start}-${f.end}`).join(',')}`;
+}
+
+export function rowKey(article: Article, p: Paragraph, role: Role, glossaryRevision: number, mt?: ParagraphMtFlags): string {
+  return [article.id, p.id, p.revision, p.suggestion?.id ?? '', p.comments?.length ?? 0, p.index, role, glossaryRevision, mtKey(mt)].join('|');
 }
 
 export class RowCache {
@@ -35,8 +42,8 @@ export class RowCache {
   }
 
   /** The row's HTML pieces, split where the CSRF token goes. */
-  async row(article: Article, p: Paragraph, role: Role, glossary: { entries: GlossaryEntry[]; revision: number }, locals: Record<string, unknown>): Promise<Buffer[]> {
-    const key = rowKey(article, p, role, glossary.revision);
+  async row(article: Article, p: Paragraph, role: Role, glossary: { entries: GlossaryEntry[]; revision: number }, locals: Record<string, unknown>, mt?: ParagraphMtFlags): Promise<Buffer[]> {
+    const key = rowKey(article, p, role, glossary.revision, mt);
     const hit = this.#rows.get(key);
     if (hit) {
       this.#hits++;
@@ -46,7 +53,7 @@ export class RowCache {
       return hit;
     }
     this.#misses++;
-    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p, glossary.entries), csrfToken: CSRF_PLACEHOLDER });
+    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p, glossary.entries, mt), csrfToken: CSRF_PLACEHOLDER });
     const pieces = html.split(CSRF_PLACEHOLDER).map((s) => Buffer.from(s));
     this.#rows.set(key, pieces);
     this.#bytes += pieces.reduce((n, b) => n + b.length, 0);

@@ -1,0 +1,29 @@
+/** The MT checks, in the order editors read their flags, and the runner. */
+import type { MtFlag } from '../../core/types.js';
+import { mtNamesCheck } from './names.js';
+import { mtNumbersCheck } from './numbers.js';
+import { omissionCheck } from './omission.js';
+import { mtTermCheck } from './term.js';
+import type { MtCheck, MtCheckContext } from './types.js';
+import { untranslatedCheck } from './untranslated.js';
+
+export const mtChecks: MtCheck[] = [mtNumbersCheck, mtNamesCheck, untranslatedCheck, omissionCheck, mtTermCheck];
+
+/** Changes whenever a check's answers may change: stored flags made under another version are stale. */
+export const MT_CHECKS_VERSION = mtChecks.map((c) => `${c.id}@${c.version}`).join(',');
+
+/**
+ * Runs every MT check on one paragraph; flags come sorted by position in the MT, majors first at the
+ * same place. A check that throws is skipped: a bug in one check must not cost the editor the others.
+ */
+export function runMtChecks(mt: string, source: string | undefined, ctx: MtCheckContext = {}, checks: MtCheck[] = mtChecks): MtFlag[] {
+  const flags: MtFlag[] = [];
+  for (const check of checks) {
+    try {
+      flags.push(...check.run(mt, source, ctx));
+    } catch {
+      // Deliberately swallowed, see above.
+    }
+  }
+  return flags.sort((a, b) => a.start - b.start || (a.severity === b.severity ? 0 : a.severity === 'major' ? -1 : 1) || a.end - b.end);
+}

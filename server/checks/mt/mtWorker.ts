@@ -1,0 +1,17 @@
+/** Worker thread body: runs the MT checks for the main thread, a batch per message (see ../offThread.ts). */
+import { parentPort } from 'node:worker_threads';
+import type { Answer, Envelope } from '../offThread.js';
+import { runMtJob, type MtCheckJob } from './offThread.js';
+
+parentPort?.on('message', (jobs: Array<Envelope<MtCheckJob>>) => {
+  const answers: Answer[] = jobs.map((job) => {
+    try {
+      return { id: job.id, result: runMtJob(job) };
+    } catch (e) {
+      return { id: job.id, error: (e as Error).message };
+    }
+  });
+  parentPort!.postMessage(answers);
+});
+
+parentPort?.postMessage({ ready: true });
