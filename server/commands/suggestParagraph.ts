@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { runChecksOffThread } from '../checks/offThreadChecks.js';
+import { runMtChecksOffThread } from '../checks/mt/offThread.js';
 import { nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
@@ -64,6 +65,10 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id);
   const glossary = await articleGlossary(services, article.id);
   const request = buildRequest(article, p, level, glossary, examples);
+  // The MT checks on the text the engine gets (cheap, off-thread): hints for an LLM, proven fixes
+  // for the offline engine. Part of the context, so of the cache key.
+  const mtFlags = await runMtChecksOffThread(p.text, p.source, { kind: p.kind, glossary });
+  if (mtFlags.length) request.context.checks = mtFlags;
   const ctxHash = contextHash(request);
   const cached = p.suggestion;
   if (

@@ -1,5 +1,5 @@
 /** The suggestion engine interface: every engine (offline, OpenAI-compatible LLM, …) implements it. */
-import type { ParagraphKind, TokenUsage } from '../core/types.js';
+import type { MtFlag, ParagraphKind, TokenUsage } from '../core/types.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 
 export type EditLevel = 'minimal' | 'fluent';
@@ -19,6 +19,11 @@ export interface SuggestContext {
   glossary: GlossaryEntry[];
   styleGuide?: string;
   examples?: DeskExample[];
+  /**
+   * What the MT checks found in the paragraph's current text against its source, offsets into that
+   * text: hints for an LLM, and the fixes the source proves for the offline engine.
+   */
+  checks?: MtFlag[];
 }
 
 export interface SuggestRequest {
