@@ -64,7 +64,7 @@ export class MtFlagCache {
   #running = new Map<string, Promise<MtFlag[]>>();
   #summaries = new Map<string, MtSummary>();
   /** Last key seen per article paragraph, with the texts it was made from, for cheap lookups. */
-  #keys = new Map<string, { key: string; mt: string; source: string | undefined }>();
+  #keys = new Map<string, { key: string; mt: string; source: string | undefined; context: string }>();
   #run: MtCheckRunner;
   #annotate: MtAnnotate | undefined;
 
@@ -87,12 +87,23 @@ export class MtFlagCache {
     const ratio = articleLengthRatio(article.paragraphs);
     const gk = glossaryKey(glossary);
     const jobs: Job[] = [];
+    const terms = glossary.length ? [...glossary] : undefined;
     for (const p of article.paragraphs) {
       if (p.status === 'deleted' || !p.mt) continue;
-      const ctx: MtCheckContext = { kind: p.kind, ...(ratio !== undefined && p.source ? { articleLengthRatio: ratio } : {}), ...(glossary.length ? { glossary: [...glossary] } : {}) };
-      const key = createHash('sha1').update([MT_CHECKS_VERSION, p.kind, ratio ?? '', gk, p.source ?? '\u0000', p.mt].join('\u0001')).digest('base64url');
+      const ctx: MtCheckContext = { kind: p.kind, ...(ratio !== undefined && p.source ? { articleLengthRatio: ratio } : {}), ...(terms ? { glossary: terms } : {}) };
+      // Hashing every paragraph on every page view would cost a 1,000-paragraph page milliseconds.
+      const where = `${article.id}\u0000${p.id}`;
+      const known = this.#keys.get(where);
+      const context = `${p.kind}\u0001${ratio ?? ''}\u0001${gk}`;
+      let key: string;
+      if (known && known.mt === p.mt && known.source === p.source && known.context === context) {
+        key = known.key;
+      } else {
+        key = createHash('sha1').update([MT_CHECKS_VERSION, context, p.source ?? '\u0000', p.mt].join('\u0001')).digest('base64url');
+        if (this.#keys.size >= MAX_ENTRIES * 4) this.#keys.clear();
+        this.#keys.set(where, { key, mt: p.mt, source: p.source, context });
+      }
       jobs.push({ key, p, ctx });
-      this.#keys.set(`${article.id}\u0000${p.id}`, { key, mt: p.mt, source: p.source });
     }
     return jobs;
   }
