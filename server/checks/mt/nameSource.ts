@@ -1,0 +1,102 @@
+/**
+ * What a Chinese source offers the names check to match the MT's names against: its names
+ * (`findZhNames`), the keys of every gloss of its words, and the pinyin of its characters.
+ */
+import { hasZhWord, lookupZhWord, toSimplified } from '../../core/zh/dict.js';
+import { findZhNames, type ZhName } from '../../core/zh/names.js';
+import { syllablesOf } from '../../core/zh/pinyin.js';
+import { segmentZh } from '../../core/zh/segment.js';
+import { phraseKeys, wordKeys } from './nameMatch.js';
+
+/** Longest romanised name compared with the source's pinyin, in syllables. */
+export const MAX_NAME_SYLLABLES = 4;
+
+export interface SourceFacts {
+  names: ZhName[];
+  /** Keys of every gloss of every source word and name, and of its Latin-script words. */
+  keys: Set<string>;
+  /** Keys of the source's names only (not of common words' glosses). */
+  nameKeys: Set<string>;
+  /** Letters of every run of 1..MAX_NAME_SYLLABLES consecutive syllables: "songtao", "xi". */
+  pinyin: Set<string>;
+}
+
+export function sourceFacts(source: string): SourceFacts {
+  const names = findZhNames(source);
+  const keys = new Set<string>();
+  const nameKeys = new Set<string>();
+  const add = (gloss: string, proper: boolean) => {
+    for (const k of phraseKeys(gloss, proper)) {
+      keys.add(k);
+      if (proper) nameKeys.add(k);
+    }
+  };
+  for (const n of names) for (const e of n.english) add(e, true);
+  const simplified = toSimplified(source);
+  const tokens = segmentZh(simplified);
+  for (const t of tokens) {
+    if (t.tag === 'eng') {
+      add(t.word, true);
+      continue;
+    }
+    // A character alone lends its glosses only as a noun (党 = party): 日 in 9日 is not Japan.
+    if (t.word.length < 2 && !NOUN_TAGS.has(t.tag)) continue;
+    const info = lookupZhWord(t.word);
+    if (info) {
+      for (const g of info.glosses) add(g, false);
+      continue;
+    }
+    // An unknown name led by a country's abbreviation (越通社 = Vietnam News Agency).
+    if (UNKNOWN_NAME_TAGS.has(t.tag)) for (const g of lookupZhWord([...t.word][0]!)?.names ?? []) add(g, true);
+    // A compound the dictionary lacks lends the glosses of the words in it (中共中央 → 中央 = central).
+    for (const word of wordsWithin(t.word)) for (const g of lookupZhWord(word)?.glosses ?? []) add(g, false);
+  }
+  // Names inside words jieba did not split (美国 in 美国劳工部, 新加坡 in 新加坡旅游业).
+  for (const word of wordsWithin(simplified)) for (const name of lookupZhWord(word)?.names ?? []) add(name, true);
+  if (DEICTIC_COUNTRY.test(simplified)) keys.add(OWN_COUNTRY);
+  if (tokens.some((t) => t.word === '党')) add(THE_PARTY, true);
+  const syllables = syllablesOf(simplified);
+  const pinyin = new Set<string>();
+  for (let i = 0; i < syllables.length; i++) {
+    let joined = '';
+    for (let j = i; j < Math.min(syllables.length, i + MAX_NAME_SYLLABLES); j++) {
+      // Only syllables of adjacent characters join into one name.
+      if (j > i && syllables[j]!.start !== syllables[j - 1]!.end) break;
+      if (!syllables[j]!.text) break;
+      joined += syllables[j]!.text;
+      pinyin.add(joined);
+    }
+  }
+  return { names, keys, nameKeys, pinyin };
+}
+
+const UNKNOWN_NAME_TAGS = new Set(['un', 'j', 'nt', 'nz', 'ns']);
+const NOUN_TAGS = new Set(['n', 'nr', 'ns', 'nt', 'nz', 'j', 'vn']);
+/** Longest dictionary word looked for inside the source's tokens, in characters. */
+const MAX_WORD = 6;
+
+/** Every dictionary word of two or more characters anywhere in a text. */
+function wordsWithin(text: string): string[] {
+  const out: string[] = [];
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    let word = chars[i]!;
+    for (let j = i + 1; j < Math.min(chars.length, i + MAX_WORD); j++) {
+      word += chars[j]!;
+      if (hasZhWord(word)) out.push(word);
+    }
+  }
+  return out;
+}
+
+/**
+ * "Our country", "the motherland": news Chinese names its own country so, and the
+ * translation may write the country's name (我国 → China, or Singapore in Singapore's press).
+ */
+const DEICTIC_COUNTRY = /我国|本国|祖国|我们国家/u;
+/** 党 alone, "the Party", is the governing party, which English news names. */
+const THE_PARTY = 'Communist Party';
+/** The key that marks a source naming its own country that way. */
+export const OWN_COUNTRY = '#own-country';
+/** The countries whose national press writes Chinese, which 我国 may stand for. */
+export const OWN_COUNTRY_KEYS = new Set(['China', 'Taiwan', 'Singapore', 'Malaysia'].flatMap((c) => wordKeys(c)));
