@@ -77,6 +77,9 @@
     return fresh;
   }
 
+  // The MT-flags script refreshes rows whose checks finished after the page was served.
+  window.postedit = { ...(window.postedit || {}), refreshRow };
+
   function reloadAt(id) {
     location.hash = id;
     location.reload();

@@ -76,12 +76,16 @@
       return;
     }
     for (const row of pending) {
-      if (!row.isConnected || row.classList.contains('selected') || row.contains(document.activeElement)) continue;
-      const res = await fetch(`/articles/${encodeURIComponent(articleId)}/rows/${encodeURIComponent(row.dataset.id)}`, { credentials: 'same-origin' });
-      if (!res.ok) continue;
-      const holder = document.createElement('div');
-      holder.innerHTML = await res.text();
-      if (holder.firstElementChild && row.isConnected) row.replaceWith(holder.firstElementChild);
+      // Never under an editor's hands: a row being edited keeps its state.
+      if (!row.isConnected || row.querySelector('details.editor[open]') || row.classList.contains('busy')) continue;
+      try {
+        if (window.postedit?.refreshRow) { await window.postedit.refreshRow(row); continue; }
+        const res = await fetch(`/articles/${encodeURIComponent(articleId)}/rows/${encodeURIComponent(row.dataset.id)}`, { credentials: 'same-origin' });
+        if (!res.ok) continue;
+        const holder = document.createElement('div');
+        holder.innerHTML = await res.text();
+        if (holder.firstElementChild && row.isConnected) row.replaceWith(holder.firstElementChild);
+      } catch { /* the row stays as it was; a reload shows the flags */ }
     }
     const note = document.querySelector('.mt-pending');
     if (note) note.hidden = true;
