@@ -4,9 +4,10 @@
  * or a proper name. It is what editors get when no LLM is configured.
  */
 import { applyGlossary } from '../core/glossary.js';
+import { applySourceFixes } from './sourceFixes.js';
 import type { Engine, SuggestRequest, SuggestResult } from './types.js';
 
-export const OFFLINE_VERSION = 'offline-cleanup-1';
+export const OFFLINE_VERSION = 'offline-cleanup-2';
 
 export function fixSpacing(text: string): string {
   return text
@@ -83,7 +84,8 @@ export class OfflineEngine implements Engine {
   }
 
   async suggest(request: SuggestRequest): Promise<SuggestResult> {
-    let text = request.text;
+    // Offsets of the MT checks are into the text as given: their fixes go first.
+    let text = applySourceFixes(request.text, request.context.checks);
     text = fixSpacing(text);
     text = removeDoubledWords(text);
     text = balanceQuotes(text);

@@ -57,7 +57,7 @@ describe('offline engine with the grammar pass', () => {
   it('applies the safe Harper fixes after its own cleanup', async () => {
     const { safeFixes } = await import('../../server/checks/grammar.js');
     const polished = new OfflineEngine({ polish: safeFixes });
-    expect(polished.model).toBe('offline-cleanup-1+grammar');
+    expect(polished.model).toBe('offline-cleanup-2+grammar');
     const out = await polished.suggest(request('Baoan has a  industry of 1000000000 yuan , and it it grows.'));
     expect(out.text).toContain('1 billion yuan,');
     expect(out.text).toContain('Baoan');
@@ -69,7 +69,7 @@ describe('offline engine with the grammar pass', () => {
     const { grammarRunsOffThread } = await import('../../server/checks/grammar.js');
     const core = await import('../../server/checks/grammarCore.js');
     const app = engineFromEnv({});
-    expect(app.model).toBe('offline-cleanup-1+grammar');
+    expect(app.model).toBe('offline-cleanup-2+grammar');
     const inProcess = new OfflineEngine({ polish: (t) => core.safeFixes(t) });
     const texts = [
       'We was there in Baoan  with 200 enterprises , and the the output reached 1000000000 yuan.',
