@@ -9,6 +9,9 @@ import { openStores } from './store/open.js';
 import { GrammarCache } from './checks/grammarCache.js';
 import { MtFlagCache } from './checks/mt/flagCache.js';
 import { runMtChecksOffThread } from './checks/mt/offThread.js';
+import { createMtAnnotator, mergeMtFlags } from './engines/mtAnnotator.js';
+import { engineConfigFromEnv } from './engines/openai.js';
+import type { MtAnnotate } from './checks/mt/flagCache.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -34,6 +37,14 @@ export interface BootOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The LLM MT annotator when an OpenAI-compatible endpoint is configured: its flags merge into the offline ones. */
+function annotatorFromEnv(env: NodeJS.ProcessEnv): MtAnnotate | undefined {
+  const config = engineConfigFromEnv(env);
+  if (!config) return undefined;
+  const annotator = createMtAnnotator(config);
+  return async (mt, source, offline) => mergeMtFlags(offline, (await annotator.annotate(mt, source, { hints: offline })).flags);
+}
+
 export async function createServices(options: BootOptions): Promise<Services> {
   const { store, users, glossaries } = await openStores(options.dataDir, options.env ?? process.env);
   return {
@@ -42,7 +53,7 @@ export async function createServices(options: BootOptions): Promise<Services> {
     engine: options.engine ?? engineFromEnv(options.env),
     glossary: await loadGlossary(options.corpusDir),
     grammar: new GrammarCache(),
-    mtFlags: new MtFlagCache(runMtChecksOffThread),
+    mtFlags: new MtFlagCache(runMtChecksOffThread, annotatorFromEnv(options.env ?? process.env)),
     glossaries,
     now: () => new Date(),
   };
