@@ -1,5 +1,7 @@
 /** The MT checks, in the order editors read their flags, and the runner. */
 import type { MtFlag } from '../../core/types.js';
+import { lengthCheck } from './length.js';
+import { magnitudeCheck } from './magnitude.js';
 import { mtNamesCheck } from './names.js';
 import { mtNumbersCheck } from './numbers.js';
 import { omissionCheck } from './omission.js';
@@ -7,7 +9,7 @@ import { mtTermCheck } from './term.js';
 import type { MtCheck, MtCheckContext } from './types.js';
 import { untranslatedCheck } from './untranslated.js';
 
-export const mtChecks: MtCheck[] = [mtNumbersCheck, mtNamesCheck, untranslatedCheck, omissionCheck, mtTermCheck];
+export const mtChecks: MtCheck[] = [mtNumbersCheck, magnitudeCheck, mtNamesCheck, untranslatedCheck, omissionCheck, lengthCheck, mtTermCheck];
 
 /** Changes whenever a check's answers may change: stored flags made under another version are stale. */
 export const MT_CHECKS_VERSION = mtChecks.map((c) => `${c.id}@${c.version}`).join(',');

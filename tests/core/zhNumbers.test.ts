@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { extractZhNumbers, parseZhNumeral } from '../../server/core/zhNumbers.js';
+
+/** Each number as [text, kind, first reading "min" or "min-max"]. */
+const read = (text: string) =>
+  extractZhNumbers(text).map((n) => {
+    const r = n.readings[0]!;
+    return [n.text, n.kind, r.min === r.max ? r.min : `${r.min}-${r.max}`];
+  });
+
+describe('extractZhNumbers', () => {
+  it.each<[string, Array<[string, string, number | string]>]>([
+    ['产值2927亿元', [['2927亿', 'number', 292_700_000_000]]],
+    ['33.06万人', [['33.06万', 'number', 330_600]]],
+    ['1.2万亿元', [['1.2万亿', 'number', 1_200_000_000_000]]],
+    ['共1,234人', [['1,234', 'number', 1234]]],
+    ['增长２０％', [['２０％', 'percent', 20]]],
+    ['增长12.4%', [['12.4%', 'percent', 12.4]]],
+    ['百分之五十', [['百分之五十', 'percent', 50]]],
+    ['三成的人', [['三成', 'percent', 30]]],
+    ['提高1.5个百分点', [['1.5个百分点', 'points', 1.5]]],
+    ['翻了两倍', [['两倍', 'multiple', 2]]],
+    ['一百二十三', [['一百二十三', 'number', 123]]],
+    ['三千五百万', [['三千五百万', 'number', 35_000_000]]],
+    ['一万六七千人', [['一万六七千', 'number', '16000-17000']]],
+    ['三四个人', [['三四', 'number', '3-4']]],
+    ['十几年', [['十几', 'number', '11-19']]],
+    ['3-5年', [['3-5', 'number', '3-5']]],
+    ['3至5个', [['3至5', 'number', '3-5']]],
+    ['300多人', [['300多', 'number', '225-450']]],
+    ['2023年', [['2023年', 'year', 2023]]],
+    ['二〇二三年', [['二〇二三年', 'year', 2023]]],
+    ['90年代', [['90年代', 'decade', 90]]],
+    ['2月3日', [['2月', 'month', 2], ['3日', 'day', 3]]],
+    ['第一次', [['第一', 'ordinal', 1]]],
+    ['十英里', [['十', 'number', 10]]],
+    ['3千人', [['3千', 'number', 3000]]],
+    ['5千米', [['5', 'number', 5]]],
+    ['百人考察团', [['百', 'number', 100]]],
+    ['尚有500余万', [['500余万', 'number', '5000000-7500000']]],
+  ])('%s', (text, expected) => {
+    expect(read(text)).toEqual(expected);
+  });
+
+  it('reads 九二 in 九二共识 as the year 1992 too', () => {
+    const [n] = extractZhNumbers('坚持九二共识');
+    expect(n!.readings.some((r) => r.kind === 'year' && r.min === 1992)).toBe(true);
+  });
+
+  it('gives UTF-16 spans into the original text', () => {
+    const text = '全区产值2927亿元';
+    const [n] = extractZhNumbers(text);
+    expect(text.slice(...n!.span)).toBe('2927亿');
+  });
+
+  it.each(['一些人', '一起去', '一样', '统一', '万一', '一直', '一定', '一般', '唯一', '十分重要', '千万不要', '百分之', '周三一度急挫', '成为第'])('%s is not a number', (text) => {
+    expect(read(text).filter(([, kind]) => kind !== 'ordinal')).toEqual([]);
+  });
+});
+
+describe('parseZhNumeral', () => {
+  it.each<[string, [number, number] | undefined]>([
+    ['十', [10, 10]],
+    ['二十五', [25, 25]],
+    ['一万零五', [10005, 10005]],
+    ['两亿三千万', [230_000_000, 230_000_000]],
+    ['一万六', [16000, 16000]],
+    ['三千五', [3500, 3500]],
+    ['一百零五', [105, 105]],
+    ['两千零二十三', [2023, 2023]],
+    ['万一', undefined],
+  ])('%s', (run, expected) => {
+    expect(parseZhNumeral(run)).toEqual(expected);
+  });
+});
