@@ -42,7 +42,8 @@ const COUNTED = new RegExp(
 /** 成 followed by these is a verb (成为, 成功), not "tenths". */
 const CHENG_WORD = /^成[为功立长本果员效绩就熟交]/;
 const APPROX_BEFORE = /(?:约|近|逾|超过?|大约|将近|接近|约为)$/;
-const APPROX_AFTER = /^(?:多|余|来|左右|上下)/;
+/** 300多, 100人左右: the measure word may sit between the number and 左右. */
+const APPROX_AFTER = /^(?:多|余|来|[个人名家位天岁元次只件]?(?:左右|上下))/;
 
 const toAscii = (s: string): string => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/．/g, '.');
 
@@ -147,7 +148,7 @@ function readRaw(text: string, m: RegExpExecArray): Raw | undefined {
     const v = base * f;
     if (approx && scaleTail === '') return { start, end: start + m[1].length, min: v, max: v, arabic: true, positional: false };
     // 500余万: "over five million", a range up to the next step.
-    if (approx) return { start, end: start + m[1].length + 1 + scaleTail.length, min: v, max: v * 1.5, arabic: true, positional: false };
+    if (approx) return { start, end: start + m[1].length + 1 + scaleTail.length, min: v, max: v + placeOfLastDigit(v), arabic: true, positional: false };
     return { start, end: start + m[1].length + scaleTail.length, min: v, max: v, arabic: true, positional: false };
   }
   const whole = m[3]!;
@@ -156,7 +157,7 @@ function readRaw(text: string, m: RegExpExecArray): Raw | undefined {
   const run = approx ? whole.slice(0, approx.index) + approx[2] : whole;
   const parsed = parseZhNumeral(run);
   if (!parsed) return undefined;
-  if (approx) return { start, end: start + whole.length, min: parsed[0], max: parsed[1] * 1.5, arabic: false, positional: false };
+  if (approx) return { start, end: start + whole.length, min: parsed[0], max: parsed[1] + placeOfLastDigit(parsed[1]), arabic: false, positional: false };
   return { start, end: start + run.length, min: parsed[0], max: parsed[1], arabic: false, positional: !/[十百千万亿]/.test(run) };
 }
 
@@ -195,6 +196,14 @@ export function extractZhNumbers(original: string): ZhNumber[] {
   return merged.map((r) => describe(original, text, r));
 }
 
+/** 300 → 100, 30 → 10, 1.5 → 0.1: the value of one step in the last non-zero written digit. */
+function placeOfLastDigit(v: number): number {
+  if (v <= 0) return 1;
+  let place = 10 ** Math.floor(Math.log10(v));
+  while (place > 1e-6 && Math.abs(v / place - Math.round(v / place)) > 1e-9) place /= 10;
+  return place;
+}
+
 function describe(original: string, text: string, r: Raw): ZhNumber {
   let { start, end, min, max } = r;
   const before = text.slice(Math.max(0, start - 4), start);
@@ -211,17 +220,25 @@ function describe(original: string, text: string, r: Raw): ZhNumber {
   const approxBefore = APPROX_BEFORE.test(before);
   const approxAfter = APPROX_AFTER.exec(text.slice(end));
   if (approxAfter) end += approxAfter[0].length;
-  if (approxBefore || approxAfter) {
-    // "300多" is 300-399, "近300" 240-300, "约300" either side: generous, a range only widens a match.
-    min = min * 0.75;
-    max = max * 1.5;
+  if (approxAfter && /^[多余来]/.test(approxAfter[0])) {
+    // "300多" is 300-399, "十多" 11-19: up to the next step of the last written digit.
+    max = max + placeOfLastDigit(max);
+  } else if (approxAfter) {
+    // 左右, 上下: either side.
+    min = min * 0.8;
+    max = max * 1.2;
+  }
+  if (approxBefore) {
+    // 约300, 近300, 超过300: either side, a fifth at most.
+    min = min * 0.8;
+    max = max * 1.2;
   }
   const after = text.slice(end, end + 5);
   let suffix = 0;
   if (kind === 'number') {
     if (/^个百分点/.test(after)) (kind = 'points'), (suffix = 4);
     else if (/^百分点/.test(after)) (kind = 'points'), (suffix = 3);
-    else if (/^[%％]/.test(after)) (kind = 'percent'), (suffix = 1);
+    else if (/^ ?[%％]/.test(after)) (kind = 'percent'), (suffix = after.indexOf('%') + 1 || after.indexOf('％') + 1);
     else if (/^成/.test(after) && !CHENG_WORD.test(after) && max <= 10) {
       kind = 'percent';
       suffix = 1;
@@ -236,7 +253,8 @@ function describe(original: string, text: string, r: Raw): ZhNumber {
   end += suffix;
   readings.push({ kind, min, max });
   // 九二共识, 92年, 90年代: a two-digit year stands for 19xx or 20xx.
-  const twoDigit = min === max && min < 100 && (r.positional || r.arabic) && (kind === 'year' || kind === 'decade' || (r.positional && r.end - r.start === 2));
+  const twoDigit =
+    min === max && min < 100 && (kind === 'decade' || ((r.positional || r.arabic) && (kind === 'year' || (r.positional && r.end - r.start === 2))));
   if (twoDigit) {
     readings.push({ kind: kind === 'decade' ? 'decade' : 'year', min: 1900 + min, max: 1900 + min });
     readings.push({ kind: kind === 'decade' ? 'decade' : 'year', min: 2000 + min, max: 2000 + min });

@@ -16,13 +16,23 @@ const HAN = /\p{Script=Han}/u;
 const SLACK = 0.011;
 /** 今年, 去年: the MT may write the year the source only implies. */
 const RELATIVE_YEAR = /[今去明前当同本上下]年/;
+const ZH_NUMERAL = /[〇零一二两三四五六七八九十百千万亿]/;
+
+/** The source's amounts (not its dates or ordinals) for the message, four at most. */
+function hint(sources: ZhNumber[]): string {
+  const amounts = sources.filter((n) => n.kind === 'number' || n.kind === 'percent' || n.kind === 'points' || n.kind === 'multiple');
+  const shown = (amounts.length ? amounts : sources).slice(0, 4);
+  return shown.length ? ` (source: ${shown.map((n) => n.text).join(', ')})` : '';
+}
+
+const DOZEN = /\ba dozen\b/i;
 const ENGLISH_SCALES: Array<[string, number]> = [['trillion', 1e12], ['billion', 1e9], ['million', 1e6]];
 
 export const mtNumbersCheck: MtCheck = {
   id: ID,
   name: 'Numbers',
   description: 'Numbers in the MT that the Chinese source does not have (e.g. 亿 read as billion), and source numbers the MT lacks.',
-  version: 1,
+  version: 2,
   run(mt, source) {
     if (!source || !HAN.test(source)) return [];
     const sourceNumbers = extractZhNumbers(source);
@@ -33,7 +43,7 @@ export const mtNumbersCheck: MtCheck = {
       // "13.8 to 14.3 billion": the first figure shares the second's scale.
       const shared = sharedScale(mt, fact);
       const values = shared ? [fact.value, fact.value * shared] : [fact.value];
-      const matches = sourceNumbers.filter((n) => values.some((v) => matchesValue(n, v)));
+      const matches = sourceNumbers.filter((n) => values.some((v) => matchesValue(n, v, fact)));
       if (matches.length > 0) {
         for (const n of matches) used.add(n);
         continue;
@@ -60,10 +70,12 @@ export const mtNumbersCheck: MtCheck = {
         end: fact.span[1],
         kind: 'number',
         severity: 'major',
-        message: `MT: ${fact.text} — the source has no such number${sourceNumbers.length ? ` (source: ${sourceNumbers.slice(0, 4).map((n) => n.text).join(', ')})` : ''}`,
+        message: `MT: ${fact.text} — the source has no such number${hint(sourceNumbers)}`,
         check: ID,
       });
     }
+    // "a dozen" is 十二 the English way; extractNumbers does not read it.
+    if (DOZEN.test(mt)) for (const n of sourceNumbers) if (n.value === 12) used.add(n);
     for (const n of sourceNumbers) {
       if (used.has(n) || !worthReporting(n)) continue;
       flags.push({
@@ -71,7 +83,7 @@ export const mtNumbersCheck: MtCheck = {
         end: mt.length,
         kind: 'number',
         severity: 'minor',
-        message: `source number missing from the MT: ${n.text}${HAN.test(n.text) ? ` = ${formatNumber(n.value)}` : ''}`,
+        message: `source number missing from the MT: ${n.text}${ZH_NUMERAL.test(n.text) && n.kind === 'number' ? ` = ${formatNumber(n.value)}` : ''}`,
         check: ID,
         sourceSpans: [n.span],
       });
@@ -88,8 +100,25 @@ function sharedScale(mt: string, fact: NumberFact): number | undefined {
   return m ? SCALE_OF[m[1]!.toLowerCase()] : undefined;
 }
 
-function matchesValue(n: ZhNumber, value: number): boolean {
-  return n.readings.some((r) => value >= r.min * (1 - SLACK) - 1e-9 && value <= r.max * (1 + SLACK) + 1e-9);
+/**
+ * Rounding slack: at most SLACK of the value, and never finer than half a step of the MT's last
+ * written digit — "1.2 billion" may round 1,196 million, but "3.707%" is not 3.7%.
+ */
+function tolerance(fact: NumberFact, value: number): number {
+  const m = /(\d[\d,]*)(?:\.(\d+))?/.exec(fact.text);
+  const slack = Math.abs(value) * SLACK;
+  if (!m) return slack;
+  const scale = fact.value / Number(m[0].replace(/,/g, ''));
+  const step = m[2] ? 10 ** -m[2].length : 10 ** ((/0*$/.exec(m[1]!.replace(/,/g, ''))?.[0].length ?? 0));
+  return Math.min(slack, (step / 2) * (Number.isFinite(scale) && scale > 0 ? scale : 1));
+}
+
+const PERCENT_KINDS = new Set(['percent', 'points']);
+
+function matchesValue(n: ZhNumber, value: number, fact?: NumberFact): boolean {
+  const tol = fact ? tolerance(fact, value) : Math.abs(value) * SLACK;
+  const percent = fact && (fact.kind === 'percent' || fact.kind === 'percentage-points');
+  return n.readings.some((r) => (!percent || PERCENT_KINDS.has(r.kind)) && value >= r.min - tol - 1e-9 && value <= r.max + tol + 1e-9);
 }
 
 function isDigitWritten(fact: NumberFact): boolean {

@@ -27,6 +27,10 @@ describe('mtNumbersCheck', () => {
   it.each<[string, string]>([
     ['坚持九二共识', 'adhere to the 1992 Consensus'],
     ['上世纪90年代', 'in the 1990s'],
+    ['上世纪九十年代', 'in the 1990s'],
+    ['十二个鸡蛋', 'a dozen eggs'],
+    ['一万六七千人', '16,000 to 17,000 people'],
+    ['排名第一', 'ranked No. 1'],
     ['走了十英里', 'walked ten miles'],
     ['排名第一', 'ranked first'],
     ['2月9日', 'On February 9'],
@@ -45,6 +49,25 @@ describe('mtNumbersCheck', () => {
     const mt = 'Sales rose 15%';
     const flags = run(mt, '销售额增长25%');
     expect(flags.filter((f) => f.severity === 'major').map((f) => mt.slice(f.start, f.end))).toEqual(['15%']);
+  });
+
+  it.each<[string, string, string]>([
+    ['失业率降至3.4%', 'unemployment fell to 3.407%', '3.407%'],
+    ['基准为3.70 % - 4.20 %', 'benchmarks of 3.70% - 4.27%', '4.27%'],
+    ['为近50年来最低', 'the lowest in 44% of cases', '44%'],
+    ['超过一百万人参加', 'more than 1.4 million people took part', '1.4 million'],
+  ])('flags a figure the source does not support: %s → "%s"', (source, mt, figure) => {
+    const flags = run(mt, source).filter((f) => f.severity === 'major');
+    expect(flags.map((f) => mt.slice(f.start, f.end))).toEqual([figure]);
+  });
+
+  it.each<[string, string]>([
+    ['约有1196万人', 'about 12 million people'],
+    ['基准为3.70 % - 4.20 %', 'benchmarks of 3.70% - 4.20%'],
+    ['100人左右', 'around 100 people'],
+    ['30多年历史', 'a history of more than 30 years'],
+  ])('accepts rounding and approximations: %s → "%s"', (source, mt) => {
+    expect(run(mt, source).filter((f) => f.severity === 'major')).toEqual([]);
   });
 
   it('marks a non-trivial source number missing from the MT as a minor point at the end', () => {
