@@ -7,7 +7,8 @@
  *  - info: the term is still there and the preferred wording is not (the rewrite kept the MT's
  *    wording; worth a look, not a reason to hold an accept back).
  *
- * Terms match as whole words, case-insensitively, any spacing (`termPattern`). Entries run longest
+ * Terms match as whole words, case-insensitively, any spacing, with a plural or possessive last word
+ * ("smart wearables" is the preferred "smart wearable"; `termPattern`). Entries run longest
  * term first, and one preferred wording is reported once per rewrite.
  */
 import { termPattern, type GlossaryEntry } from '../core/glossary.js';

@@ -1,5 +1,6 @@
 /** The fact guard: every check a rewrite goes through, in the order editors read their findings. */
 import type { Finding } from '../core/types.js';
+import { additionCheck } from './addition.js';
 import { glossaryCheck } from './glossary.js';
 import { lengthCheck } from './length.js';
 import { namesCheck } from './names.js';
@@ -9,7 +10,7 @@ import { numbersCheck } from './numbers.js';
 import { quotesCheck } from './quotes.js';
 import type { Check, CheckContext } from './types.js';
 
-export const factChecks: Check[] = [notRewriteCheck, numbersCheck, namesCheck, quotesCheck, negationCheck, glossaryCheck, lengthCheck];
+export const factChecks: Check[] = [notRewriteCheck, numbersCheck, namesCheck, quotesCheck, negationCheck, additionCheck, glossaryCheck, lengthCheck];
 
 /**
  * Runs the checks on a rewrite; findings come grouped by check, in the checks' order. A check that

@@ -12,16 +12,64 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A regular expression matching the term as whole words, case-insensitively, any spacing. */
+/**
+ * A regular expression matching the term as whole words, case-insensitively, any spacing, with its
+ * last word also plural or possessive ("smart wearable" finds "smart wearables", "smart wearable's";
+ * "smart city" finds "smart cities").
+ */
 export function termPattern(term: string): RegExp {
   let re = patterns.get(term);
   if (!re) {
-    const body = term.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
+    const words = term.trim().split(/\s+/);
+    const last = words.pop()!;
+    const body = [...words.map(escapeRegExp), inflectedWord(last)].join('\\s+');
     re = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
     if (patterns.size >= 2000) patterns.clear();
     patterns.set(term, re);
   }
   return re;
+}
+
+const POSSESSIVE = "(?:'s|’s)";
+const PLURAL_POSSESSIVE = "(?:'|’)";
+
+/** The last word of a term with the English plural and possessive endings it may carry. */
+function inflectedWord(word: string): string {
+  if (!/\p{Ll}$/u.test(word)) return escapeRegExp(word);
+  const consonantY = /[^aeiou]y$/i.test(word);
+  if (consonantY) {
+    const stem = escapeRegExp(word.slice(0, -1));
+    return `${stem}(?:y${POSSESSIVE}?|ies${PLURAL_POSSESSIVE}?)`;
+  }
+  return `${escapeRegExp(word)}(?:(?:s|es)${PLURAL_POSSESSIVE}?|${POSSESSIVE})?`;
+}
+
+interface Inflection {
+  plural: boolean;
+  /** The possessive ending as written ("'s", "’", …), or "". */
+  possessive: string;
+}
+
+/** Which inflection a match of `term` carries. */
+function inflectionOf(found: string, term: string): Inflection {
+  const lastFound = found.trim().split(/\s+/).pop()!;
+  const lastTerm = term.trim().split(/\s+/).pop()!;
+  const possessive = /(?:['’]s?)$/u.exec(lastFound)?.[0] ?? '';
+  const bare = lastFound.slice(0, lastFound.length - possessive.length);
+  // Only plural endings lengthen the bare word: -s, -es, and -ies for -y.
+  return { plural: bare.length > lastTerm.length, possessive };
+}
+
+/** `wording` with the plural and possessive of a match: "smart wearable" → "smart wearables’". */
+function inflect(wording: string, inflection: Inflection): string {
+  let out = wording;
+  if (inflection.plural && /\p{Ll}$/u.test(out)) {
+    if (/[^aeiou]y$/i.test(out)) out = `${out.slice(0, -1)}ies`;
+    else if (/(?:s|x|z|ch|sh)$/i.test(out)) out = `${out}es`;
+    else out = `${out}s`;
+  }
+  if (inflection.possessive) out += inflection.plural ? inflection.possessive[0]! : inflection.possessive;
+  return out;
 }
 
 /**
@@ -38,11 +86,14 @@ function matchCase(found: string, preferred: string): string {
   return preferred;
 }
 
-/** Replaces every glossary term by its preferred wording. Longer terms win over shorter ones. */
+/**
+ * Replaces every glossary term by its preferred wording, keeping a plural or possessive ("intelligent
+ * wearables" → "smart wearables"). Longer terms win over shorter ones.
+ */
 export function applyGlossary(text: string, glossary: GlossaryEntry[]): string {
   const entries = [...glossary].filter((e) => e.term.trim()).sort((a, b) => b.term.length - a.term.length);
   let out = text;
-  for (const e of entries) out = out.replace(termPattern(e.term), (m) => matchCase(m, e.preferred));
+  for (const e of entries) out = out.replace(termPattern(e.term), (m) => matchCase(m, inflect(e.preferred, inflectionOf(m, e.term))));
   return out;
 }
 

@@ -3,11 +3,19 @@
  * applies the desk glossary and writes long plain numbers readably; it never changes a number's value
  * or a proper name. It is what editors get when no LLM is configured.
  */
+import { isFunctionWord } from '../core/facts.js';
 import { applyGlossary } from '../core/glossary.js';
 import { applySourceFixes } from './sourceFixes.js';
 import type { Engine, SuggestRequest, SuggestResult } from './types.js';
 
-export const OFFLINE_VERSION = 'offline-cleanup-2';
+export const OFFLINE_VERSION = 'offline-cleanup-3';
+
+/**
+ * "sentence.The" → "sentence. The". After a capitalised word the dot may be part of a name
+ * ("Kasparov.Ru", "Rino.Ink"): split only when the next word opens sentences ("April.The"). A dot,
+ * slash or @ before the first word makes it part of an address: left alone.
+ */
+const GLUED_SENTENCES = /(?<![\p{L}\p{N}./@])(\p{L}{2,})\.(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}]|\.[\p{L}\p{N}])/gu;
 
 export function fixSpacing(text: string): string {
   return text
@@ -16,23 +24,27 @@ export function fixSpacing(text: string): string {
     .replace(/([(\[])\s+/g, '$1')
     // A comma, semicolon or colon glued to the next word (but not inside numbers like 1,000 or 10:30).
     .replace(/([,;:])(?=\p{L})/gu, '$1 ')
-    .replace(/([a-z]{2,})\.(?=[A-Z][a-z])/g, '$1. ')
+    .replace(GLUED_SENTENCES, (m, before: string, after: string) => (/^\p{Ll}/u.test(before) || isFunctionWord(after) ? `${before}. ${after}` : m))
     .trim();
 }
 
+/** Words English doubles on purpose: "she had had enough", "he said that that was wrong". */
+const GRAMMATICAL_DOUBLES = new Set(['had', 'that']);
+
 /** "the the" → "the": lowercase words only, so names and numbers are never touched. */
 export function removeDoubledWords(text: string): string {
-  return text.replace(/(?<![\p{L}\p{N}])(\p{Ll}+)(\s+)\1(?![\p{L}\p{N}])/gu, '$1');
+  return text.replace(/(?<![\p{L}\p{N}])(\p{Ll}+)(\s+)\1(?![\p{L}\p{N}])/gu, (m, word: string) => (GRAMMATICAL_DOUBLES.has(word) ? m : word));
 }
 
 /**
- * With an odd number of straight double quotes, a quote standing alone before punctuation or at the
- * end (`leader ".`) is a leftover of the MT; removing it balances the rest.
+ * With an odd number of straight double quotes, a quote standing alone after a word at the end
+ * (`leader ".`) is a leftover of the MT; removing it balances the rest. A quote after the closing
+ * punctuation (`hours. "`) closes a quotation opened in an earlier sentence: it stays.
  */
 export function balanceQuotes(text: string): string {
   const count = (text.match(/"/g) ?? []).length;
   if (count % 2 === 0) return text;
-  const stray = /\s+"(?=[.,;:!?]?\s*$)/;
+  const stray = /(?<=[\p{L}\p{N}])\s+"(?=[.,;:!?]?\s*$)/u;
   if (stray.test(text)) return text.replace(stray, '');
   return text;
 }
@@ -58,10 +70,20 @@ export function readableNumber(digits: string): string {
   return digits;
 }
 
+/** A decimal comma ("85,7%", "3,14"): the text writes numbers the European way, where "31,000" misleads. */
+const DECIMAL_COMMA = /\d,\d{1,2}(?!\d)/;
+
+/**
+ * Plain runs of 5+ digits not touching other digits, separators or decimals. A number right after an
+ * all-capitals word, an abbreviation or a № sign is a code, not a quantity ("ISO 14001",
+ * "No. 12345", "GB 50016"): left as written.
+ */
 export function readableNumbers(text: string): string {
-  // Plain runs of 5+ digits not touching other digits, separators or decimals.
-  return text.replace(/(?<![\d.,])\d{5,}(?![\d]|[.,]\d)/g, (m) => readableNumber(m));
+  if (DECIMAL_COMMA.test(text)) return text;
+  return text.replace(/(?<![\d.,])\d{5,}(?![\d]|[.,]\d)/g, (m, offset: number) => (CODE_BEFORE.test(text.slice(Math.max(0, offset - 24), offset)) ? m : readableNumber(m)));
 }
+
+const CODE_BEFORE = /(?:\b\p{Lu}[\p{Lu}\d/-]*|\bNo\.|\bno\.|#|№)\s*$/u;
 
 export interface OfflineOptions {
   /** A last pass of fixes that are safe by construction (the Harper grammar checker's `safeFixes`

@@ -89,7 +89,7 @@ describe('GET /api/stats', () => {
     expect(ed.hter).toMatchObject({ edits: 4, words: 240 });
     expect(rv).toMatchObject({ key: 'reviewer', decisions: { edit: 1, total: 1 }, time: { seconds: 40, words: 61, secondsPerWord: 40 / 61 } });
     expect(s.engines).toHaveLength(1);
-    expect(s.engines[0]).toMatchObject({ key: 'offline · offline-cleanup-2', decisions: { accept: 1, 'accept-partial': 1, reject: 1, total: 3 } });
+    expect(s.engines[0]).toMatchObject({ key: 'offline · offline-cleanup-3', decisions: { accept: 1, 'accept-partial': 1, reject: 1, total: 3 } });
     expect(s.engines[0].suggestionHter).toMatchObject({ n: 3, edits: 9, words: 240 });
     expect(s.runs).toEqual([]);
     // HTER: p6 0.017, p5 0, p3 0.033 in [0, 0.1); p4 0.18 in [0.1, 0.2).
