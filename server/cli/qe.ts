@@ -10,6 +10,7 @@ import { runMtChecks } from '../checks/mt/index.js';
 import { formatScores, raterSpans, scoreLine, type MqmError, type Scores } from '../checks/mt/score.js';
 import type { MtCheckContext } from '../checks/mt/types.js';
 import { parseGlossary, type GlossaryEntry } from '../core/glossary.js';
+import { medianLengthRatio } from '../core/lengthRatio.js';
 import { paragraphRisk } from '../core/risk.js';
 import type { MtFlag } from '../core/types.js';
 import { fail } from './fail.js';
@@ -48,22 +49,14 @@ function readLines(file: string): QeLine[] {
   return out;
 }
 
-function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** The article's own MT/source length ratio, per `doc` when lines carry one, else over the file. */
 function lengthRatios(lines: QeLine[]): (line: QeLine) => number | undefined {
-  const groups = new Map<unknown, number[]>();
+  const groups = new Map<unknown, Array<{ mt: string; source?: string | undefined }>>();
   for (const l of lines) {
-    if (!l.src) continue;
     const key = l.record.doc ?? null;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(l.mt.length / l.src.length);
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push({ mt: l.mt, source: l.src });
   }
-  const medians = new Map([...groups].map(([k, v]) => [k, median(v)]));
+  const medians = new Map([...groups].map(([k, v]) => [k, medianLengthRatio(v)]));
   return (l) => medians.get(l.record.doc ?? null);
 }
 

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GlossaryEntry } from '../../core/glossary.js';
+import { medianLengthRatio } from '../../core/lengthRatio.js';
 import { paragraphRisk } from '../../core/risk.js';
 import type { Article, MtFlag, Paragraph } from '../../core/types.js';
 import { MT_CHECKS_VERSION } from './index.js';
@@ -34,17 +35,11 @@ export type MtCheckRunner = (mt: string, source: string | undefined, ctx: MtChec
 /** LLM annotation of one paragraph, given the offline flags as hints; merged with them. */
 export type MtAnnotate = (mt: string, source: string | undefined, offline: MtFlag[]) => Promise<MtFlag[]>;
 
-/** Median MT/source length ratio of an article's paragraphs that have both. */
+/** The article's median MT/source length ratio (live paragraphs), rounded for the cache key. */
 export function articleLengthRatio(paragraphs: readonly Paragraph[]): number | undefined {
-  const ratios = paragraphs
-    .filter((p) => p.status !== 'deleted' && p.mt && p.source?.trim())
-    .map((p) => p.mt.length / p.source!.length)
-    .sort((a, b) => a - b);
-  if (!ratios.length) return undefined;
-  const mid = ratios.length >> 1;
-  const median = ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  const median = medianLengthRatio(paragraphs.filter((p) => p.status !== 'deleted'));
   // Rounded so that one paragraph more or less does not make every key of the article new.
-  return Math.round(median * 10) / 10;
+  return median === undefined ? undefined : Math.round(median * 10) / 10;
 }
 
 function glossaryKey(glossary: readonly GlossaryEntry[]): string {
