@@ -42,7 +42,8 @@ describe('npm run qe', () => {
   });
 
   it('scores flags against MQM spans per kind', async () => {
-    const res = runQe('--score', join(repoRoot, '..', 'shared', 'eval', 'wmt-mqm-zhen.jsonl'));
+    // A copy of ../shared/eval/wmt-mqm-zhen.jsonl (Apache-2.0, Freitag et al. 2021): CI has no ../shared.
+    const res = runQe('--score', join(repoRoot, 'tests', 'fixtures', 'wmt-mqm-zhen.jsonl'));
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^name\s+\d+\s+[\d.]+ %/m);
     expect(res.stdout).toMatch(/number flags agreeing with a rater/);
