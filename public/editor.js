@@ -31,7 +31,7 @@
     say.timer = setTimeout(() => { flash.hidden = true; }, isError ? 8000 : 3000);
   }
 
-  function select(row, scroll = true) {
+  function select(row, scroll = true, remember = true) {
     if (!row) return;
     if (current && current !== row) current.classList.remove('selected');
     current = row;
@@ -40,7 +40,18 @@
     focusedAt = Date.now();
     if (scroll) row.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     if (!row.contains(document.activeElement)) row.focus({ preventScroll: true });
-    history.replaceState(null, '', `#${row.id}`);
+    if (remember) history.replaceState(null, '', `#${row.id}`);
+  }
+
+  /** The next paragraph nobody has decided on (pending or suggested, not locked), wrapping around. */
+  function nextUndecided() {
+    const all = rows();
+    const start = current ? all.indexOf(current) : -1;
+    for (let k = 1; k <= all.length; k++) {
+      const row = all[(start + k) % all.length];
+      if ((row.classList.contains('status-pending') || row.classList.contains('status-suggested')) && !row.dataset.locked) return select(row);
+    }
+    say('No undecided paragraph left in this view.');
   }
 
   function move(delta) {
@@ -95,30 +106,59 @@
     say(message, true);
   }
 
-  /** A stale revision: show what the paragraph says now beside what this editor wanted, and let them choose. */
-  function showConflict(row, err, retry) {
+  /** Word diff parts ({op: 'equal', text} | {op: 'change', del, ins}) as text with <del>/<ins>. */
+  function diffNodes(parts) {
+    const nodes = [];
+    for (const part of parts) {
+      if (part.op === 'equal') { nodes.push(document.createTextNode(part.text)); continue; }
+      for (const [tag, text] of [['del', part.del], ['ins', part.ins]]) {
+        if (!text) continue;
+        const el = document.createElement(tag);
+        el.textContent = text;
+        nodes.push(el);
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * A stale revision: show the other person's change (a word diff from what this editor saw, with
+   * their name and time), and let them take theirs or keep their own on top as a new revision.
+   */
+  async function showConflict(row, err, retry) {
     const now = err.data?.current;
     const box = row.querySelector('.row-error');
     if (!box || !now) return showRowError(row, err.message);
+    const seen = Number(row.dataset.revision);
+    let change = null;
+    try {
+      change = await request(`${apiBase(row)}/compare?a=${seen}&b=${now.revision}`, undefined, 'GET');
+    } catch { /* the diff is a help; the choice works without it */ }
     box.hidden = false;
+    box.classList.add('conflict');
     box.replaceChildren();
+    const who = now.lastChange ? `${now.lastChange.by} (${now.lastChange.action}, ${now.lastChange.at.replace('T', ' ').slice(0, 16)})` : 'someone else';
     const p = document.createElement('p');
-    p.textContent = `${err.message}. It now reads:`;
-    const theirs = document.createElement('blockquote');
-    theirs.textContent = now.text;
-    const keep = document.createElement('button');
-    keep.type = 'button';
-    keep.textContent = 'Take the current text';
-    keep.addEventListener('click', () => refreshRow(row).catch((e) => say(e.message, true)));
-    box.append(p, theirs, keep);
+    p.textContent = `Changed by ${who} while you were working on it. Their change:`;
+    const theirs = document.createElement('p');
+    theirs.className = 'text diff';
+    if (change?.diff) theirs.append(...diffNodes(change.diff));
+    else theirs.textContent = now.text;
+    const take = document.createElement('button');
+    take.type = 'button';
+    take.textContent = 'Take theirs';
+    take.addEventListener('click', () => refreshRow(row).catch((e) => say(e.message, true)));
+    box.append(p, theirs, take);
     if (retry) {
       const mine = document.createElement('button');
       mine.type = 'button';
-      mine.textContent = 'Apply mine on top of it';
+      mine.className = 'primary';
+      mine.textContent = 'Keep mine on top';
+      mine.title = 'Apply your action to their text, as a new revision (nothing of theirs is lost: it stays in the history)';
       mine.addEventListener('click', () => retry(now.revision));
       box.append(mine);
     }
-    say('This paragraph was changed by someone else: compare and choose.', true);
+    say(`This paragraph was changed by ${who}: compare and choose.`, true);
   }
 
   async function act(row, action, extra = {}, { reload = false } = {}) {
@@ -130,7 +170,7 @@
         await request(`${apiBase(row)}/${action}`, body);
         if (reload) return reloadAt(row.id);
         const fresh = await refreshRow(row);
-        const done = { suggest: 'Suggestion ready', 'send-back': 'Sent back', submit: 'Sent for review', comment: 'Comment added', reopen: 'Reopened', approve: 'Approved', split: 'Split', merge: 'Merged', delete: 'Deleted', edit: 'Saved' }[action] ?? `${action[0].toUpperCase()}${action.slice(1)}ed`;
+        const done = { suggest: 'Suggestion ready', keep: 'Kept as is', 'send-back': 'Sent back', submit: 'Sent for review', comment: 'Comment added', reopen: 'Reopened', approve: 'Approved', split: 'Split', merge: 'Merged', delete: 'Deleted', edit: 'Saved' }[action] ?? `${action[0].toUpperCase()}${action.slice(1)}ed`;
         say(`${done} · ${fresh.querySelector('.num')?.textContent ?? ''}`);
         return fresh;
       } catch (err) {
@@ -146,6 +186,7 @@
   /** "Suggest again" forces a fresh suggestion; the first one may come from the cache. */
   function suggest(row) {
     if (!row) return;
+    if (row.dataset.locked) return say(`${row.dataset.locked}: a reviewer must reopen it before it gets a suggestion.`, true);
     const again = row.querySelector('[data-action="suggest"]')?.textContent.includes('again');
     return act(row, 'suggest', { level: level(), ...(again ? { force: true } : {}) });
   }
@@ -168,6 +209,16 @@
       if (chosen.length < spans) extra.spans = chosen;
     }
     const fresh = await act(row, 'accept', extra);
+    if (fresh) move(1);
+  }
+
+  /** Reject and keep move on to the next row, as accept does. */
+  async function decide(row, action) {
+    if (!row) return;
+    if (row.dataset.locked) return say(`${row.dataset.locked}.`, true);
+    if (action === 'reject' && !row.dataset.suggestion) return say('No open suggestion to reject here.', true);
+    if (action === 'keep' && !row.querySelector('[data-action="keep"]')) return say('Only a pending, suggested or rejected paragraph can be kept as is.', true);
+    const fresh = await act(row, action);
     if (fresh) move(1);
   }
 
@@ -260,6 +311,7 @@
     if (action === 'accept') return void accept(row);
     if (action === 'delete' && !confirm('Delete this paragraph? Undo or its history bring it back.')) return;
     if (action === 'suggest') return void suggest(row);
+    if (action === 'reject' || action === 'keep') return void decide(row, action);
     if (action === 'send-back' || action === 'comment') {
       const text = btn.closest('form')?.querySelector('textarea')?.value.trim() ?? '';
       if (!text) return say(action === 'comment' ? 'Write the comment first.' : 'Say why it goes back: a comment is required.', true);
@@ -309,7 +361,9 @@
       k: () => move(-1),
       a: () => accept(row),
       e: () => openEditor(row),
-      r: () => row?.dataset.suggestion ? act(row, 'reject') : say('No open suggestion to reject here.', true),
+      r: () => decide(row, 'reject'),
+      c: () => decide(row, 'keep'),
+      n: () => nextUndecided(),
       s: () => suggest(row),
       u: () => undo(),
       m: () => act(row, 'merge', {}, { reload: true }),
@@ -318,12 +372,16 @@
       h: () => row && (location.href = `/articles/${encodeURIComponent(articleId)}/paragraphs/${encodeURIComponent(row.dataset.id)}/history`),
       ']': () => markSpan(row, spanCursor + 1),
       '[': () => markSpan(row, spanCursor - 1),
-      ' ': () => spanCursor >= 0 && toggleSpan(row, spanCursor),
+      ' ': () => {
+        if (!spanEls(row).length) return;
+        if (spanCursor < 0) markSpan(row, 0);
+        toggleSpan(row, spanCursor);
+      },
       '?': () => toggleHelp(),
     };
     const handler = handlers[ev.key];
     if (!handler) return;
-    if (!row && !['j', 'k', 'u', '?'].includes(ev.key)) { move(1); }
+    if (!row && !['j', 'k', 'n', 'u', '?'].includes(ev.key)) { move(1); }
     ev.preventDefault();
     void handler();
   });
@@ -405,6 +463,35 @@
   });
 
   const start = location.hash ? document.getElementById(location.hash.slice(1)) : null;
-  select(start?.classList.contains('para') ? start : rows()[0], !!start);
+  // Without a #fragment the page opens at its top: the first row is selected but not scrolled to.
+  if (start?.classList.contains('para')) select(start, true);
+  else if (rows()[0]) select(rows()[0], false, false);
+
+  // Suggest all undecided: start the job, follow its progress, then show the rows.
+  document.querySelector('[data-bulk="suggest-all"]')?.closest('form')?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const button = ev.target.querySelector('button');
+    button.disabled = true;
+    const url = `/api/articles/${encodeURIComponent(articleId)}/suggest-all`;
+    try {
+      let p = await request(url, { level: level(), wait: 500 });
+      while (p.status === 'running') {
+        say(`Suggesting… ${p.done + p.failed} / ${p.total}`);
+        await new Promise((r) => setTimeout(r, 800));
+        p = await request(url, undefined, 'GET');
+      }
+      const failed = p.failed ? `; ${p.failed} failed (${p.error ?? 'engine error'})` : '';
+      say(`Suggestions for ${p.done} undecided paragraph${p.done === 1 ? '' : 's'}; ${p.skipped} decided left alone${failed}`, !!p.failed);
+      setTimeout(() => location.reload(), p.failed ? 4000 : 1200);
+    } catch (err) {
+      say(err.message, true);
+      button.disabled = false;
+    }
+  });
+
+  document.querySelector('.keep-all-form')?.addEventListener('submit', (ev) => {
+    const n = ev.target.querySelector('[data-bulk="keep-all"]')?.dataset.count;
+    if (!confirm(`Keep all ${n} undecided paragraphs shown as they are? They count as decided (u undoes it).`)) ev.preventDefault();
+  });
   void loadFlags();
 })();

@@ -40,6 +40,12 @@ export class InvalidStateError extends ParagraphRefusal {
   override readonly code = 'invalid_state';
 }
 
+/** A run or suggest-all met a paragraph an editor already decided on: it is left alone. */
+export class DecidedError extends ParagraphRefusal {
+  override readonly status = 409;
+  override readonly code = 'decided';
+}
+
 /** The engine failed; nothing was stored. */
 export class EngineFailedError extends CommandError {
   override readonly status = 502;

@@ -11,7 +11,7 @@ export function mergeParagraph(services: Services, props: ParagraphTarget): Prom
     const at = rec.article.paragraphs.findIndex((x, i) => i > p.index && x.status !== 'deleted');
     const next = at >= 0 ? ownParagraph(rec.article, at) : undefined;
     if (!next) throw new InvalidStateError('there is no paragraph after this one to merge with', structuredClone(p));
-    checkUnlocked(next);
+    checkUnlocked(next, 'merge');
     rec.touch(p);
     rec.touch(next);
     const previous = p.text;

@@ -33,7 +33,7 @@ export class ActionRecorder {
   readonly op = randomUUID();
   readonly revisions: Revision[] = [];
   readonly suggestions: Suggestion[] = [];
-  readonly #before = new Map<string, { text: string; status: ParagraphStatus }>();
+  readonly #before = new Map<string, { text: string; status: ParagraphStatus; suggestion?: Suggestion | null }>();
   readonly #created: string[] = [];
 
   constructor(
@@ -60,12 +60,18 @@ export class ActionRecorder {
       ...extra,
     };
     this.revisions.push(rev);
+    p.lastChange = { action, by: this.actor.username, at: this.at };
     return rev;
   }
 
-  /** Remembers a paragraph's state before the action changes it. */
-  touch(p: Paragraph): void {
-    if (!this.#before.has(p.id)) this.#before.set(p.id, { text: p.text, status: p.status });
+  /**
+   * Remembers a paragraph's state before the action changes it; `withSuggestion` also keeps the
+   * suggestion it carries, for actions that replace or drop it (undo puts it back).
+   */
+  touch(p: Paragraph, withSuggestion = false): void {
+    if (!this.#before.has(p.id)) {
+      this.#before.set(p.id, { text: p.text, status: p.status, ...(withSuggestion ? { suggestion: p.suggestion ?? null } : {}) });
+    }
   }
 
   created(p: Paragraph): void {
@@ -84,6 +90,7 @@ export class ActionRecorder {
         text: b.text,
         status: b.status,
         revisionAfter: findParagraph(this.article, paragraphId).revision,
+        ...(b.suggestion !== undefined ? { suggestion: b.suggestion } : {}),
       })),
       created: this.#created.map((id) => id),
     };
@@ -115,15 +122,21 @@ export function checkBase(p: Paragraph, baseRevision: number | undefined): void 
   }
 }
 
+/** Refuses an action on a locked paragraph, then one its status does not allow. */
 export function checkState(p: Paragraph, action: ParagraphAction): void {
-  if (action !== 'suggest') checkUnlocked(p);
+  checkUnlocked(p, action);
   if (!canApply(action, p.status)) throw new InvalidStateError(describeRefusal(action, p.status), structuredClone(p));
 }
 
-export function checkUnlocked(p: Paragraph): void {
-  if (isLocked(p.review)) {
-    throw new LockedError(`paragraph ${p.id} is approved and locked: a reviewer must reopen it before it changes`, structuredClone(p));
-  }
+/** Approved paragraphs are locked: no suggestion, no text or status change until a reviewer reopens them. */
+export function checkUnlocked(p: Paragraph, action?: ParagraphAction | 'undo'): void {
+  if (isLocked(p.review)) throw new LockedError(lockedMessage(p, action), structuredClone(p));
+}
+
+export function lockedMessage(p: Paragraph, action?: string): string {
+  const by = p.approval ? ` by ${p.approval.by} on ${p.approval.at.slice(0, 10)}` : '';
+  const verb = action ? `cannot ${action}: ` : '';
+  return `${verb}paragraph ${p.id} is approved${by} and locked; a reviewer must reopen it first`;
 }
 
 /** The fact guard runs on every text an action produced, against the paragraph's MT. */
@@ -192,7 +205,13 @@ export async function changeParagraph(
   target: ParagraphTarget,
   action: ParagraphAction,
   apply: (p: Paragraph, rec: ActionRecorder) => Paragraph | void,
-  options: { undoable?: boolean; requireBase?: boolean; expectedText?: (p: Paragraph) => string | undefined } = {},
+  options: {
+    undoable?: boolean;
+    requireBase?: boolean;
+    expectedText?: (p: Paragraph) => string | undefined;
+    /** Review actions decide on their own state machine (core/reviewState.ts): no lock or status check here. */
+    review?: boolean;
+  } = {},
 ): Promise<Paragraph> {
   const { undoable = true, requireBase = true } = options;
   const glossary = await articleGlossary(services, target.articleId);
@@ -203,8 +222,10 @@ export async function changeParagraph(
   }
   return services.store.updateArticle(target.articleId, (article) => {
     const p = findParagraph(article, target.paragraphId);
+    // A locked paragraph says so before anything else: a stale revision would only send the editor to reload it.
+    if (!options.review) checkUnlocked(p, action);
     if (requireBase || target.baseRevision !== undefined) checkBase(p, target.baseRevision);
-    checkState(p, action);
+    if (!options.review) checkState(p, action);
     const rec = new ActionRecorder(article, target.actor, services.now().toISOString(), target.seconds);
     const revisionBefore = p.revision;
     const answer = apply(p, rec) ?? p;

@@ -7,6 +7,7 @@ export function rejectSuggestion(services: Services, props: ParagraphTarget): Pr
   return changeParagraph(services, props, 'reject', (p, rec) => {
     rec.touch(p);
     p.status = 'rejected';
+    p.rejectedSuggestion = p.suggestion?.id ?? '';
     rec.record(p, 'reject', p.text, p.suggestion ? { suggestionId: p.suggestion.id } : {});
   });
 }

@@ -35,7 +35,7 @@ export function reviewParagraph(services: Services, props: ReviewProps): Promise
   return changeParagraph(
     services,
     props,
-    'suggest', // review actions never change text; the state machine below decides
+    'suggest', // review actions never change text; the review state machine below decides
     (p, rec) => {
       if (p.status === 'deleted') throw new InvalidStateError('this paragraph is deleted', structuredClone(p));
       const from = p.review ?? 'none';
@@ -43,12 +43,17 @@ export function reviewParagraph(services: Services, props: ReviewProps): Promise
         const message = describeReviewRefusal(props.actor.role, props.action, from);
         throw message.startsWith('a ') ? new ForbiddenError(message) : new InvalidStateError(message, structuredClone(p));
       }
+      if (props.action === 'approve' && (p.status === 'pending' || p.status === 'suggested')) {
+        throw new InvalidStateError(`cannot approve paragraph ${p.id}: it is ${p.status}, not decided yet (an editor must accept, edit, reject or keep it first)`, structuredClone(p));
+      }
       rec.touch(p);
       p.review = reviewTarget(props.action);
+      if (p.review === 'approved') p.approval = { by: props.actor.username, at: rec.at };
+      else delete p.approval;
       if (comment) p.comments = [...(p.comments ?? []), newComment(props.actor, rec.at, comment, props.action)];
       rec.record(p, props.action, p.text, { review: p.review, ...(comment ? { comment } : {}) });
     },
-    { undoable: false },
+    { undoable: false, review: true },
   );
 }
 

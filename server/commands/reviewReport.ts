@@ -16,7 +16,7 @@ export const REPORT_FORMATS = ['md', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Revisions that changed a paragraph's text or decided on it. */
-const CHANGES: RevisionAction[] = ['accept', 'accept-partial', 'edit', 'reject', 'revert', 'undo', 'delete', 'split', 'split-off', 'merge', 'merged-away'];
+const CHANGES: RevisionAction[] = ['accept', 'accept-partial', 'edit', 'reject', 'keep', 'revert', 'undo', 'delete', 'split', 'split-off', 'merge', 'merged-away'];
 const REVIEWS: RevisionAction[] = ['submit', 'approve', 'send-back', 'reopen'];
 
 const ACTION_LABELS: Partial<Record<RevisionAction, string>> = {
@@ -24,6 +24,7 @@ const ACTION_LABELS: Partial<Record<RevisionAction, string>> = {
   'accept-partial': 'accepted part of the suggestion',
   edit: 'edited',
   reject: 'rejected the suggestion',
+  keep: 'kept as is',
   revert: 'reverted',
   undo: 'undid an action',
   delete: 'deleted',
@@ -38,7 +39,7 @@ const ACTION_LABELS: Partial<Record<RevisionAction, string>> = {
 };
 
 const STATUS_LABELS: Record<string, string> = {
-  pending: 'Pending', suggested: 'Suggested', accepted: 'Accepted', edited: 'Edited', rejected: 'Rejected', deleted: 'Deleted',
+  pending: 'Pending', suggested: 'Suggested', accepted: 'Accepted', edited: 'Edited', rejected: 'Rejected', kept: 'Kept as is', deleted: 'Deleted',
 };
 const REVIEW_LABELS: Record<string, string> = { none: 'Not in review', 'in-review': 'In review', approved: 'Approved', 'sent-back': 'Sent back' };
 
@@ -166,7 +167,7 @@ function summaryLines(m: ReportModel): Line[] {
     {
       label: 'Decisions',
       value: d.total
-        ? DECISION_KINDS.map((k) => `${DECISION_LABELS[k].toLowerCase()} ${d[k]}${s.rates ? ` (${pct(s.rates[k])})` : ''}`).join(' · ') + ` · ${d.total} in all`
+        ? DECISION_KINDS.filter((k) => k !== 'keep' || d.keep > 0).map((k) => `${DECISION_LABELS[k].toLowerCase()} ${d[k]}${s.rates ? ` (${pct(s.rates[k])})` : ''}`).join(' · ') + ` · ${d.total} in all`
         : 'none yet',
     },
     {

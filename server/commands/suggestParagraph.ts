@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { runChecksOffThread } from '../checks/offThreadChecks.js';
 import { runMtChecksOffThread } from '../checks/mt/offThread.js';
-import { nextStatus } from '../core/paragraphState.js';
+import { isUndecided, nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
 import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
-import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
-import { changeParagraph, checkBase, checkState, paragraphIndex } from './paragraphChange.js';
+import { DecidedError, EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
+import { changeParagraph, checkBase, checkState, checkUnlocked, paragraphIndex } from './paragraphChange.js';
 import type { Services } from './services.js';
 
 export interface SuggestProps {
@@ -23,6 +23,15 @@ export interface SuggestProps {
   runId?: string;
   /** What the engine was asked to do; a retranslation is never served from the cache for a rewrite. */
   task?: 'rewrite' | 'retranslate';
+  /** Batch runs and suggest-all: refuse (DecidedError) a paragraph an editor already decided on. */
+  onlyUndecided?: boolean;
+  /** An editor's own suggestion is undoable (default); bulk ones (runs, suggest-all) are not. */
+  undoable?: boolean;
+}
+
+/** Runs leave decided paragraphs alone: checked before the engine is asked and again under the lock. */
+function checkUndecided(p: Paragraph): void {
+  if (!isUndecided(p.status)) throw new DecidedError(`paragraph ${p.id} is already ${p.status}: left as the editor decided`, structuredClone(p));
 }
 
 export function buildRequest(article: Article, p: Paragraph, level: EditLevel, glossary: GlossaryEntry[], examples: PickedExample[] = []): SuggestRequest {
@@ -58,8 +67,10 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   const article = await services.store.readArticle(props.articleId);
   if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
   const p = article.paragraphs[paragraphIndex(article, props.paragraphId)]!;
+  checkUnlocked(p, 'suggest');
   if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
   checkState(p, 'suggest');
+  if (props.onlyUndecided) checkUndecided(p);
 
   // The offline engine ignores examples; only LLM engines learn from the desk.
   const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id);
@@ -116,7 +127,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
         throw new StaleRevisionError('the paragraph changed while the suggestion was being made: ask again', structuredClone(current));
       }
       if (current.status === 'deleted') throw new InvalidStateError('the paragraph was deleted meanwhile', structuredClone(current));
-      rec.touch(current);
+      if (props.onlyUndecided) checkUndecided(current);
+      rec.touch(current, true);
       current.suggestion = suggestion;
       current.status = nextStatus('suggest', current.status);
       rec.suggestions.push(suggestion);
@@ -127,7 +139,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
       }
       rec.record(current, 'suggest', current.text, { suggestionId: suggestion.id });
     },
-    // A suggestion changes no text: undo skips it, so `u` after `s` undoes the editor's last real change.
-    { undoable: false, requireBase: false },
+    // An editor's suggestion is their last action: `u` takes it back (status and the suggestion before).
+    // A run's are not on the editors' undo stack (undo is per author, and runs act as their starter).
+    { undoable: props.undoable ?? !props.runId, requireBase: false },
   );
 }

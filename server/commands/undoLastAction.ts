@@ -26,7 +26,7 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
     const entry = article.undo[idx]!;
     for (const b of entry.before) {
       const p = findParagraph(article, b.paragraphId);
-      checkUnlocked(p);
+      checkUnlocked(p, 'undo');
       if (p.revision !== b.revisionAfter) {
         throw new InvalidStateError(
           `cannot undo your ${entry.action}: paragraph ${p.id} has changed since (use its history to revert)`,
@@ -42,6 +42,8 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
       const created = entry.created.includes(p.id);
       p.text = created ? p.text : b.text;
       p.status = created ? 'deleted' : b.status;
+      if (b.suggestion === null) delete p.suggestion;
+      else if (b.suggestion) p.suggestion = b.suggestion;
       rec.record(p, 'undo', previous);
       touched.push(p);
     }

@@ -15,17 +15,18 @@
  * decided through the API without a measured time do not make editors look faster.
  */
 import { hterHistogram, hterOf, hterStat, HTER_VARIANT, rate, secondsPerWord, wordEditDistance, words, type HterBin, type HterStat } from './metrics.js';
-import { DECISIONS } from './paragraphState.js';
+import { DECIDED, DECISIONS } from './paragraphState.js';
 import type { Article, ParagraphKind, ParagraphStatus, Revision, RevisionAction, Suggestion } from './types.js';
 
-export type Decision = 'accept' | 'accept-partial' | 'edit' | 'reject';
-export const DECISION_KINDS: readonly Decision[] = ['accept', 'accept-partial', 'edit', 'reject'];
+export type Decision = 'accept' | 'accept-partial' | 'edit' | 'reject' | 'keep';
+export const DECISION_KINDS: readonly Decision[] = ['accept', 'accept-partial', 'edit', 'reject', 'keep'];
 
 export const DECISION_LABELS: Record<Decision, string> = {
   accept: 'Accepted',
   'accept-partial': 'Partly accepted',
   edit: 'Edited',
   reject: 'Rejected',
+  keep: 'Kept as is',
 };
 
 /** What the effort of one article is computed from. */
@@ -110,7 +111,7 @@ export interface EffortReport {
 }
 
 const isDecision = (a: RevisionAction): a is Decision => (DECISIONS as RevisionAction[]).includes(a);
-const DECIDED_STATUSES: ParagraphStatus[] = ['accepted', 'edited', 'rejected'];
+const DECIDED_STATUSES: readonly ParagraphStatus[] = DECIDED;
 
 interface Trace {
   /** The decision revision in effect, and the suggestion it concerned. */
@@ -201,7 +202,7 @@ export function paragraphEfforts(input: ArticleInput): ParagraphEffort[] {
 }
 
 function emptyCounts(): DecisionCounts {
-  return { accept: 0, 'accept-partial': 0, edit: 0, reject: 0, total: 0 };
+  return { accept: 0, 'accept-partial': 0, edit: 0, reject: 0, keep: 0, total: 0 };
 }
 
 /** Aggregates paragraph figures: decision counts and rates, mean and corpus HTER, seconds per word. */

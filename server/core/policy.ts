@@ -5,11 +5,12 @@ import type { Role } from './types.js';
 
 export type Action =
   | 'read' | 'export'
-  | 'suggest' | 'accept' | 'edit' | 'reject' | 'revert' | 'delete' | 'split' | 'merge' | 'undo'
+  | 'suggest' | 'accept' | 'edit' | 'reject' | 'keep' | 'revert' | 'delete' | 'split' | 'merge' | 'undo'
+  | 'suggest-all' | 'keep-all'
   | 'submit' | 'approve' | 'send-back' | 'reopen' | 'comment'
   | 'import' | 'delete-article' | 'manage-users' | 'runs';
 
-const EDITOR: Action[] = ['read', 'export', 'suggest', 'accept', 'edit', 'reject', 'revert', 'delete', 'split', 'merge', 'undo', 'comment', 'submit'];
+const EDITOR: Action[] = ['read', 'export', 'suggest', 'suggest-all', 'accept', 'edit', 'reject', 'keep', 'keep-all', 'revert', 'delete', 'split', 'merge', 'undo', 'comment', 'submit'];
 const REVIEWER: Action[] = [...EDITOR, 'approve', 'send-back', 'reopen'];
 const ADMIN: Action[] = [...REVIEWER, 'import', 'delete-article', 'manage-users', 'runs'];
 

@@ -5,17 +5,18 @@ export type ParagraphKind = 'heading' | 'body';
 
 /**
  * Where a paragraph stands in the editing workflow.
- * pending → suggested → accepted | edited | rejected; any of them → deleted (and back by revert/undo).
+ * pending → suggested → accepted | edited | rejected | kept; any of them → deleted (and back by revert/undo).
+ * `kept` is an editor's confirmation that the text needs no change (the MT as is).
  */
-export type ParagraphStatus = 'pending' | 'suggested' | 'accepted' | 'edited' | 'rejected' | 'deleted';
+export type ParagraphStatus = 'pending' | 'suggested' | 'accepted' | 'edited' | 'rejected' | 'kept' | 'deleted';
 
 export const PARAGRAPH_STATUSES: readonly ParagraphStatus[] = [
-  'pending', 'suggested', 'accepted', 'edited', 'rejected', 'deleted',
+  'pending', 'suggested', 'accepted', 'edited', 'rejected', 'kept', 'deleted',
 ];
 
 /** What produced a revision. `import` is every paragraph's first revision. */
 export type RevisionAction =
-  | 'import' | 'suggest' | 'accept' | 'accept-partial' | 'edit' | 'reject'
+  | 'import' | 'suggest' | 'accept' | 'accept-partial' | 'edit' | 'reject' | 'keep'
   | 'revert' | 'undo' | 'delete' | 'split' | 'split-off' | 'merge' | 'merged-away'
   | 'submit' | 'approve' | 'send-back' | 'reopen' | 'comment';
 
@@ -130,6 +131,12 @@ export interface Paragraph {
   findings?: Finding[];
   /** Review state; absent means `none`. */
   review?: ReviewState;
+  /** The latest revision's action, author and time (a conflict says who changed the paragraph, and when). */
+  lastChange?: { action: RevisionAction; by: string; at: string };
+  /** Who approved the paragraph and when, while it is approved (the lock message names them). */
+  approval?: { by: string; at: string };
+  /** The suggestion the editor rejected ('' when none was open): a later suggestion is shown again. */
+  rejectedSuggestion?: string;
   /** The paragraph's comment thread, oldest first. */
   comments?: Comment[];
 }
@@ -192,7 +199,14 @@ export interface UndoEntry {
   author: string;
   at: string;
   /** The paragraphs as they were before the action, and the revision the action left each at. */
-  before: Array<{ paragraphId: string; text: string; status: ParagraphStatus; revisionAfter: number }>;
+  before: Array<{
+    paragraphId: string;
+    text: string;
+    status: ParagraphStatus;
+    revisionAfter: number;
+    /** The suggestion the paragraph carried (null: none), for actions that change it; absent in older entries. */
+    suggestion?: Suggestion | null;
+  }>;
   /** Paragraphs the action created (by a split); undo deletes them. */
   created: string[];
 }

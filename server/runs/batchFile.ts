@@ -14,7 +14,7 @@ import { toFile } from 'openai';
 import type { Batch } from 'openai/resources/batches';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { pickDeskExamples } from '../commands/deskExamples.js';
-import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from '../commands/errors.js';
+import { EngineFailedError, InvalidStateError, NotFoundError, ParagraphRefusal, StaleRevisionError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { buildRequest, suggestParagraph } from '../commands/suggestParagraph.js';
 import type { OpenAIEngine } from '../engines/openai.js';
@@ -23,6 +23,7 @@ import { NotFoundError as StoreNotFound } from '../store/types.js';
 import { claim, release, type Run, type RunResult, type RunStore } from '../store/runStore.js';
 import { realClock, type Clock } from './clock.js';
 import { estimateCost } from './cost.js';
+import { isUndecided } from '../core/paragraphState.js';
 import { keyOf, pendingParagraphs, pushError, summarizeResults } from './runBatch.js';
 
 export const BATCH_ENDPOINT = '/v1/chat/completions';
@@ -46,9 +47,16 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
   const finished = new Set((await runStore.results(runId)).map(keyOf));
   const { tasks } = await pendingParagraphs(services, run, finished);
   const lines: string[] = [];
+  let skipped = 0;
   for (const t of tasks) {
     const article = (await services.store.getArticle(t.articleId))!;
     const p = article.paragraphs.find((x) => x.id === t.paragraphId)!;
+    if (!isUndecided(p.status)) {
+      // Decided paragraphs are left as the editor decided: logged as skipped, never paid for.
+      await runStore.appendResult(runId, { ...t, status: 'skipped', error: `already ${p.status}: left as the editor decided`, ms: 0 });
+      skipped++;
+      continue;
+    }
     const examples = await pickDeskExamples(services.store, article, p.id);
     const body = engine.requestBody(buildRequest(article, p, run.level, await articleGlossary(services, article.id), examples), run.mode);
     lines.push(JSON.stringify({ custom_id: customId(t.articleId, t.paragraphId, p.text), method: 'POST', url: BATCH_ENDPOINT, body }));
@@ -57,6 +65,7 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
   const updated = await runStore.updateRun(runId, (r) => {
     r.batch = { file, lines: lines.length, replyMode: engine.responseMode === 'json_schema' ? 'json' : 'text' };
     r.counts.total = finished.size + tasks.length;
+    r.counts.skipped += skipped;
   });
   return { run: updated, lines: lines.length };
 }
@@ -150,11 +159,11 @@ export async function ingestBatchResults(services: Services, runStore: RunStore,
     // The reply is already here: the "engine" only reads it, so checks, status rules and history are a live request's.
     const replay: Engine = { id: engine.id, model: engine.model, describe: () => engine.describe(), suggest: async (request) => engine.resultOf(completion, request, run!.mode, replyMode) };
     try {
-      const after = await suggestParagraph(services, { ...task, actor, level: run!.level, engine: replay, runId, force: true });
+      const after = await suggestParagraph(services, { ...task, actor, level: run!.level, engine: replay, runId, force: true, onlyUndecided: true });
       const s = after.suggestion!;
       return { ...task, status: 'done', suggestionId: s.id, ...(s.usage ? { usage: s.usage } : {}), ms: 0 };
     } catch (e) {
-      if (e instanceof InvalidStateError || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound) {
+      if (e instanceof ParagraphRefusal || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound) {
         return { ...task, status: 'skipped', error: (e as Error).message, ms: 0 };
       }
       if (e instanceof EngineFailedError) return { ...task, status: 'failed', error: e.message, ms: 0 };

@@ -62,7 +62,7 @@ export interface CompareRow {
   refHter?: { mt: number; a?: number; b?: number };
 }
 
-export type Decision = 'accept' | 'accept-partial' | 'edit' | 'reject';
+export type Decision = 'accept' | 'accept-partial' | 'edit' | 'reject' | 'keep';
 
 /** Everything the figures are computed from, loaded once per article. */
 export interface ArticleData {
@@ -153,7 +153,8 @@ export function runFigures(data: ArticleData[], runId: string): RunFigures {
       const decision = decided.get(s.id);
       if (decision) {
         f.decisions.total++;
-        f.decisions[decision === 'accept-partial' ? 'partial' : decision]++;
+        // Keeping the MT as is turned the run's suggestion down, as a reject does.
+        f.decisions[decision === 'accept-partial' ? 'partial' : decision === 'keep' ? 'reject' : decision]++;
         if (p.status !== 'deleted') final.push({ hypothesis: s.text, reference: p.text });
       }
       if (p.ref?.trim()) {

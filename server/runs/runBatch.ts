@@ -8,7 +8,7 @@
  * line and are done on resume.
  */
 import { setMaxListeners } from 'node:events';
-import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from '../commands/errors.js';
+import { EngineFailedError, NotFoundError, ParagraphRefusal, StaleRevisionError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { suggestParagraph } from '../commands/suggestParagraph.js';
 import type { Actor, TokenUsage } from '../core/types.js';
@@ -175,14 +175,15 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
       const began = clock.now();
       let result: RunResult;
       try {
-        const p = await suggestParagraph(services, { ...task, actor, level: run.level, engine, runId, force: true, task: run.mode === 'retranslate' ? 'retranslate' : 'rewrite' });
+        const p = await suggestParagraph(services, { ...task, actor, level: run.level, engine, runId, force: true, onlyUndecided: true, task: run.mode === 'retranslate' ? 'retranslate' : 'rewrite' });
         const s = p.suggestion!;
         if (s.promptHash) promptHash = s.promptHash;
         result = { ...task, status: 'done', suggestionId: s.id, ...(s.usage ? { usage: s.usage } : {}), ms: clock.now() - began };
       } catch (e) {
         // Cancelled mid-request: no result line, so a resume asks again.
         if (signal.aborted) return;
-        const skipped = e instanceof InvalidStateError || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound;
+        // Decided, approved, deleted or changed meanwhile: the editor's work stands, the paragraph is skipped.
+        const skipped = e instanceof ParagraphRefusal || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound;
         if (!skipped && !(e instanceof EngineFailedError)) throw e;
         result = { ...task, status: skipped ? 'skipped' : 'failed', error: (e as Error).message, ms: clock.now() - began };
       }

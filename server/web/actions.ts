@@ -8,6 +8,7 @@ import { deleteParagraph } from '../commands/deleteParagraph.js';
 import { editParagraph } from '../commands/editParagraph.js';
 import { mergeParagraph } from '../commands/mergeParagraph.js';
 import { rejectSuggestion } from '../commands/rejectSuggestion.js';
+import { keepParagraph } from '../commands/keepParagraph.js';
 import { revertParagraph } from '../commands/revertParagraph.js';
 import type { Services } from '../commands/services.js';
 import { splitParagraph } from '../commands/splitParagraph.js';
@@ -67,6 +68,11 @@ export const ACTIONS = {
     schema: base,
     run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined }) =>
       rejectSuggestion(s, { ...t, ...withSeconds(b), baseRevision: b.baseRevision }),
+  },
+  keep: {
+    schema: base,
+    run: (s: Services, t: Target, b: { baseRevision: number; seconds?: number | undefined }) =>
+      keepParagraph(s, { ...t, ...withSeconds(b), baseRevision: b.baseRevision }),
   },
   revert: {
     schema: base.extend({ to: z.coerce.number().int().min(1) }),

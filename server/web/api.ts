@@ -14,6 +14,7 @@ import { isAction, runAction } from './actions.js';
 import { annotateArticle, articleMtFlags } from '../commands/mtFlags.js';
 import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
 import { actorOf, authorize } from './session.js';
+import { bulkApi } from './bulk.js';
 
 const importSchema = z.object({
   text: z.string(),
@@ -121,6 +122,8 @@ export function apiRouter(services: Services): Router {
     if (!a || !b) throw new NotFoundError(`paragraph ${req.params.pid} has no revision ${!a ? q.a : q.b}`);
     res.json({ a: { n: a.n, author: a.author, at: a.at, text: a.text }, b: { n: b.n, author: b.author, at: b.at, text: b.text }, diff: diffWords(a.text, b.text) });
   });
+
+  r.use(bulkApi(services));
 
   r.post('/articles/:id/paragraphs/:pid/:action', authorize<{ id: string; pid: string; action: string }>((req) => (isAction(req.params.action) ? req.params.action : 'read')), async (req, res) => {
     const { id, pid, action } = req.params;

@@ -19,6 +19,10 @@ import { articleGlossary } from '../commands/articleGlossary.js';
 import { actorOf, authorize } from './session.js';
 import { articleMtFlags } from '../commands/mtFlags.js';
 import { LIKELY_FINE } from '../core/risk.js';
+import { keepAllSchema, startSuggestAll, suggestAllSchema } from './bulk.js';
+import { keepParagraphs } from '../commands/keepParagraph.js';
+import { isUndecided } from '../core/paragraphState.js';
+import { isLocked } from '../core/reviewState.js';
 
 /** For reading only (the store's own frozen object, see Store.readArticle): pages never change it. */
 async function loadArticle(services: Services, id: string): Promise<Article> {
@@ -28,8 +32,9 @@ async function loadArticle(services: Services, id: string): Promise<Article> {
 }
 
 function progressOf(counts: Record<ParagraphStatus, number>) {
-  const live = PARAGRAPH_STATUSES.filter((s) => s !== 'deleted').reduce((n, s) => n + counts[s], 0);
-  const done = counts.accepted + counts.edited + counts.rejected;
+  const live = PARAGRAPH_STATUSES.filter((s) => s !== 'deleted').reduce((n, s) => n + (counts[s] ?? 0), 0);
+  // Summaries stored before `kept` existed have no count for it.
+  const done = counts.accepted + counts.edited + counts.rejected + (counts.kept ?? 0);
   return { live, done, percent: live ? Math.round((done / live) * 100) : 100 };
 }
 
@@ -41,6 +46,15 @@ const ROWS_MARKER = '\u0000rows\u0000';
 
 function renderPage(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => res.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
+}
+
+/** The line a bulk action leaves on the page it redirects to (the query says what happened). */
+function bulkNotice(q: Record<string, unknown>): string | undefined {
+  const n = (k: string) => (typeof q[k] === 'string' && /^\d{1,6}$/.test(q[k] as string) ? Number(q[k]) : undefined);
+  if (q.suggesting === '1') return 'Suggesting for every undecided paragraph… reload to see them arrive.';
+  if (n('suggested') !== undefined) return `Suggestions for ${n('suggested')} undecided paragraph${n('suggested') === 1 ? '' : 's'}; ${n('skipped') ?? 0} decided or approved left alone${n('failed') ? `; ${n('failed')} failed` : ''}.`;
+  if (n('kept') !== undefined) return `Kept ${n('kept')} paragraph${n('kept') === 1 ? '' : 's'} as is${n('skipped') ? `; ${n('skipped')} left (changed meanwhile or already decided)` : ''}.`;
+  return undefined;
 }
 
 export function pagesRouter(services: Services, rows: RowCache): Router {
@@ -82,6 +96,10 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
       flagged: live.filter((p) => (mt.get(p.id)?.flags.length ?? 0) > 0).length,
       fine: live.filter((p) => mt.has(p.id) && riskOf(p.id) < LIKELY_FINE).length,
     };
+    // "Keep these as is" offers the shown paragraphs still waiting for a decision (a filter is on).
+    const keepable = filter || riskFilter ? shown.filter((p) => isUndecided(p.status) && !isLocked(p.review)) : [];
+    const undecided = article.paragraphs.filter((p) => isUndecided(p.status) && !isLocked(p.review)).length;
+    const notice = bulkNotice(req.query);
     const reviewCounts = { 'in-review': 0, approved: 0, 'sent-back': 0 } as Record<string, number>;
     for (const p of article.paragraphs) if (p.status !== 'deleted' && p.review && p.review !== 'none') reviewCounts[p.review]!++;
     // The page is rendered around a marker; the rows come from the row cache as bytes.
@@ -89,6 +107,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
       statusLabels: STATUS_LABELS, title: article.title, article, rows: shown.length, rowsMarker: ROWS_MARKER, counts, filter,
       statuses: PARAGRAPH_STATUSES, progress: progressOf(counts), review: articleReview(article.paragraphs), reviewCounts,
       riskFilter, byRisk, riskCounts, canAnnotate: services.mtFlags.canAnnotate,
+      keepable: keepable.map((p) => `${p.id}:${p.revision}`).join(','), keepableCount: keepable.length, undecided, notice,
     });
     const [head, tail = ''] = page.split(ROWS_MARKER);
     const role = actorOf(res).role;
@@ -129,6 +148,18 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     res.redirect(303, `/articles/${req.params.id}`);
   });
 
+  r.post('/articles/:id/suggest-all', authorize('suggest-all'), async (req, res) => {
+    const { progress, finished } = await startSuggestAll(services, req.params.id, suggestAllSchema.parse(req.body ?? {}), actorOf(res));
+    const note = finished ? `suggested=${progress.done}&skipped=${progress.skipped}&failed=${progress.failed}` : 'suggesting=1';
+    res.redirect(303, `/articles/${req.params.id}?${note}`);
+  });
+
+  r.post('/articles/:id/keep-all', authorize('keep-all'), async (req, res) => {
+    const body = keepAllSchema.parse(req.body ?? {});
+    const { kept, skipped } = await keepParagraphs(services, { articleId: req.params.id, actor: actorOf(res), paragraphs: body.paragraphs });
+    res.redirect(303, `/articles/${req.params.id}?kept=${kept.length}&skipped=${skipped.length}`);
+  });
+
   r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
     res.redirect(303, `/articles/${req.params.id}`);
@@ -146,6 +177,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
       const mine = action === 'edit' && typeof req.body?.text === 'string' ? String(req.body.text) : undefined;
       const current = e.current;
       const history = await services.store.history(id, pid);
+      const seen = history.find((h) => h.n === Number(req.body?.baseRevision));
+      const since = seen ? history.filter((h) => h.n > seen.n) : [];
       res.status(409);
       return render(res, 'conflict', {
         title: 'Changed by someone else',
@@ -153,6 +186,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
         action,
         current,
         last: history.at(-1),
+        authors: [...new Set(since.map((h) => h.author))],
+        theirs: seen ? diffWords(seen.text, current.text) : undefined,
         mine,
         diff: mine !== undefined ? diffWords(current.text, mine) : undefined,
       });

@@ -39,6 +39,8 @@ export function presentParagraph(p: Paragraph, mt?: ParagraphMtFlags) {
     ...(p.suggestion ? { suggestion: presentSuggestion(p.suggestion) } : {}),
     ...(p.findings?.length ? { findings: p.findings } : {}),
     review: p.review ?? 'none',
+    ...(p.approval ? { approval: p.approval } : {}),
+    ...(p.lastChange ? { lastChange: p.lastChange } : {}),
     comments: p.comments ?? [],
     ...(mt ? { mtFlags: mt.flags, risk: mt.risk } : {}),
   };
@@ -85,15 +87,17 @@ export function presentHistory(revisions: Revision[]) {
 /** A suggestion still waiting for the editor's decision on the paragraph's current text. */
 export function openSuggestion(p: Paragraph): Suggestion | undefined {
   const s = p.suggestion;
-  if (!s || p.status === 'deleted' || p.status === 'rejected') return undefined;
+  if (!s || p.status === 'deleted') return undefined;
+  // A rejected paragraph shows only a suggestion asked for after the rejection (older data: none).
+  if (p.status === 'rejected' && (p.rejectedSuggestion === undefined || p.rejectedSuggestion === s.id)) return undefined;
   if (s.basedOn !== p.text || s.text === p.text) return undefined;
   return s;
 }
 
 export const REVIEW_LABELS: Record<string, { label: string; icon: string }> = {
   none: { label: 'Not in review', icon: '' },
-  'in-review': { label: 'In review', icon: '⧗' },
-  approved: { label: 'Approved', icon: '🔒' },
+  'in-review': { label: 'In review', icon: '' },
+  approved: { label: 'Approved', icon: '✓' },
   'sent-back': { label: 'Sent back', icon: '↩' },
 };
 
@@ -103,6 +107,7 @@ export const STATUS_LABELS: Record<string, { label: string; icon: string }> = {
   accepted: { label: 'Accepted', icon: '✓' },
   edited: { label: 'Edited', icon: '✎' },
   rejected: { label: 'Rejected', icon: '✗' },
+  kept: { label: 'Kept as is', icon: '=' },
   deleted: { label: 'Deleted', icon: '⌫' },
 };
 

@@ -21,6 +21,7 @@ export const DECISION_SERIES: Series[] = [
   { key: 'accept-partial', label: DECISION_LABELS['accept-partial'], className: 's-partial', pattern: 'stripes' },
   { key: 'edit', label: DECISION_LABELS.edit, className: 's-edit', pattern: 'dots', dark: true },
   { key: 'reject', label: DECISION_LABELS.reject, className: 's-reject', pattern: 'cross' },
+  { key: 'keep', label: DECISION_LABELS.keep, className: 's-keep', pattern: 'solid' },
 ];
 
 export async function loadEffort(services: Services, articleId?: string): Promise<EffortReport> {

@@ -161,8 +161,8 @@ describe('aggregated effort', () => {
   it('totals every live paragraph', () => {
     const t = report.totals;
     expect([t.paragraphs, t.decided, t.changed, t.words]).toEqual([9, 6, 6, 28]);
-    expect(t.decisions).toEqual({ accept: 1, 'accept-partial': 1, edit: 3, reject: 1, total: 6 });
-    expect(t.rates).toEqual({ accept: 1 / 6, 'accept-partial': 1 / 6, edit: 3 / 6, reject: 1 / 6 });
+    expect(t.decisions).toEqual({ accept: 1, 'accept-partial': 1, edit: 3, reject: 1, keep: 0, total: 6 });
+    expect(t.rates).toEqual({ accept: 1 / 6, 'accept-partial': 1 / 6, edit: 3 / 6, reject: 1 / 6, keep: 0 });
     // MT → final over the 8 paragraphs with MT: Σ edits 1+1+3+0+0+0+1+1 = 7, Σ words 4+5+5+2+2+3+3+2 = 26.
     expect(t.hter).toMatchObject({ n: 8, edits: 7, words: 26 });
     expect(t.hter!.corpus).toBeCloseTo(7 / 26, 12);
@@ -177,11 +177,11 @@ describe('aggregated effort', () => {
   it('per editor: the paragraphs whose decision is theirs', () => {
     expect(report.editors.map((e) => e.key)).toEqual(['ed1', 'ed2']);
     const [ed1, ed2] = report.editors;
-    expect(ed1!.decisions).toEqual({ accept: 1, 'accept-partial': 0, edit: 2, reject: 0, total: 3 });
-    expect(ed1!.rates).toEqual({ accept: 1 / 3, 'accept-partial': 0, edit: 2 / 3, reject: 0 });
+    expect(ed1!.decisions).toEqual({ accept: 1, 'accept-partial': 0, edit: 2, reject: 0, keep: 0, total: 3 });
+    expect(ed1!.rates).toEqual({ accept: 1 / 3, 'accept-partial': 0, edit: 2 / 3, reject: 0, keep: 0 });
     expect(ed1!.hter).toMatchObject({ edits: 5, words: 11 }); // p1 1/4, p3 3/5, p9 1/2
     expect(ed1!.time).toEqual({ seconds: 52, words: 11, paragraphs: 3, secondsPerWord: 52 / 11 });
-    expect(ed2!.decisions).toEqual({ accept: 0, 'accept-partial': 1, edit: 1, reject: 1, total: 3 });
+    expect(ed2!.decisions).toEqual({ accept: 0, 'accept-partial': 1, edit: 1, reject: 1, keep: 0, total: 3 });
     expect(ed2!.hter).toMatchObject({ edits: 2, words: 10, corpus: 0.2 }); // p2 1/5, p4 0/2, p8 1/3
     // p8 was not timed: only p2 (20 s, 5 words) and p4 (4 s, 2 words) count.
     expect(ed2!.time).toEqual({ seconds: 24, words: 7, paragraphs: 2, secondsPerWord: 24 / 7 });

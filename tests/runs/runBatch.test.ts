@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { acceptSuggestion } from '../../server/commands/acceptSuggestion.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
+import { rejectSuggestion } from '../../server/commands/rejectSuggestion.js';
+import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { prepareResume } from '../../server/commands/resumeRun.js';
 import { prepareRun, startRun } from '../../server/commands/startRun.js';
 import { stopRun } from '../../server/commands/stopRun.js';
@@ -165,21 +167,28 @@ describe('runBatch', () => {
     expect(server.chatRequests().length).toBeLessThanOrEqual(2);
   });
 
-  it('never overwrites text an editor accepted or edited', async () => {
+  it('leaves decided paragraphs alone (accepted, edited, rejected, kept) and reports them skipped', async () => {
     const id = await importSeed(s.services);
     const offline = new OfflineEngine();
     const suggested = await suggestParagraph(s.services, { articleId: id, paragraphId: 'p4', actor: ADMIN, engine: offline });
     const accepted = await acceptSuggestion(s.services, { articleId: id, paragraphId: 'p4', baseRevision: suggested.revision, suggestionId: suggested.suggestion!.id, actor: ADMIN });
     const edited = await editParagraph(s.services, { articleId: id, paragraphId: 'p3', baseRevision: 1, text: 'An editor wrote this.', actor: ADMIN });
+    const rejected = await rejectSuggestion(s.services, { articleId: id, paragraphId: 'p5', baseRevision: 1, actor: ADMIN });
+    const kept = await keepParagraph(s.services, { articleId: id, paragraphId: 'p6', baseRevision: 1, actor: ADMIN });
     const run = await startRun(s.ctx, runProps({ articles: [id] }));
     await waitFor(async () => (await s.runStore.getRun(run.id))!.status === 'finished');
     const article = (await s.services.store.getArticle(id))!;
-    const p4 = article.paragraphs.find((p) => p.id === 'p4')!;
-    const p3 = article.paragraphs.find((p) => p.id === 'p3')!;
-    expect(p4).toMatchObject({ status: 'accepted', text: accepted.text });
-    expect(p3).toMatchObject({ status: 'edited', text: edited.text });
-    expect(p3.suggestion?.runId).toBe(run.id);
-    expect(article.paragraphs.filter((p) => p.status === 'suggested')).toHaveLength(16);
+    const para = (pid: string) => article.paragraphs.find((p) => p.id === pid)!;
+    expect(para('p4')).toMatchObject({ status: 'accepted', text: accepted.text, revision: accepted.revision });
+    expect(para('p3')).toMatchObject({ status: 'edited', text: edited.text, revision: edited.revision });
+    expect(para('p5')).toMatchObject({ status: 'rejected', text: rejected.text, revision: rejected.revision });
+    expect(para('p6')).toMatchObject({ status: 'kept', text: kept.text, revision: kept.revision });
+    for (const pid of ['p3', 'p4', 'p5', 'p6']) expect(para(pid).suggestion?.runId).toBeUndefined();
+    expect(article.paragraphs.filter((p) => p.status === 'suggested')).toHaveLength(14);
+    const record = (await s.runStore.getRun(run.id))!;
+    expect(record.counts).toMatchObject({ total: 18, done: 14, skipped: 4, failed: 0 });
+    const history = await s.services.store.history(id);
+    expect(history.filter((r) => ['p3', 'p4', 'p5', 'p6'].includes(r.paragraphId) && r.action === 'suggest' && r.author !== ADMIN.username)).toHaveLength(0);
   });
 
   it('stops a background run through stopRun', async () => {

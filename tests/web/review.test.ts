@@ -29,7 +29,7 @@ describe('review: submit, approve, send back, reopen, comments', () => {
 
     const locked = await editor.post(`/api/articles/${id}/paragraphs/p3/edit`, { baseRevision: approved.json.revision, text: 'Sneaky change.' });
     expect(locked.status).toBe(423);
-    expect(locked.json.error).toMatch(/approved and locked/);
+    expect(locked.json.error).toMatch(/approved by reviewer on \d{4}-\d\d-\d\d and locked/);
     expect((await editor.post(`/api/articles/${id}/paragraphs/p3/delete`, { baseRevision: approved.json.revision })).status).toBe(423);
     expect((await editor.post(`/api/articles/${id}/paragraphs/p3/reopen`, { baseRevision: approved.json.revision })).status).toBe(403);
 

@@ -65,8 +65,8 @@ describe('GET /api/stats', () => {
     const s = r.json;
     expect(s.variant).toMatch(/no shifts/);
     // Decisions in effect: accept (p4), accept-partial (p6), reject (p5) by editor; edit (p3) by reviewer.
-    expect(s.totals.decisions).toEqual({ accept: 1, 'accept-partial': 1, edit: 1, reject: 1, total: 4 });
-    expect(s.totals.rates).toEqual({ accept: 0.25, 'accept-partial': 0.25, edit: 0.25, reject: 0.25 });
+    expect(s.totals.decisions).toEqual({ accept: 1, 'accept-partial': 1, edit: 1, reject: 1, keep: 0, total: 4 });
+    expect(s.totals.rates).toEqual({ accept: 0.25, 'accept-partial': 0.25, edit: 0.25, reject: 0.25, keep: 0 });
     expect([s.totals.paragraphs, s.totals.decided, s.totals.changed]).toEqual([18, 4, 3]);
     // MT → final: p3 2 edits (61 words), p4 1000000000 → 1 billion: 2 (11 words), p6 the same: 2 (118 words).
     // Three paragraphs grew by a word each.
