@@ -338,13 +338,15 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
       await reviewer.locator('#edit-p17').fill(reviewerText);
       await reviewer.keyboard.press('Control+Enter');
       const box = reviewer.locator('#p17 .row-error');
-      await box.locator('blockquote').waitFor();
-      expect(await box.locator('blockquote').textContent()).toBe(editorText);
-      expect(await box.textContent()).toContain('Take the current text');
+      await box.locator('.diff ins').first().waitFor();
+      // Their change, as a word diff from what this editor saw, with their name.
+      expect(await box.textContent()).toMatch(/Changed by editor \(edit, \d{4}-\d\d-\d\d \d\d:\d\d\)/);
+      expect((await box.locator('.diff').textContent())!.replace(/\s+/g, ' ')).toContain('grown by innovating first');
+      expect(await box.getByRole('button', { name: 'Take theirs' }).count()).toBe(1);
       // Nothing was overwritten.
       expect((await stored('p17')).text).toBe(editorText);
 
-      await box.getByRole('button', { name: 'Apply mine on top of it' }).click();
+      await box.getByRole('button', { name: 'Keep mine on top' }).click();
       await reviewer.locator('#p17 .row-error[hidden]').waitFor({ state: 'attached' });
       await reviewer.locator('#p17 .diff', { hasText: 'history of innovation' }).waitFor();
       const p = await stored('p17');
@@ -376,7 +378,8 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
       expect(await plain.locator('.page-head .sub').textContent()).toContain('edit by editor');
       expect((await stored('p18')).text).toBe(editorText);
 
-      await plain.getByRole('button', { name: 'Save my text over it' }).click();
+      expect((await plain.locator('.compare > .text.diff').first().locator('ins').allTextContents()).join(' ')).toContain('seizes');
+      await plain.getByRole('button', { name: /Keep mine on top/ }).click();
       await plain.waitForURL(new RegExp(`/articles/${articleId}#p18$`));
       expect(await plain.locator('#p18 .badge-edited').count()).toBe(1);
       expect(await stored('p18')).toMatchObject({ text: mine, status: 'edited' });

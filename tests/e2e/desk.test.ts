@@ -1,0 +1,154 @@
+/**
+ * The desk's day in real Chromium (issue 16): keep as is and next-undecided keys, Space on the first
+ * change, a locked row that says why, suggest-all with progress, and every page at phone width.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../server/commands/importFiles.js';
+import { keepParagraph } from '../../server/commands/keepParagraph.js';
+import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
+import { launchBrowser, skipBrowser } from '../support/browser.js';
+import { corpusDir, passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';
+import type { Role } from '../../server/core/types.js';
+import { join } from 'node:path';
+
+describe.skipIf(skipBrowser)('the desk in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let articleId: string;
+  let wmtId: string;
+  const pageErrors: Error[] = [];
+  const contexts: BrowserContext[] = [];
+
+  async function pageAs(role: Role, viewport = { width: 1400, height: 900 }): Promise<Page> {
+    const ctx = await browser.newContext({ viewport });
+    contexts.push(ctx);
+    ctx.setDefaultTimeout(8000);
+    const login = await ctx.request.post(`${app.url}/api/login`, { data: { username: role, password: passwordOf(role) } });
+    expect(login.ok()).toBe(true);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e));
+    page.on('dialog', (d) => void d.accept());
+    return page;
+  }
+
+  beforeAll(async () => {
+    app = await startApp();
+    const admin = { username: 'import', role: 'admin' as const };
+    articleId = (await importFile(app.services, seedPath, admin)).article.id;
+    wmtId = (await importFile(app.services, join(corpusDir, 'wmt-zhen', 'wmt23-rfi-19792.en.txt'), admin)).article.id;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close(true);
+  });
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+    expect(pageErrors.splice(0).map((e) => e.message)).toEqual([]);
+  });
+
+  const stored = async (pid: string, id = articleId) => (await app.services.store.getArticle(id))!.paragraphs.find((p) => p.id === pid)!;
+
+  it('keeps with c and moves on; n jumps to the next undecided paragraph', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p2`);
+    await page.locator('#p2.selected').waitFor();
+    await page.keyboard.press('c');
+    await page.locator('#p2.status-kept').waitFor();
+    expect(await page.locator('#p2 .badge-kept').textContent()).toContain('Kept as is');
+    await page.locator('#p3.selected').waitFor();
+    expect(await stored('p2')).toMatchObject({ status: 'kept' });
+    // p3 and p4 decided meanwhile by someone else: n skips them.
+    for (const pid of ['p3', 'p4']) await keepParagraph(app.services, { articleId, paragraphId: pid, baseRevision: (await stored(pid)).revision, actor: { username: 'editor2', role: 'editor' } });
+    await page.goto('about:blank'); // a goto that only changes the #hash would not load the page again
+    await page.goto(`${app.url}/articles/${articleId}#p2`);
+    await page.locator('#p2.selected').waitFor();
+    await page.keyboard.press('n');
+    await page.locator('#p5.selected').waitFor();
+  });
+
+  it('Space takes or leaves the first change without ] first; r rejects and moves on', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p10`);
+    await page.locator('#p10.selected').waitFor();
+    await page.keyboard.press('s');
+    await page.locator('#p10 .diff[data-kind="suggestion"] .chg').first().waitFor();
+    const spans = await page.locator('#p10 .span-box input').count();
+    if (spans > 1) {
+      await page.keyboard.press(' ');
+      expect(await page.locator('#p10 .span-box input').first().isChecked()).toBe(false);
+      expect(await page.locator('#p10 .diff .chg').first().getAttribute('class')).toContain('left-out');
+    }
+    await page.keyboard.press('r');
+    await page.locator('#p10.status-rejected').waitFor();
+    await page.locator('#p11.selected').waitFor();
+  });
+
+  it('s on an approved row does nothing and says who approved it', async () => {
+    const p = await stored('p12');
+    const kept = await keepParagraph(app.services, { articleId, paragraphId: 'p12', baseRevision: p.revision, actor: { username: 'editor', role: 'editor' } });
+    await reviewParagraph(app.services, { articleId, paragraphId: 'p12', baseRevision: kept.revision, action: 'approve', actor: { username: 'reviewer', role: 'reviewer' } });
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p12`);
+    await page.locator('#p12.selected').waitFor();
+    const revision = (await stored('p12')).revision;
+    await page.keyboard.press('s');
+    await expect(page.locator('.flash').textContent()).resolves.toMatch(/Approved by reviewer on \d{4}-\d\d-\d\d and locked/);
+    expect((await stored('p12')).revision).toBe(revision);
+    expect(await page.locator('#p12 .locked-note').textContent()).toContain('Approved by reviewer');
+  });
+
+  it('suggests for every undecided paragraph from one button, with progress, leaving decided ones alone', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${wmtId}`);
+    const p1 = await stored('p1', wmtId);
+    await keepParagraph(app.services, { articleId: wmtId, paragraphId: 'p1', baseRevision: p1.revision, actor: { username: 'editor', role: 'editor' } });
+    await page.getByRole('button', { name: /Suggest all undecided/ }).click();
+    await page.locator('.flash', { hasText: /Suggestions for \d+ undecided paragraphs?; 1 decided left alone/ }).waitFor();
+    await page.waitForLoadState('load');
+    const article = (await app.services.store.getArticle(wmtId))!;
+    expect(article.paragraphs.find((p) => p.id === 'p1')!.status).toBe('kept');
+    expect(article.paragraphs.filter((p) => p.status === 'pending')).toEqual([]);
+  });
+
+  describe('at phone width (390 × 844)', () => {
+    const phone = { width: 390, height: 844 };
+
+    it('every page fits without sideways scrolling, and the top bar links are on screen', async () => {
+      const page = await pageAs('admin', phone);
+      const paths = ['/', `/articles/${articleId}`, `/articles/${wmtId}?risk=fine`, `/articles/${articleId}/compare`, `/articles/${articleId}/timeline`,
+        `/articles/${articleId}/paragraphs/p2/history`, '/stats', '/runs', '/users'];
+      for (const path of paths) {
+        const res = await page.goto(`${app.url}${path}`);
+        expect(res?.status(), path).toBe(200);
+        const m = await page.evaluate(() => ({
+          sw: document.documentElement.scrollWidth,
+          cw: document.documentElement.clientWidth,
+          over: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => `${e.tagName}.${e.className}`),
+        }));
+        expect(m.sw, `${path} is ${m.sw}px wide: ${m.over.join(', ')}`).toBeLessThanOrEqual(m.cw);
+        for (const link of await page.locator('.topbar a').all()) {
+          const box = await link.boundingBox();
+          expect(box && box.x >= 0 && box.x + box.width <= phone.width, `${path}: ${await link.textContent()}`).toBe(true);
+        }
+      }
+    });
+
+    it('opens the editor at the top, with the row text and its actions within the screen, and no missing glyphs', async () => {
+      const page = await pageAs('editor', phone);
+      await page.goto(`${app.url}/articles/${wmtId}`);
+      await page.locator('.para.selected').waitFor();
+      expect(await page.evaluate(() => scrollY)).toBe(0);
+      const row = page.locator('.para').nth(1);
+      for (const el of [row.locator('.col-mt .text'), row.locator('.actions button').first()]) {
+        await el.scrollIntoViewIfNeeded();
+        const box = (await el.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
+      }
+      const text = await page.locator('body').textContent();
+      expect(text).not.toMatch(/[⧗🔒]/u);
+    });
+  });
+});
