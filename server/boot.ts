@@ -12,6 +12,7 @@ import { runMtChecksOffThread } from './checks/mt/offThread.js';
 import { createMtAnnotator, mergeMtFlags } from './engines/mtAnnotator.js';
 import { engineConfigFromEnv } from './engines/openai.js';
 import type { MtAnnotate } from './checks/mt/flagCache.js';
+import { trustedEditorsFromEnv } from './commands/deskExamples.js';
 
 export async function loadGlossary(corpusDir: string): Promise<GlossaryEntry[]> {
   const file = join(corpusDir, 'glossary.json');
@@ -56,5 +57,6 @@ export async function createServices(options: BootOptions): Promise<Services> {
     mtFlags: new MtFlagCache(runMtChecksOffThread, annotatorFromEnv(options.env ?? process.env)),
     glossaries,
     now: () => new Date(),
+    trustedEditors: trustedEditorsFromEnv(options.env ?? process.env),
   };
 }

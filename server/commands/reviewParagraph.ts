@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canReview, describeReviewRefusal, reviewTarget, submittable, type ReviewAction } from '../core/reviewState.js';
+import { canReview, canReviewAsRole, describeReviewRefusal, reviewTarget, submittable, type ReviewAction } from '../core/reviewState.js';
 import type { Actor, Comment, Paragraph } from '../core/types.js';
 import { BadRequestError, ForbiddenError, InvalidStateError } from './errors.js';
 import { ActionRecorder, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
@@ -41,7 +41,7 @@ export function reviewParagraph(services: Services, props: ReviewProps): Promise
       const from = p.review ?? 'none';
       if (!canReview(props.actor.role, props.action, from)) {
         const message = describeReviewRefusal(props.actor.role, props.action, from);
-        throw message.startsWith('a ') ? new ForbiddenError(message) : new InvalidStateError(message, structuredClone(p));
+        throw !canReviewAsRole(props.actor.role, props.action) ? new ForbiddenError(message) : new InvalidStateError(message, structuredClone(p));
       }
       if (props.action === 'approve' && (p.status === 'pending' || p.status === 'suggested')) {
         throw new InvalidStateError(`cannot approve paragraph ${p.id}: it is ${p.status}, not decided yet (an editor must accept, edit, reject or keep it first)`, structuredClone(p));

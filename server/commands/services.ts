@@ -21,4 +21,6 @@ export interface Services {
   /** MT flags (the MT checked against its source) and risk per paragraph, computed in the background. */
   mtFlags: MtFlagCache;
   now: () => Date;
+  /** Editors whose corrections may be LLM examples in other articles (POSTEDIT_TRUSTED_EDITORS); absent: none. */
+  trustedEditors?: ReadonlySet<string>;
 }

@@ -73,7 +73,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   if (props.onlyUndecided) checkUndecided(p);
 
   // The offline engine ignores examples; only LLM engines learn from the desk.
-  const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id);
+  const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id, { trusted: services.trustedEditors ?? new Set() });
   const glossary = await articleGlossary(services, article.id);
   const request = buildRequest(article, p, level, glossary, examples);
   // The MT checks on the text the engine gets (cheap, off-thread): hints for an LLM, proven fixes

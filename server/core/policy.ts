@@ -22,6 +22,11 @@ export const POLICY: Record<Role, ReadonlySet<Action>> = {
 
 export const ROLES: readonly Role[] = ['editor', 'reviewer', 'admin'];
 
+/** "an editor", "a reviewer", "an admin": roles with their article, for messages. */
+export function aRole(role: Role): string {
+  return `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role}`;
+}
+
 export function allow(role: Role, action: Action): boolean {
   return POLICY[role].has(action);
 }

@@ -3,6 +3,7 @@
  * Text-changing actions are refused on approved paragraphs (they are locked until reopened).
  */
 import type { ParagraphStatus, ReviewState, Role } from './types.js';
+import { aRole } from './policy.js';
 
 export type ReviewAction = 'submit' | 'approve' | 'send-back' | 'reopen';
 
@@ -23,6 +24,11 @@ export function reviewTarget(action: ReviewAction): ReviewState {
   return TRANSITIONS[action].to;
 }
 
+/** Whether the role may take the review action at all (from some state). */
+export function canReviewAsRole(role: Role, action: ReviewAction): boolean {
+  return TRANSITIONS[action].roles.includes(role);
+}
+
 export function canReview(role: Role, action: ReviewAction, from: ReviewState): boolean {
   const t = TRANSITIONS[action];
   return t.roles.includes(role) && t.from.includes(from);
@@ -30,7 +36,7 @@ export function canReview(role: Role, action: ReviewAction, from: ReviewState): 
 
 export function describeReviewRefusal(role: Role, action: ReviewAction, from: ReviewState): string {
   const t = TRANSITIONS[action];
-  if (!t.roles.includes(role)) return `a ${role} may not ${action.replace('-', ' ')} paragraphs`;
+  if (!t.roles.includes(role)) return `${aRole(role)} may not ${action.replace('-', ' ')} paragraphs`;
   return `cannot ${action.replace('-', ' ')} a paragraph that is ${from === 'none' ? 'not in review' : from}`;
 }
 

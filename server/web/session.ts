@@ -3,7 +3,7 @@
  * the CLI). Cookie-authenticated requests that change state must carry the session's CSRF token.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { allow, type Action } from '../core/policy.js';
+import { allow, aRole, type Action } from '../core/policy.js';
 import type { Actor } from '../core/types.js';
 import type { Session, UserStore } from '../store/userStore.js';
 import { HttpError } from './errors.js';
@@ -92,7 +92,7 @@ export function authorize<P = any>(action: Action | ((req: Request<P>) => Action
   return (req, res, next) => {
     const actor = actorOf(res);
     const needed = typeof action === 'function' ? action(req) : action;
-    if (!allow(actor.role, needed)) return next(new HttpError(403, `a ${actor.role} may not ${needed.replace('-', ' ')}`));
+    if (!allow(actor.role, needed)) return next(new HttpError(403, `${aRole(actor.role)} may not ${needed.replace('-', ' ')}`));
     next();
   };
 }
