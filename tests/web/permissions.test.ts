@@ -66,7 +66,7 @@ describe('every route enforces the policy on the server', () => {
   }
 
   it.each([
-    ['/', 303], ['/articles/x', 303], ['/login', 200], ['/static/app.css', 200], ['/static/editor.js', 200],
+    ['/', 303], ['/articles/x', 303], ['/login', 200], ['/static/app.css', 200], ['/static/editor/main.js', 200],
   ])('anonymous GET %s answers %i (pages redirect to the login page)', async (path, status) => {
     const r = await fetch(app.url + path, { redirect: 'manual' });
     expect(r.status).toBe(status);

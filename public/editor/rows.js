@@ -1,0 +1,58 @@
+// Selecting rows, moving between them, and replacing a row with the server's fresh rendering.
+import { articleId, rows, say, state } from './page.js';
+
+const refreshed = [];
+/** Called after a row was replaced (e.g. to fetch its grammar flags). */
+export function onRowRefreshed(fn) { refreshed.push(fn); }
+
+export function select(row, scroll = true, remember = true) {
+  if (!row) return;
+  if (state.current && state.current !== row) state.current.classList.remove('selected');
+  state.current = row;
+  state.spanCursor = -1;
+  row.classList.add('selected');
+  state.focusedAt = Date.now();
+  if (scroll) row.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  if (!row.contains(document.activeElement)) row.focus({ preventScroll: true });
+  if (remember) history.replaceState(null, '', `#${row.id}`);
+}
+
+export function move(delta) {
+  const all = rows();
+  if (!all.length) return;
+  const i = state.current ? all.indexOf(state.current) : -1;
+  select(all[Math.max(0, Math.min(all.length - 1, i + delta))]);
+}
+
+/** The next paragraph nobody has decided on (pending or suggested, not locked), wrapping around. */
+export function nextUndecided() {
+  const all = rows();
+  const start = state.current ? all.indexOf(state.current) : -1;
+  for (let k = 1; k <= all.length; k++) {
+    const row = all[(start + k) % all.length];
+    if ((row.classList.contains('status-pending') || row.classList.contains('status-suggested')) && !row.dataset.locked) return select(row);
+  }
+  say('No undecided paragraph left in this view.');
+}
+
+export async function refreshRow(row) {
+  const res = await fetch(`/articles/${encodeURIComponent(articleId)}/rows/${encodeURIComponent(row.dataset.id)}`, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`could not reload the paragraph (${res.status})`);
+  const holder = document.createElement('div');
+  holder.innerHTML = await res.text();
+  const fresh = holder.firstElementChild;
+  row.replaceWith(fresh);
+  if (state.current === row) { state.current = null; select(fresh, false); }
+  for (const fn of refreshed) fn(fresh);
+  return fresh;
+}
+
+export function reloadAt(id) {
+  location.hash = id;
+  location.reload();
+}
+
+/** Seconds since the editor selected the row (time-to-edit, for the statistics). */
+export function seconds() {
+  return Math.round((Date.now() - state.focusedAt) / 100) / 10;
+}
