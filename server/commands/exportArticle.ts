@@ -1,3 +1,4 @@
+import { articleLanguages, undecidedSummary } from '../core/articleFacts.js';
 import type { Article } from '../core/types.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import type { Services } from './services.js';
@@ -9,7 +10,12 @@ export interface ExportedFile {
   filename: string;
   contentType: string;
   body: string;
+  /** Live paragraphs still pending or suggested; routes send it as `X-Postedit-Undecided`. */
+  undecided?: number;
 }
+
+/** The response header every export and the review report carry: how many live paragraphs are undecided. */
+export const UNDECIDED_HEADER = 'X-Postedit-Undecided';
 
 function liveParagraphs(article: Article) {
   return article.paragraphs.filter((p) => p.status !== 'deleted');
@@ -40,18 +46,22 @@ export async function exportArticle(services: Services, articleId: string, forma
   }
   const article = await services.store.getArticle(articleId);
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
+  // txt and md are the clean text, meant to be published: the count travels in the header only.
+  const { undecided, live, pending, suggested } = undecidedSummary(article);
   switch (format as ExportFormat) {
     case 'txt':
-      return { filename: `${article.id}.txt`, contentType: 'text/plain; charset=utf-8', body: articleToText(article) };
+      return { filename: `${article.id}.txt`, contentType: 'text/plain; charset=utf-8', body: articleToText(article), undecided };
     case 'md':
-      return { filename: `${article.id}.md`, contentType: 'text/markdown; charset=utf-8', body: articleToMarkdown(article) };
+      return { filename: `${article.id}.md`, contentType: 'text/markdown; charset=utf-8', body: articleToMarkdown(article), undecided };
     case 'json': {
       const [history, suggestions] = await Promise.all([services.store.history(articleId), services.store.suggestions(articleId)]);
       const { undo: _undo, ...rest } = article;
+      const summary = { paragraphs: live, undecided, pending, suggested, ...articleLanguages(article) };
       return {
         filename: `${article.id}.json`,
         contentType: 'application/json; charset=utf-8',
-        body: JSON.stringify({ format: 'postedit-article', version: 1, article: rest, history, suggestions }, null, 2),
+        body: JSON.stringify({ format: 'postedit-article', version: 1, summary, article: rest, history, suggestions }, null, 2),
+        undecided,
       };
     }
   }

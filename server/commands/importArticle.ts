@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { importLanguages } from '../core/articleFacts.js';
 import { alignCompanion, segmentArticle, SegmentationError, type TextFormat } from '../core/segment.js';
 import type { Actor, Article, Paragraph, Revision } from '../core/types.js';
 import { BadRequestError } from './errors.js';
@@ -18,6 +19,9 @@ export interface ImportProps {
   reference?: string;
   /** File name it came from; also the base of the article id. */
   origin?: string;
+  /** Source and target languages (BCP 47); guessed when not given (see core/articleFacts.ts). */
+  sourceLang?: string;
+  targetLang?: string;
   actor: Actor;
 }
 
@@ -95,6 +99,7 @@ export async function importArticle(services: Services, props: ImportProps): Pro
     ...(props.origin ? { origin: props.origin } : {}),
     hasSource: !!source,
     hasReference: !!reference,
+    ...importLanguages({ sourceLang: props.sourceLang, targetLang: props.targetLang, origin: props.origin, sources: source }),
     paragraphs,
     nextParagraph: paragraphs.length + 1,
     undo: [],

@@ -3,6 +3,7 @@
  * <style>): the article's status and effort figures, then every paragraph that changed with its MT,
  * its final text, the word diff between them, who made each change, who approved it, and comments.
  */
+import { undecidedLine, undecidedSummary, type UndecidedSummary } from '../core/articleFacts.js';
 import { diffWords, type DiffPart } from '../core/diff.js';
 import { DECISION_KINDS, DECISION_LABELS, paragraphEfforts, summarize, type EffortSummary, type ParagraphEffort } from '../core/effort.js';
 import { HTER_VARIANT } from '../core/metrics.js';
@@ -82,6 +83,8 @@ export interface ReportModel {
   live: number;
   deleted: number;
   approved: number;
+  /** Live paragraphs still pending or suggested (kept, accepted, edited and rejected ones are decided). */
+  undecided: UndecidedSummary;
   paragraphs: ReportParagraph[];
 }
 
@@ -127,6 +130,7 @@ export function buildReport(article: Article, history: Revision[], suggestions: 
     live: live.length,
     deleted: article.paragraphs.length - live.length,
     approved: live.filter((p) => p.review === 'approved').length,
+    undecided: undecidedSummary(article),
     paragraphs,
   };
 }
@@ -156,6 +160,7 @@ function summaryLines(m: ReportModel): Line[] {
   const lines: Line[] = [
     { label: 'Review status', value: m.article.status },
     { label: 'Paragraphs', value: `${m.live} live · ${s.changed} changed from the MT · ${m.deleted} deleted · ${m.approved} approved` },
+    { label: 'Undecided', value: m.undecided.undecided ? undecidedLine(m.undecided) : `none (${undecidedLine(m.undecided)})` },
     {
       label: 'HTER MT → final',
       value: s.hter ? `${n3(s.hter.corpus)} (${s.hter.edits} word edits ÷ ${s.hter.words} final words) · mean per paragraph ${n3(s.hter.mean)}` : '–',
@@ -349,7 +354,8 @@ export async function reviewReport(services: Services, articleId: string, format
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
   const [history, suggestions] = await Promise.all([services.store.history(articleId), services.store.suggestions(articleId)]);
   const model = buildReport(article, history, suggestions, services.now());
+  const undecided = model.undecided.undecided;
   return format === 'html'
-    ? { filename: `${article.id}-review.html`, contentType: 'text/html; charset=utf-8', body: reportToHtml(model) }
-    : { filename: `${article.id}-review.md`, contentType: 'text/markdown; charset=utf-8', body: reportToMarkdown(model) };
+    ? { filename: `${article.id}-review.html`, contentType: 'text/html; charset=utf-8', body: reportToHtml(model), undecided }
+    : { filename: `${article.id}-review.md`, contentType: 'text/markdown; charset=utf-8', body: reportToMarkdown(model), undecided };
 }

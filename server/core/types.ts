@@ -152,6 +152,10 @@ export interface Article {
   origin?: string;
   hasSource: boolean;
   hasReference: boolean;
+  /** Language of the source text (BCP 47, `und` when unknown), recorded at import; absent in older articles. */
+  sourceLang?: string;
+  /** Language of the MT and the post-edited text (BCP 47, default `en`), recorded at import; absent in older articles. */
+  targetLang?: string;
   paragraphs: Paragraph[];
   /** Next number for a new paragraph id. */
   nextParagraph: number;

@@ -5,14 +5,24 @@
  */
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph as DocxParagraph, TextRun } from 'docx';
 import mammoth from 'mammoth';
+import { undecidedLine, undecidedSummary } from '../core/articleFacts.js';
 import type { Article, ParagraphKind } from '../core/types.js';
+import { DOCX_XML_LIMITS, scanXml, type XmlCounts } from './limits.js';
 import { xmlSafe } from './xml.js';
+import { checkZip, ZipRefusal } from './zipGuard.js';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 /** Largest total unpacked size of a .docx we open: a small ZIP can unpack to gigabytes. */
 export const MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024;
+/** Largest unpacked size of one part (document.xml, an image…), measured while inflating, not read from the headers. */
+export const MAX_DOCX_ENTRY_BYTES = 64 * 1024 * 1024;
+/** Most ZIP entries in a .docx (Word writes a dozen or two, plus one per image). */
+export const MAX_DOCX_ENTRIES = 10_000;
 
 export class DocxError extends Error {}
+
+/** A .docx over one of the caps (unpacked size, XML elements, attributes, depth): answered 413. */
+export class DocxTooComplexError extends DocxError {}
 
 export interface DocxSegment {
   kind: ParagraphKind;
@@ -32,8 +42,13 @@ function runsOf(text: string): TextRun[] {
     .map((line, i) => new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}), ...(rtl ? { rightToLeft: true } : {}) }));
 }
 
-/** The clean article (live paragraphs, current text) as a .docx file. */
+/**
+ * The clean article (live paragraphs, current text) as a .docx file. How many paragraphs are
+ * undecided goes into the document properties (description, and the custom property
+ * `PosteditUndecided`), not into the text: a re-import would take it for a paragraph.
+ */
 export async function articleToDocx(article: Article): Promise<Buffer> {
+  const undecided = undecidedSummary(article);
   let first = true;
   const children = article.paragraphs
     .filter((p) => p.status !== 'deleted')
@@ -48,7 +63,8 @@ export async function articleToDocx(article: Article): Promise<Buffer> {
   const doc = new Document({
     creator: 'Postedit',
     title: xmlSafe(article.title),
-    description: `Exported from Postedit (article ${article.id})`,
+    description: xmlSafe(`Exported from Postedit (article ${article.id}): ${undecidedLine(undecided)}`),
+    customProperties: [{ name: 'PosteditUndecided', value: String(undecided.undecided) }],
     sections: [{ children }],
   });
   return Packer.toBuffer(doc);
@@ -134,7 +150,17 @@ export async function docxToSegments(data: Buffer): Promise<{ segments: DocxSegm
   const unpacked = zipUnpackedSize(data);
   if (unpacked === undefined) throw new DocxError('it is damaged or incomplete (its ZIP directory cannot be read): save it again from Word');
   if (!Number.isFinite(unpacked)) throw new DocxError('it is a ZIP64 package, which is not accepted: a Word article is never that large');
-  if (unpacked > MAX_DOCX_UNPACKED_BYTES) throw new DocxError(`it unpacks to ${Math.round(unpacked / 1048576)} MB, more than the ${MAX_DOCX_UNPACKED_BYTES / 1048576} MB accepted`);
+  if (unpacked > MAX_DOCX_UNPACKED_BYTES) throw new DocxTooComplexError(`it unpacks to ${Math.round(unpacked / 1048576)} MB, more than the ${MAX_DOCX_UNPACKED_BYTES / 1048576} MB accepted`);
+  // The declared sizes may lie: unpack every part with a cap, and pre-scan the XML parts mammoth will parse.
+  const xml: XmlCounts = { elements: 0, attributes: 0, maxDepth: 0 };
+  try {
+    checkZip(data, { entryBytes: MAX_DOCX_ENTRY_BYTES, totalBytes: MAX_DOCX_UNPACKED_BYTES, entries: MAX_DOCX_ENTRIES }, (entry, bytes) =>
+      /\.(xml|rels)$/i.test(entry.name) ? scanXml(bytes.toString('latin1'), DOCX_XML_LIMITS, xml) : undefined,
+    );
+  } catch (e) {
+    if (e instanceof ZipRefusal) throw e.tooLarge ? new DocxTooComplexError(e.message) : new DocxError(e.message);
+    throw e;
+  }
 
   let paragraphs: MammothElement[] = [];
   let tables = 0;

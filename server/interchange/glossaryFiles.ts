@@ -10,7 +10,7 @@
  * preferred wording. Notes come from the entry's descrip and note elements.
  */
 import type { GlossaryEntry } from '../core/glossary.js';
-import { attr, childrenOf, findAll, localName, parseXml, rootElement, textContent, XmlFileError, type XNode } from './xml.js';
+import { attr, childrenOf, findAll, localName, parseXml, rootElement, textContent, XmlFileError, XmlTooComplexError, type XNode } from './xml.js';
 
 export type GlossaryFormat = 'csv' | 'tsv' | 'tbx' | 'json';
 export const GLOSSARY_FORMATS: readonly GlossaryFormat[] = ['csv', 'tsv', 'tbx', 'json'];
@@ -216,6 +216,7 @@ export function parseTbx(xml: string): ParsedGlossary {
   try {
     nodes = parseXml(xml);
   } catch (e) {
+    if (e instanceof XmlTooComplexError) throw new GlossaryFileError(e.message, { cause: e });
     if (e instanceof XmlFileError) throw new GlossaryFileError(e.message);
     throw e;
   }

@@ -4,6 +4,7 @@
  * to left. The style sheet is embedded: the file is a download (Content-Disposition: attachment)
  * meant to be opened or printed on its own.
  */
+import { undecidedLine, undecidedSummary } from '../core/articleFacts.js';
 import type { Article } from '../core/types.js';
 
 export function escapeHtml(text: string): string {
@@ -22,6 +23,7 @@ const STYLE = `
   h1 { font-size: 1.9em; line-height: 1.25; margin: 0 0 .6em; }
   h2 { font-size: 1.3em; line-height: 1.3; margin: 1.4em 0 .5em; }
   p { margin: 0 0 1em; text-align: start; overflow-wrap: anywhere; }
+  p.undecided { font: 10pt/1.4 system-ui, sans-serif; border: 1px solid #b58100; background: #fff6db; padding: .4em .7em; }
   h1, h2, p { unicode-bidi: plaintext; }
   @media print {
     article { max-width: none; margin: 0; padding: 0; }
@@ -31,13 +33,17 @@ const STYLE = `
 `;
 
 export interface HtmlOptions {
-  /** Language of the text (BCP 47), default `en`. */
+  /** Language of the text (BCP 47), default the article's target language (`en` when it does not say). */
   lang?: string;
 }
 
 /** The clean article (live paragraphs, current text) as a standalone HTML page. */
 export function articleToHtml(article: Article, options: HtmlOptions = {}): string {
-  const lang = options.lang && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(options.lang) ? options.lang : 'en';
+  const wanted = options.lang ?? article.targetLang;
+  const lang = wanted && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(wanted) ? wanted : 'en';
+  // Undecided paragraphs: always in a meta tag; stated on the page (and on paper) while there are any.
+  const undecided = undecidedSummary(article);
+  const draftNote = undecided.undecided ? `<p class="undecided" role="note">Draft: ${escapeHtml(undecidedLine(undecided))}.</p>\n` : '';
   let first = true;
   const body = article.paragraphs
     .filter((p) => p.status !== 'deleted')
@@ -54,12 +60,13 @@ export function articleToHtml(article: Article, options: HtmlOptions = {}): stri
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Postedit">
+<meta name="postedit-undecided" content="${undecided.undecided}">
 <title>${escapeHtml(article.title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <article>
-${body}
+${draftNote}${body}
 </article>
 </body>
 </html>

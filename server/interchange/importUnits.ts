@@ -10,6 +10,7 @@ import { BadRequestError } from '../commands/errors.js';
 import { MAX_PARAGRAPH_CHARS } from '../commands/editParagraph.js';
 import { contentHash, MAX_PARAGRAPHS, slugify, type ImportResult } from '../commands/importArticle.js';
 import type { Services } from '../commands/services.js';
+import { importLanguages } from '../core/articleFacts.js';
 import { diffSummary } from '../core/diff.js';
 import { normalizeText, pickTitle, SegmentationError } from '../core/segment.js';
 import type { Actor, Article, Paragraph, ParagraphKind, ParagraphStatus, ReviewState, Revision, RevisionAction } from '../core/types.js';
@@ -31,6 +32,9 @@ export interface UnitsImportProps {
   title?: string;
   /** File name it came from; also the base of the article id. */
   origin?: string;
+  /** Source and target languages (BCP 47), e.g. an XLIFF file's; guessed when not given (see core/articleFacts.ts). */
+  sourceLang?: string;
+  targetLang?: string;
   actor: Actor;
 }
 
@@ -177,6 +181,7 @@ export async function importUnits(services: Services, props: UnitsImportProps): 
     ...(props.origin ? { origin: props.origin } : {}),
     hasSource,
     hasReference,
+    ...importLanguages({ sourceLang: props.sourceLang, targetLang: props.targetLang, origin: props.origin, sources: hasSource ? units.map((u) => u.source ?? '') : undefined }),
     paragraphs,
     nextParagraph: paragraphs.length + 1,
     undo: [],

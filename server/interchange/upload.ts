@@ -11,10 +11,11 @@ import { MAX_PARAGRAPH_CHARS } from '../commands/editParagraph.js';
 import type { Services } from '../commands/services.js';
 import { alignCompanion, segmentArticle, segmentText, SegmentationError, type TextFormat } from '../core/segment.js';
 import type { Actor, ParagraphKind, ParagraphStatus, ReviewState } from '../core/types.js';
-import { docxToSegments, DocxError } from './docx.js';
+import { docxToSegments, DocxError, DocxTooComplexError } from './docx.js';
 import { checkUnits, importUnits, unitsHash, unitsTitle, type ImportUnit } from './importUnits.js';
 import { parseXliff } from './xliff.js';
-import { XmlFileError } from './xml.js';
+import { FileTooComplexError } from './limits.js';
+import { XmlFileError, XmlTooComplexError } from './xml.js';
 
 export type UploadFormat = 'text' | 'markdown' | 'xliff-1.2' | 'xliff-2.0' | 'docx';
 export const UPLOAD_EXTENSIONS = ['.txt', '.md', '.markdown', '.xlf', '.xliff', '.docx'] as const;
@@ -49,7 +50,7 @@ export interface PreparedImport {
   /** The content hash the import will have: an article with the same one is "already there". */
   contentHash: string;
   /** What `importPrepared` stores: the text path (txt, md) or ready units (docx, xliff). */
-  plan: { kind: 'text'; text: string; format: TextFormat; source?: string; reference?: string } | { kind: 'units'; units: ImportUnit[] };
+  plan: { kind: 'text'; text: string; format: TextFormat; source?: string; reference?: string } | { kind: 'units'; units: ImportUnit[]; sourceLang?: string; targetLang?: string };
 }
 
 /** The name without any directory part, control characters or excess length. */
@@ -85,6 +86,7 @@ async function readDocx(file: UploadedFile): Promise<{ segments: Array<{ kind: P
   try {
     return await docxToSegments(file.data);
   } catch (e) {
+    if (e instanceof DocxTooComplexError) throw new FileTooComplexError(`${file.name}: ${e.message}`);
     if (e instanceof DocxError) fail(file.name, e.message);
     throw e;
   }
@@ -208,6 +210,7 @@ export async function prepareUpload(main: UploadedFile, companions: { source?: U
   try {
     doc = parseXliff(decodeText(file));
   } catch (e) {
+    if (e instanceof XmlTooComplexError) throw new FileTooComplexError(`${filename}: ${e.message}`);
     if (e instanceof XmlFileError) fail(filename, e.message);
     throw e;
   }
@@ -222,17 +225,21 @@ export async function prepareUpload(main: UploadedFile, companions: { source?: U
   }
   const warnings: string[] = [];
   if (doc.units.some((u) => u.status === 'suggested')) warnings.push('suggestions do not travel in XLIFF: "suggested" paragraphs come in as pending');
+  // The file's languages; without a real source the XLIFF source is the MT, in the target language.
+  const hasSource = units.some((u) => u.source !== undefined);
+  const targetLang = doc.trgLang ?? (hasSource ? undefined : doc.srcLang);
+  const languages = { ...(hasSource && doc.srcLang ? { sourceLang: doc.srcLang } : {}), ...(targetLang ? { targetLang } : {}) };
   return {
     filename,
     format: doc.version === '1.2' ? 'xliff-1.2' : 'xliff-2.0',
     title: doc.title ?? unitsTitle(units, filename),
     count: units.length,
-    hasSource: units.some((u) => u.source !== undefined),
+    hasSource,
     hasReference: !!reference,
     paragraphs: preview(units, true),
     warnings,
     contentHash: unitsHash(units),
-    plan: { kind: 'units', units },
+    plan: { kind: 'units', units, ...languages },
   };
 }
 
@@ -254,6 +261,8 @@ export async function importPrepared(services: Services, prepared: PreparedImpor
     }
     return await importUnits(services, {
       units: prepared.plan.units,
+      ...(prepared.plan.sourceLang ? { sourceLang: prepared.plan.sourceLang } : {}),
+      ...(prepared.plan.targetLang ? { targetLang: prepared.plan.targetLang } : {}),
       title: t || prepared.title,
       origin: prepared.filename,
       actor,

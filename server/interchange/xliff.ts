@@ -25,13 +25,18 @@
  * info) and, when the source is the real source, the MT (category/from `postedit:mt`), so a file
  * Postedit wrote comes back with MT, text and status intact.
  *
- * Languages: the article does not record them. The target defaults to `en`; without a source text
- * the XLIFF source is the MT, so the source language is the target language (a srcLang asked for
- * is ignored); with one, it is `und` (BCP 47 "undetermined") unless the caller names it.
+ * Languages: the article's own (`sourceLang`, `targetLang`, recorded at import; guessed for older
+ * articles, see core/articleFacts.ts), unless the caller names others. Without a source text the
+ * XLIFF source is the MT, so the source language is the target language (a srcLang asked for is
+ * ignored).
+ *
+ * Undecided paragraphs (pending or suggested): counted on the file (`pe:undecided`) and stated in a
+ * file-level note (`postedit:undecided`; in the 1.2 header, before the units in 2.0).
  *
  * Characters XML cannot carry (C0 controls) become `<cp hex="…"/>` in 2.0 and
  * `<x ctype="x-postedit-cp-…"/>` in 1.2, and are restored on reading.
  */
+import { articleLanguages, undecidedLine, undecidedSummary } from '../core/articleFacts.js';
 import type { Article, Finding, ParagraphKind, ParagraphStatus, ReviewState } from '../core/types.js';
 import { PARAGRAPH_STATUSES, REVIEW_STATES } from '../core/types.js';
 import {
@@ -47,10 +52,10 @@ export const XLIFF_NAMESPACES: Record<XliffVersion, string> = {
 };
 /** Postedit's extension namespace (attributes other tools carry along untouched). */
 export const POSTEDIT_NAMESPACE = 'urn:postedit:xliff';
-export const DEFAULT_TARGET_LANG = 'en';
-/** BCP 47 "undetermined": the article does not record its source language. */
-export const UNKNOWN_SOURCE_LANG = 'und';
+/** The defaults an article without recorded languages gets (BCP 47 "und": undetermined). */
+export { DEFAULT_TARGET_LANG, UNDETERMINED_LANG as UNKNOWN_SOURCE_LANG } from '../core/articleFacts.js';
 const MT_NOTE = 'postedit:mt';
+const UNDECIDED_NOTE = 'postedit:undecided';
 const GUARD_NOTE = 'postedit:fact-guard';
 const CP_CTYPE = /^x-postedit-cp-([0-9a-f]{1,6})$/i;
 const LANG_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
@@ -59,9 +64,9 @@ export class XliffError extends XmlFileError {}
 
 export interface XliffOptions {
   version: XliffVersion;
-  /** Source language (BCP 47) of an article with a source text; default `und`. Ignored without one (the source is then the MT). */
+  /** Source language (BCP 47) of an article with a source text; default the article's. Ignored without one (the source is then the MT). */
   srcLang?: string;
-  /** Target language (BCP 47); default `en`. */
+  /** Target language (BCP 47); default the article's (`en` when it does not say). */
   trgLang?: string;
 }
 
@@ -124,9 +129,12 @@ function needsPreserve(...texts: string[]): boolean {
 /** The article as an XLIFF document; see the top of the file for what goes where. */
 export function articleToXliff(article: Article, options: XliffOptions): string {
   const { version } = options;
-  const trgLang = options.trgLang ?? DEFAULT_TARGET_LANG;
+  const langs = articleLanguages(article);
+  const trgLang = options.trgLang ?? langs.targetLang;
   // Without a source text the XLIFF source is the MT, which is in the target language whatever is asked.
-  const srcLang = article.hasSource ? options.srcLang ?? UNKNOWN_SOURCE_LANG : trgLang;
+  const srcLang = article.hasSource ? options.srcLang ?? langs.sourceLang : trgLang;
+  const undecided = undecidedSummary(article);
+  const undecidedNote = `Postedit: ${undecidedLine(undecided)}.`;
   for (const [what, tag] of [['source', options.srcLang ?? srcLang], ['target', trgLang]] as const) {
     if (!isLanguageTag(tag)) throw new XliffError(`"${tag}" is not a language tag (BCP 47, e.g. zh, en-GB) for the ${what} language`);
   }
@@ -160,17 +168,17 @@ export function articleToXliff(article: Article, options: XliffOptions): string 
     ]);
   });
 
-  const fileAttrs = { original: article.origin ?? article.id, 'pe:title': article.title, ...(sourceIsMt ? { 'pe:source': 'mt' } : {}) };
+  const fileAttrs = { original: article.origin ?? article.id, 'pe:title': article.title, ...(sourceIsMt ? { 'pe:source': 'mt' } : {}), 'pe:undecided': String(undecided.undecided) };
   const root =
     version === '1.2'
       ? el('xliff', { xmlns: XLIFF_NAMESPACES['1.2'], 'xmlns:pe': POSTEDIT_NAMESPACE, version: '1.2' }, [
           el('file', { ...fileAttrs, 'source-language': srcLang, 'target-language': trgLang, datatype: 'plaintext' }, [
-            el('header', {}, [el('tool', { 'tool-id': 'postedit', 'tool-name': 'Postedit' })]),
+            el('header', {}, [el('tool', { 'tool-id': 'postedit', 'tool-name': 'Postedit' }), el('note', { from: UNDECIDED_NOTE }, [txt(undecidedNote)])]),
             el('body', {}, units),
           ]),
         ])
       : el('xliff', { xmlns: XLIFF_NAMESPACES['2.0'], 'xmlns:pe': POSTEDIT_NAMESPACE, version: '2.0', srcLang, trgLang }, [
-          el('file', { id: 'f1', ...fileAttrs }, units),
+          el('file', { id: 'f1', ...fileAttrs }, [el('notes', {}, [el('note', { category: UNDECIDED_NOTE }, [txt(undecidedNote)])]), ...units]),
         ]);
   return buildXml(root, pretty);
 }

@@ -4,11 +4,15 @@
  * attributes, the parser decodes them.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { scanXml, XML_LIMITS, type XmlLimits } from './limits.js';
 
 /** One node of the ordered tree: `{ name: children, ':@': { '@_attr': value } }` or `{ '#text': string }`. */
 export type XNode = Record<string, unknown>;
 
 export class XmlFileError extends Error {}
+
+/** A file over one of the caps of `limits.ts` (elements, attributes, depth), refused before parsing. */
+export class XmlTooComplexError extends XmlFileError {}
 
 /** Characters XML 1.0 cannot carry at all, not even as a character reference. */
 export const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -47,13 +51,16 @@ export function buildXml(root: XNode, pretty = true): string {
 }
 
 /**
- * Checks well-formedness, then parses into the ordered tree. Entity declarations are refused (a
- * translation file has no use for them and they are the classic XML attack); numeric character
- * references and the five XML entities are decoded; HTML entities are not.
+ * Checks the caps of `limits` (a linear pre-scan: elements, attributes, depth), then well-formedness,
+ * then parses into the ordered tree. Entity declarations are refused (a translation file has no use
+ * for them and they are the classic XML attack); numeric character references and the five XML
+ * entities are decoded; HTML entities are not.
  */
-export function parseXml(xml: string): XNode[] {
+export function parseXml(xml: string, limits: XmlLimits = XML_LIMITS): XNode[] {
   const text = xml.replace(/^\uFEFF/, '');
   if (/<!ENTITY/i.test(text)) throw new XmlFileError('it declares XML entities (<!ENTITY …>), which are not accepted');
+  const tooComplex = scanXml(text, limits);
+  if (tooComplex) throw new XmlTooComplexError(tooComplex);
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     throw new XmlFileError(`it is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);

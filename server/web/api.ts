@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { importArticle } from '../commands/importArticle.js';
-import { exportArticle } from '../commands/exportArticle.js';
+import { exportArticle, UNDECIDED_HEADER } from '../commands/exportArticle.js';
 import { deleteArticle } from '../commands/deleteArticle.js';
 import { NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
@@ -23,6 +23,8 @@ const importSchema = z.object({
   reference: z.string().optional(),
   format: z.enum(['text', 'markdown']).optional(),
   filename: z.string().max(200).optional(),
+  sourceLang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as zh or en-GB').max(35).optional(),
+  targetLang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as en or en-GB').max(35).optional(),
 });
 
 export function apiRouter(services: Services): Router {
@@ -42,6 +44,8 @@ export function apiRouter(services: Services): Router {
       ...(body.reference !== undefined ? { reference: body.reference } : {}),
       ...(body.format ? { format: body.format } : {}),
       ...(body.filename ? { origin: body.filename.replace(/^.*[\\/]/, '') } : {}),
+      ...(body.sourceLang ? { sourceLang: body.sourceLang } : {}),
+      ...(body.targetLang ? { targetLang: body.targetLang } : {}),
       actor: actorOf(res),
     });
     res.status(created ? 201 : 200).json({ ...presentArticle(article), created });
@@ -95,6 +99,7 @@ export function apiRouter(services: Services): Router {
 
   r.get('/articles/:id/export', authorize('export'), async (req, res) => {
     const file = await exportArticle(services, req.params.id, String(req.query.format ?? 'txt'));
+    if (file.undecided !== undefined) res.set(UNDECIDED_HEADER, String(file.undecided));
     res.type(file.contentType).attachment(file.filename).send(file.body);
   });
 

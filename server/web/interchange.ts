@@ -21,12 +21,16 @@ import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import type { Article } from '../core/types.js';
+import { undecidedSummary } from '../core/articleFacts.js';
+import { UNDECIDED_HEADER } from '../commands/exportArticle.js';
 import { glossaryTermsIn } from '../checks/glossary.js';
 import { articleToDocx, DOCX_CONTENT_TYPE } from '../interchange/docx.js';
 import { GLOSSARY_FORMATS, glossaryFormatOf, GlossaryFileError, parseGlossaryFile, validateEntries, type GlossaryFormat } from '../interchange/glossaryFiles.js';
 import { articleToHtml } from '../interchange/html.js';
 import { decodeText, importPrepared, MAX_UPLOAD_BYTES, prepareUpload, safeName, UPLOAD_EXTENSIONS, type UploadedFile } from '../interchange/upload.js';
 import { articleToXliff, isLanguageTag, XliffError } from '../interchange/xliff.js';
+import { FileTooComplexError } from '../interchange/limits.js';
+import { XmlTooComplexError } from '../interchange/xml.js';
 import { articleScope, CORPUS_SCOPE, effectiveGlossary, type GlossaryStore } from '../store/glossaryStore.js';
 import { HttpError } from './errors.js';
 import { presentArticle } from './presenters.js';
@@ -120,6 +124,7 @@ export function interchangeRouter(services: Services, options: InterchangeOption
     };
     const srcLang = lang('srcLang');
     const trgLang = lang('trgLang');
+    res.set(UNDECIDED_HEADER, String(undecidedSummary(article).undecided));
     switch (format) {
       case 'xliff':
       case 'xliff2': {
@@ -236,6 +241,7 @@ export function interchangeRouter(services: Services, options: InterchangeOption
         throw new BadRequestError('send a glossary: a multipart "file", or JSON with "entries" or "text" and "format"');
       }
     } catch (e) {
+      if (e instanceof GlossaryFileError && e.cause instanceof XmlTooComplexError) throw new FileTooComplexError(`${name}: ${e.message}`);
       if (e instanceof GlossaryFileError) throw new BadRequestError(`${name}: ${e.message}`);
       throw e;
     }

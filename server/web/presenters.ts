@@ -1,4 +1,5 @@
 /** What the JSON API and the pages show of the domain model: a whitelist of fields, nothing more. */
+import { articleLanguages } from '../core/articleFacts.js';
 import { countSpans, diffWords, type DiffPart } from '../core/diff.js';
 import type { Article, ArticleSummary, Finding, Paragraph, Revision, Suggestion } from '../core/types.js';
 import { markDiff, markText, type DiffPiece, type DiffSegment } from './diffView.js';
@@ -54,6 +55,7 @@ export function presentArticle(a: Article, mt?: ReadonlyMap<string, ParagraphMtF
     updatedAt: a.updatedAt,
     hasSource: a.hasSource,
     hasReference: a.hasReference,
+    ...articleLanguages(a),
     ...(a.usage ? { usage: a.usage } : {}),
     paragraphs: a.paragraphs.map((p) => presentParagraph(p, mt?.get(p.id))),
   };

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../commands/errors.js';
+import { UNDECIDED_HEADER } from '../commands/exportArticle.js';
 import { duration, reviewReport } from '../commands/reviewReport.js';
 import type { Services } from '../commands/services.js';
 import { DECISION_KINDS, DECISION_LABELS, effortReport, summarize, type ArticleInput, type EffortReport, type EffortSummary } from '../core/effort.js';
@@ -142,6 +143,7 @@ export function statsRouter(services: Services): Router {
   r.get('/api/articles/:id/report', authorize('export'), async (req, res) => {
     const format = z.object({ format: z.string().default('md') }).parse(req.query).format;
     const file = await reviewReport(services, req.params.id, format);
+    if (file.undecided !== undefined) res.set(UNDECIDED_HEADER, String(file.undecided));
     res.type(file.contentType).attachment(file.filename).send(file.body);
   });
 

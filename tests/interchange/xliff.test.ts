@@ -157,7 +157,7 @@ describe('XLIFF structure other tools expect', () => {
 
   it('defaults languages sensibly and refuses tags that are not BCP 47', () => {
     expect(plain(articleToXliff(seed, { version: '2.0' })).xliff.srcLang).toBe('en'); // no source: the XLIFF source is the English MT
-    expect(plain(articleToXliff(withSource, { version: '2.0' })).xliff.srcLang).toBe('und');
+    expect(plain(articleToXliff(withSource, { version: '2.0' })).xliff.srcLang).toBe('zh'); // the source text is Chinese (issue 16: no more und for it)
     expect(plain(articleToXliff(withSource, { version: '1.2', srcLang: 'zh-CN', trgLang: 'en-GB' })).xliff.file[0]['source-language']).toBe('zh-CN');
     expect(() => articleToXliff(seed, { version: '1.2', srcLang: 'zh"><x' })).toThrow(XliffError);
   });
