@@ -1,5 +1,6 @@
 /** Settings from the environment (and `.env` when present), read once at start-up. */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -9,6 +10,37 @@ export interface Config {
   corpusDir: string;
   /** Import the corpus directory on start. */
   importCorpus: boolean;
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Reads TRUST_PROXY (the server's only; CLIs do not need it): which reverse proxies'
+ * X-Forwarded-For / X-Forwarded-Proto to believe (express's `trust proxy`): a number of proxy hops,
+ * or addresses, subnets and the names loopback, linklocal, uniquelocal. Unset: the headers are
+ * ignored and the client address is the socket's. `true` (trust every hop) is refused: with it, the client address would be the
+ * first X-Forwarded-For entry, which any client writes itself, and the per-address login limit
+ * could be dodged (a fresh address per guess) or pointed at somebody else's address.
+ */
+export function parseTrustProxy(value: string | undefined): number | string[] | undefined {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0' || /^(false|no|off)$/i.test(v)) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (/^(true|yes|on|all|\*)$/i.test(v)) {
+    throw new Error(`TRUST_PROXY=${v} would believe an X-Forwarded-For any client can write: name the proxy (loopback, 10.0.0.5, 10.0.0.0/8) or the number of proxies in front (1)`);
+  }
+  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of entries) {
+    if (PROXY_NAMES.has(e)) continue;
+    const [ip, bits, more] = e.split('/');
+    const family = isIP(ip ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits) || (family === 4 && isIP(bits) === 4);
+    if (!family || more !== undefined || !okBits) {
+      throw new Error(`TRUST_PROXY: "${e}" is not an address, a subnet (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
+    }
+  }
+  return entries;
 }
 
 /** Loads KEY=VALUE lines from a .env file into process.env without overriding what is set. */

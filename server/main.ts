@@ -2,7 +2,7 @@
 import { createServices } from './boot.js';
 import { importCorpus } from './commands/importFiles.js';
 import { warmMtFlags } from './commands/mtFlags.js';
-import { loadDotEnv, readConfig } from './config.js';
+import { loadDotEnv, parseTrustProxy, readConfig } from './config.js';
 import { createApp } from './web/app.js';
 import type { SetupState } from './web/auth.js';
 import { addUser } from './commands/users.js';
@@ -11,7 +11,15 @@ import { markServer, runningServer } from './store/dataDirLock.js';
 import { describeDatabase, openRunStore } from './store/open.js';
 
 loadDotEnv();
-const config = readConfig();
+let config: ReturnType<typeof readConfig>;
+let trustProxy: ReturnType<typeof parseTrustProxy>;
+try {
+  config = readConfig();
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+} catch (e) {
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+}
 const other = runningServer(config.dataDir);
 if (other) {
   console.error(`error: another Postedit server (pid ${other.pid}, ${other.url}) is using ${config.dataDir}; stop it or set DATA_DIR`);
@@ -42,7 +50,9 @@ if ((await services.users.countUsers()) === 0) {
 }
 
 const runStore = await openRunStore(config.dataDir, services.store);
-const app = createApp(services, { setup, runStore, ...(process.env.TRUST_PROXY ? { trustProxy: process.env.TRUST_PROXY } : {}) });
+// Production settings (templates cached, no stack on any page) unless `npm run dev` / POSTEDIT_DEV=1.
+const dev = /^(1|true|yes)$/i.test(process.env.POSTEDIT_DEV ?? '') || process.argv.includes('--dev');
+const app = createApp(services, { setup, runStore, dev, ...(trustProxy !== undefined ? { trustProxy } : {}) });
 let unmark = () => {};
 const server = app.listen(config.port, config.host, () => {
   const addr = server.address();
@@ -52,6 +62,7 @@ const server = app.listen(config.port, config.host, () => {
   console.log(`Postedit is running: ${url}`);
   console.log(services.engine.describe());
   console.log(process.env.DATABASE_URL ? `store: PostgreSQL ${describeDatabase(process.env.DATABASE_URL)}` : `data: ${config.dataDir}`);
+  console.log(dev ? 'mode: development (templates re-read, stacks on 500 pages)' : 'mode: production');
   if (setup.token) {
     console.log(`\nNo account exists yet. Create the first admin here (the link works once):\n  ${url}setup?token=${setup.token}\n`);
   }

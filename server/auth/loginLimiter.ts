@@ -1,4 +1,15 @@
 /** Slows down password guessing: after too many failures from one address, logins wait. */
+import { normaliseUsername } from './username.js';
+
+/**
+ * The limiter's key: the client address (req.ip, which follows X-Forwarded-For only when TRUST_PROXY
+ * names the proxy) and the normalised username, so " Admin", "admin\u00A0" or "\uFEFFadmin" share
+ * the budget of "admin".
+ */
+export function loginKey(ip: string | undefined, username: unknown): string {
+  return `${ip ?? 'unknown'}|${normaliseUsername(username)}`;
+}
+
 export class LoginLimiter {
   #failures = new Map<string, number[]>();
 

@@ -1,10 +1,11 @@
 /** Account actions shared by the web (login, set-up) and the `npm run users` CLI. */
 import { randomUUID } from 'node:crypto';
 import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, verifyPassword } from '../auth/passwords.js';
+import { normaliseUsername } from '../auth/username.js';
 import { isRole } from '../core/policy.js';
 import type { Role } from '../core/types.js';
 import { hashSecret, type Session, type User, type UserStore } from '../store/userStore.js';
-import { BadRequestError, NotFoundError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 const SESSION_DAYS = 14;
@@ -18,7 +19,7 @@ function checkPassword(password: unknown): string {
 }
 
 export async function addUser(users: UserStore, props: { username: string; password: string; role: string }): Promise<User> {
-  const username = props.username.trim().toLowerCase();
+  const username = normaliseUsername(props.username);
   if (!USERNAME.test(username)) throw new BadRequestError('a username has 2–40 characters: lowercase letters, digits, dot, dash, underscore');
   if (!isRole(props.role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${props.role}"`);
   if (await users.getUser(username)) throw new BadRequestError(`the user "${username}" exists already`);
@@ -28,40 +29,91 @@ export async function addUser(users: UserStore, props: { username: string; passw
 }
 
 async function mustGet(users: UserStore, username: string): Promise<User> {
-  const user = await users.getUser(username);
+  const user = await users.getUser(normaliseUsername(username));
   if (!user) throw new NotFoundError(`no user "${username}"`);
   return user;
 }
 
-export async function setPassword(users: UserStore, username: string, password: string): Promise<void> {
+export interface PasswordChange {
+  /** Sessions of the user that were ended (all but the one kept). */
+  sessionsEnded: number;
+  /** API tokens of the user that were revoked (all of them). */
+  tokensRevoked: number;
+}
+
+/**
+ * Sets a new password and ends what the old one opened: every session of the user (except
+ * `keepSession`, the cookie secret of the user changing their own password) and every API token.
+ */
+export async function setPassword(users: UserStore, username: string, password: string, options: { keepSession?: string } = {}): Promise<PasswordChange> {
   const user = await mustGet(users, username);
   user.passwordHash = await hashPassword(checkPassword(password));
+  const tokensRevoked = user.tokens.length;
+  user.tokens = [];
   await users.saveUser(user);
+  const sessionsEnded = await users.deleteSessions(user.username, options.keepSession);
+  return { sessionsEnded, tokensRevoked };
+}
+
+/** A user changing their own password: the current one must be right; their current session stays. */
+export async function changeOwnPassword(
+  users: UserStore,
+  username: string,
+  props: { current: string; password: string; keepSession?: string },
+): Promise<PasswordChange> {
+  const user = await mustGet(users, username);
+  if (!(await verifyPassword(String(props.current), user.passwordHash))) throw new ForbiddenError('the current password is wrong');
+  return setPassword(users, user.username, props.password, props.keepSession === undefined ? {} : { keepSession: props.keepSession });
+}
+
+/** Refuses to leave the desk without an admin (nobody could manage accounts on the web any more). */
+async function keepAnAdmin(users: UserStore, user: User, what: string): Promise<void> {
+  if (user.role !== 'admin') return;
+  const admins = (await users.listUsers()).filter((u) => u.role === 'admin');
+  if (admins.length <= 1) throw new BadRequestError(`${user.username} is the only admin: make another user an admin before you ${what}`);
 }
 
 export async function setRole(users: UserStore, username: string, role: string): Promise<void> {
   if (!isRole(role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${role}"`);
   const user = await mustGet(users, username);
+  if (role !== 'admin') await keepAnAdmin(users, user, `make ${user.username} ${role === 'editor' ? 'an' : 'a'} ${role}`);
   user.role = role as Role;
   await users.saveUser(user);
 }
 
 export async function removeUser(users: UserStore, username: string): Promise<void> {
-  if (!(await users.deleteUser(username))) throw new NotFoundError(`no user "${username}"`);
+  const user = await mustGet(users, username);
+  await keepAnAdmin(users, user, `remove ${user.username}`);
+  if (!(await users.deleteUser(user.username))) throw new NotFoundError(`no user "${username}"`);
+}
+
+function tokenName(name: unknown): string {
+  const n = String(name ?? '').replace(/\s+/gu, ' ').trim();
+  if (n.length > 60) throw new BadRequestError('a token name has at most 60 characters');
+  return n || 'token';
 }
 
 /** Creates an API token; the secret is shown once and only its hash is stored. */
 export async function createToken(users: UserStore, username: string, name = 'token'): Promise<string> {
   const user = await mustGet(users, username);
   const secret = `pe_${newSecret(24)}`;
-  user.tokens.push({ id: randomUUID(), name, hash: hashSecret(secret), createdAt: new Date().toISOString() });
+  user.tokens.push({ id: randomUUID(), name: tokenName(name), hash: hashSecret(secret), createdAt: new Date().toISOString() });
   await users.saveUser(user);
   return secret;
 }
 
+/** Revokes one API token of the user, by its id. */
+export async function revokeToken(users: UserStore, username: string, tokenId: string): Promise<void> {
+  const user = await mustGet(users, username);
+  const before = user.tokens.length;
+  user.tokens = user.tokens.filter((t) => t.id !== tokenId);
+  if (user.tokens.length === before) throw new NotFoundError(`${user.username} has no such token`);
+  await users.saveUser(user);
+}
+
 /** Checks a password; answers the user, or undefined for a wrong name or password alike. */
 export async function checkLogin(users: UserStore, username: string, password: string): Promise<User | undefined> {
-  const user = await users.getUser(String(username).trim().toLowerCase());
+  const user = await users.getUser(normaliseUsername(username));
   if (!user) {
     // Spend the same time as a real check so a missing user cannot be told apart by timing.
     await verifyPassword(String(password), 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');

@@ -17,9 +17,12 @@
  * (temporary file + rename) and only then is the journal truncated; lines the snapshot already
  * includes are skipped on replay, so a crash between the two loses nothing. A crash between the
  * history append and the journal append leaves revisions the article does not know of, and opening
- * the store drops them again, so history and article always agree.
+ * the store drops them again, so history and article always agree. An append that fails (a full
+ * disk, a read-only directory) is cut off again and its actions, with those queued behind them, are
+ * refused as `storage unavailable` (faults.ts); memory goes back to the stored state, and the next
+ * write repairs history and rewrites the snapshot first, so the store carries on once the fault clears.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -31,6 +34,7 @@ import { draftOf, freezeArticle } from '../core/draft.js';
 import { appendTextSync, linesOf, readLines, rewriteLines, writeAtomic, writeAtomicSync } from './appendLog.js';
 import { diffArticle, fromSnapshot, replayJournal, toSnapshot, type Snapshot } from './articleJournal.js';
 import { KeyedLock } from './keyedLock.js';
+import { asStorageFault, checkWithin, type StoreHealth } from './faults.js';
 import type { ArticleChange, Store } from './types.js';
 import { NotFoundError } from './types.js';
 
@@ -249,15 +253,24 @@ export class LowdbStore implements Store {
   async createArticle(article: Article, revisions: Revision[]): Promise<void> {
     await this.#lock.run(`article:${article.id}`, async () => {
       if (this.#articles.has(article.id)) throw new Error(`an article with id "${article.id}" exists`);
-      await rewriteLines(this.#articlePath(article.id, '.history.jsonl'), revisions);
-      await rm(this.#articlePath(article.id, '.journal.jsonl'), { force: true });
-      const copy = freezeArticle(structuredClone(article));
-      await writeAtomic(this.#articlePath(article.id), toSnapshot(copy, 0));
-      this.#articles.set(article.id, newHeld(copy, 0));
+      try {
+        await rewriteLines(this.#articlePath(article.id, '.history.jsonl'), revisions);
+        // Files a delete cut short may have left: the snapshot, written last, is what makes the article.
+        await rm(this.#articlePath(article.id, '.journal.jsonl'), { force: true });
+        await rm(this.#articlePath(article.id, '.suggestions.jsonl'), { force: true });
+        const copy = freezeArticle(structuredClone(article));
+        await writeAtomic(this.#articlePath(article.id), toSnapshot(copy, 0));
+        this.#articles.set(article.id, newHeld(copy, 0));
+      } catch (e) {
+        throw asStorageFault(e);
+      }
     });
     await this.#lock.run('catalog', async () => {
       this.#catalog.data.articles.push(entryOf(article));
-      await this.#catalog.write();
+      // Not written: the article file is, and opening the store lists it again.
+      await this.#catalog.write().catch((e: unknown) => {
+        throw asStorageFault(e);
+      });
     });
   }
 
@@ -266,14 +279,22 @@ export class LowdbStore implements Store {
     await this.#lock.run(`article:${id}`, async () => {
       const held = this.#articles.get(id);
       if (held) await settle(held);
-      this.#articles.delete(id);
-      for (const suffix of ['.json', '.journal.jsonl', '.history.jsonl', '.suggestions.jsonl']) {
-        await rm(this.#articlePath(id, suffix), { force: true });
+      try {
+        // The article file first: once it is gone the article is (a failure before leaves it whole).
+        await rm(this.#articlePath(id), { force: true });
+        this.#articles.delete(id);
+        for (const suffix of ['.journal.jsonl', '.history.jsonl', '.suggestions.jsonl']) {
+          await rm(this.#articlePath(id, suffix), { force: true });
+        }
+      } catch (e) {
+        throw asStorageFault(e);
       }
     });
     await this.#lock.run('catalog', async () => {
       this.#catalog.data.articles = this.#catalog.data.articles.filter((e) => e.id !== id);
-      await this.#catalog.write();
+      await this.#catalog.write().catch((e: unknown) => {
+        throw asStorageFault(e);
+      });
     });
     return true;
   }
@@ -317,14 +338,21 @@ export class LowdbStore implements Store {
       await new Promise((resolve) => setImmediate(resolve));
       while (held.pending.length) {
         const batch = held.pending.splice(0);
+        const files = ['.suggestions.jsonl', '.history.jsonl', '.journal.jsonl'].map((s) => this.#articlePath(id, s));
+        let sizes: number[] = [];
         try {
-          if (held.dirty) await this.#compact(id, held);
+          if (held.dirty) {
+            // An earlier batch failed (disk full, read-only): drop what it left in history first.
+            await this.#repairHistory(held.durable);
+            await this.#compact(id, held);
+          }
+          sizes = files.map((f) => statSync(f, { throwIfNoEntry: false })?.size ?? 0);
           // Suggestions and revisions first, the journal line last: a revision without its line is
           // dropped on opening, a line without its revisions could not be repaired.
-          appendTextSync(this.#articlePath(id, '.suggestions.jsonl'), linesOf(batch.flatMap((b) => b.suggestions)));
-          appendTextSync(this.#articlePath(id, '.history.jsonl'), linesOf(batch.flatMap((b) => b.revisions)));
+          appendTextSync(files[0]!, linesOf(batch.flatMap((b) => b.suggestions)));
+          appendTextSync(files[1]!, linesOf(batch.flatMap((b) => b.revisions)));
           const text = batch.map((b) => b.line).join('');
-          appendTextSync(this.#articlePath(id, '.journal.jsonl'), text);
+          appendTextSync(files[2]!, text);
           const last = batch.at(-1)!;
           held.durable = last.state;
           held.durableSeq = last.seq;
@@ -338,13 +366,25 @@ export class LowdbStore implements Store {
           held.data = held.durable;
           held.seq = held.durableSeq;
           held.dirty = true;
+          // Cut what this batch appended (whole or torn lines) off again; where that fails too, the
+          // next write repairs history and compacts first (see `dirty`), and so does opening.
+          files.forEach((f, i) => {
+            const before = sizes[i];
+            if (before === undefined) return;
+            try {
+              if ((statSync(f, { throwIfNoEntry: false })?.size ?? 0) > before) truncateSync(f, before);
+            } catch {
+              // Left for the repair.
+            }
+          });
           try {
             await this.#repairHistory(held.durable);
             await this.#compact(id, held);
           } catch {
             // Still dirty: the next write compacts first.
           }
-          for (const b of failed) b.reject(e);
+          const fault = asStorageFault(e);
+          for (const b of failed) b.reject(fault);
           continue;
         }
         for (const b of batch) b.resolve();
@@ -361,6 +401,31 @@ export class LowdbStore implements Store {
     } finally {
       held.draining = false;
     }
+  }
+
+  /**
+   * A small real write where the store writes (the data directory and its articles directory),
+   * removed again: a full disk or a read-only directory fails it.
+   */
+  async health(): Promise<StoreHealth> {
+    return checkWithin(5000, async () => {
+      for (const dir of [this.dir, join(this.dir, 'articles')]) {
+        const probe = join(dir, '.health-probe.tmp');
+        try {
+          writeFileSync(probe, `${process.pid} ${Date.now()}\n`.repeat(8));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'the data directory is missing' };
+          throw e;
+        } finally {
+          try {
+            rmSync(probe, { force: true });
+          } catch {
+            // Opening the store removes leftover temporary files.
+          }
+        }
+      }
+      return { ok: true };
+    });
   }
 
   async history(articleId: string, paragraphId?: string): Promise<Revision[]> {

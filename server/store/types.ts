@@ -3,6 +3,7 @@
  * backend (PostgreSQL) can be added without touching commands or routes.
  */
 import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
+import type { StoreHealth } from './faults.js';
 
 /** What a change made under an article's lock asks the store to persist besides the article itself. */
 export interface ArticleChange<T> {
@@ -34,6 +35,11 @@ export interface Store {
   history(articleId: string, paragraphId?: string): Promise<Revision[]>;
   /** Every suggestion ever stored for an article, oldest first. */
   suggestions(articleId: string): Promise<Suggestion[]>;
+  /**
+   * Whether the store can read and write right now (a small real write on lowdb, a query on
+   * PostgreSQL); when not, why, in words without paths (`GET /healthz`).
+   */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
 

@@ -43,6 +43,8 @@ export interface UserStore {
   createSession(session: Session): Promise<void>;
   findSession(secret: string): Promise<Session | undefined>;
   deleteSession(secret: string): Promise<void>;
+  /** Ends every session of the user except the one whose cookie secret is `exceptSecret`; answers how many ended. */
+  deleteSessions(username: string, exceptSecret?: string): Promise<number>;
 }
 
 interface UsersFile {
@@ -134,5 +136,16 @@ export class LowdbUserStore implements UserStore {
     await this.#write((d) => {
       d.sessions = d.sessions.filter((s) => s.hash !== hash);
     });
+  }
+
+  async deleteSessions(username: string, exceptSecret?: string) {
+    const keep = exceptSecret === undefined ? undefined : hashSecret(exceptSecret);
+    let ended = 0;
+    await this.#write((d) => {
+      const before = d.sessions.length;
+      d.sessions = d.sessions.filter((s) => s.username !== username || s.hash === keep);
+      ended = before - d.sessions.length;
+    });
+    return ended;
   }
 }

@@ -1,4 +1,5 @@
 import type { Low } from 'lowdb';
+import { asStorageFault } from './faults.js';
 
 /**
  * Serialised writes to a small lowdb file, each made on a copy: a failed write leaves memory as it
@@ -19,7 +20,8 @@ export class WriteQueue<T> {
         await this.db.write();
       } catch (e) {
         this.db.data = previous;
-        throw e;
+        // A full disk or a read-only directory: a clear message (storage unavailable: …), no path.
+        throw asStorageFault(e);
       }
     });
     this.#queue = next.catch(() => undefined);

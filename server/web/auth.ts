@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { loginKey } from '../auth/loginLimiter.js';
 import { loginLimiterFor, type LoginLimits } from '../auth/storeLoginLimiter.js';
 import { addUser, checkLogin, openSession } from '../commands/users.js';
 import type { Session, UserStore } from '../store/userStore.js';
@@ -31,7 +32,7 @@ export function authRouter(users: UserStore, setup: SetupState, limiter: LoginLi
 
   async function login(req: Request, res: Response) {
     const body = loginSchema.parse(req.body);
-    const key = `${req.ip}|${body.username.toLowerCase()}`;
+    const key = loginKey(req.ip, body.username);
     const wait = await limiter.retryAfter(key);
     if (wait > 0) {
       res.set('Retry-After', String(Math.ceil(wait / 1000)));

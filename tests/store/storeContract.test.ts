@@ -330,4 +330,21 @@ describe.each(userBackends)('the $name user store', ({ skip, open }) => {
     await users.deleteUser('cat');
     expect(await users.findSession('cookie-2')).toBeUndefined();
   });
+
+  test('ends every session of one user but the one kept (a password change)', async () => {
+    const { users, reopen } = await open();
+    await users.saveUser(user('dan'));
+    await users.saveUser(user('eve'));
+    for (const secret of ['dan-1', 'dan-2', 'dan-3']) await users.createSession(session('dan', secret));
+    await users.createSession(session('eve', 'eve-1'));
+    expect(await users.deleteSessions('dan', 'dan-2')).toBe(2);
+    const again = await reopen();
+    expect(await again.findSession('dan-1')).toBeUndefined();
+    expect(await again.findSession('dan-3')).toBeUndefined();
+    expect((await again.findSession('dan-2'))!.username).toBe('dan');
+    expect((await again.findSession('eve-1'))!.username).toBe('eve');
+    expect(await users.deleteSessions('dan')).toBe(1);
+    expect(await users.findSession('dan-2')).toBeUndefined();
+    expect(await users.deleteSessions('nobody')).toBe(0);
+  });
 });

@@ -28,6 +28,10 @@ const run = promisify(execFile);
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
+  /** An outage: stops the server (pg_ctl stop -m fast), keeping its data. Only on a cluster startPostgres made. */
+  halt?(): Promise<void>;
+  /** Starts a halted server again, on the same port and data. */
+  resume?(): Promise<void>;
 }
 
 /** The directory holding initdb and pg_ctl: PG_BIN, else the newest /usr/lib/postgresql/N/bin. */
@@ -94,14 +98,15 @@ export async function startPostgres(): Promise<RunningPostgres> {
   let port = 0;
   let started = false;
   let lastError = '';
+  const start = () => cmd('pg_ctl', [
+    '-D', data, '-l', join(dir, 'log'), '-w', '-t', '30',
+    '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    'start',
+  ]);
   for (let attempt = 0; attempt < 3 && !started; attempt++) {
     port = await freePort();
     try {
-      await cmd('pg_ctl', [
-        '-D', data, '-l', join(dir, 'log'), '-w', '-t', '30',
-        '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-        'start',
-      ]);
+      await start();
       started = true;
     } catch (e) {
       lastError = (e as { stderr?: string }).stderr || (e as Error).message;
@@ -132,6 +137,12 @@ export async function startPostgres(): Promise<RunningPostgres> {
       process.removeListener('exit', stopSync);
       await cmd('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
+    },
+    async halt() {
+      await cmd('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      await start();
     },
   };
 }

@@ -42,6 +42,7 @@ import { KeyedLock } from '../keyedLock.js';
 import { cloneArticle, summarize } from '../lowdbStore.js';
 import type { ArticleChange, Store } from '../types.js';
 import { NotFoundError } from '../types.js';
+import { checkWithin, type StoreHealth } from '../faults.js';
 import { transaction, uniqueViolation, type Queryable } from './database.js';
 
 /** The same ids the lowdb store accepts, so data moves between the two unchanged. */
@@ -333,6 +334,15 @@ export class PgStore implements Store {
     this.#pending.add(settled);
     void settled.then(() => this.#pending.delete(settled));
     return p;
+  }
+
+  /** A query on a pool connection: the database answers, and accepts writes (not a read-only standby). */
+  async health(): Promise<StoreHealth> {
+    if (this.#closed) return { ok: false, reason: 'the store is closed' };
+    return checkWithin(5000, async () => {
+      const { rows } = await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
+      return rows[0]?.ro === 'on' ? { ok: false, reason: 'the database is read-only' } : { ok: true };
+    });
   }
 
   async close(): Promise<void> {

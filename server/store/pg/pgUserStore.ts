@@ -140,6 +140,14 @@ export class PgUserStore implements UserStore {
     await this.#db.query('DELETE FROM sessions WHERE hash = $1', [hashSecret(secret)]);
   }
 
+  async deleteSessions(username: string, exceptSecret?: string): Promise<number> {
+    const r = await this.#db.query('DELETE FROM sessions WHERE username = $1 AND hash IS DISTINCT FROM $2', [
+      username,
+      exceptSecret === undefined ? null : hashSecret(exceptSecret),
+    ]);
+    return r.rowCount ?? 0;
+  }
+
   /** Sessions not yet expired, oldest first: for `npm run migrate`. */
   async listSessions(): Promise<Session[]> {
     const { rows } = await this.#db.query<SessionRow>(
