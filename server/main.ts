@@ -77,6 +77,9 @@ function shutdown() {
     await services.store.close();
     process.exit(0);
   });
+  // Live-desk event streams never end by themselves: close them once requests in flight had a moment
+  // (the pages reconnect to the next server by themselves).
+  setTimeout(() => server.closeAllConnections(), 500).unref();
   setTimeout(() => process.exit(0), 3000).unref();
 }
 process.on('SIGINT', shutdown);

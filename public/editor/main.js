@@ -6,6 +6,7 @@ import { syncSpanBox, toggleSpan } from './spans.js';
 import { loadFlags, wireSortButton } from './grammar.js';
 import { wireBulkActions } from './bulk.js';
 import { wireKeys } from './keys.js';
+import { startLiveDesk } from './live.js';
 
 if (head) {
   // With the script, confirmation of flagged suggestions is a dialog; the checkbox is for plain forms.
@@ -69,4 +70,5 @@ if (head) {
   if (start?.classList.contains('para')) select(start, true);
   else if (rows()[0]) select(rows()[0], false, false);
   void loadFlags();
+  startLiveDesk();
 }

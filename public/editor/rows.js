@@ -5,6 +5,10 @@ const refreshed = [];
 /** Called after a row was replaced (e.g. to fetch its grammar flags). */
 export function onRowRefreshed(fn) { refreshed.push(fn); }
 
+const selected = [];
+/** Called when the editor selects a row (the live desk tells the others where they are). */
+export function onSelect(fn) { selected.push(fn); }
+
 export function select(row, scroll = true, remember = true) {
   if (!row) return;
   if (state.current && state.current !== row) state.current.classList.remove('selected');
@@ -15,6 +19,7 @@ export function select(row, scroll = true, remember = true) {
   if (scroll) row.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   if (!row.contains(document.activeElement)) row.focus({ preventScroll: true });
   if (remember) history.replaceState(null, '', `#${row.id}`);
+  for (const fn of selected) fn(row);
 }
 
 export function move(delta) {

@@ -37,6 +37,7 @@ import { KeyedLock } from './keyedLock.js';
 import { asStorageFault, checkWithin, type StoreHealth } from './faults.js';
 import type { ArticleChange, Store } from './types.js';
 import { NotFoundError } from './types.js';
+import { MemoryChangeFeed } from './changeFeed.js';
 
 interface CatalogEntry {
   id: string;
@@ -135,6 +136,8 @@ export class LowdbStore implements Store {
   #catalog!: Low<Catalog>;
   #articles = new Map<string, Held>();
   #lock = new KeyedLock();
+  /** Committed actions, announced once durable (the live desk). */
+  readonly changes = new MemoryChangeFeed();
   #compactLines: number;
   #compactBytes: number;
 
@@ -323,11 +326,12 @@ export class LowdbStore implements Store {
         held.draining = true;
         held.writing = this.#drain(id, held);
       }
-      return { result, written };
+      return { result, written, revisions };
     });
     // The appends run outside the lock, and concurrent actions share them: the answer still waits
     // until the journal line of this action is on disk.
     await applied.written;
+    this.changes.publish(id, applied.revisions);
     return applied.result;
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
 import type { StoreHealth } from './faults.js';
+import type { ChangeFeed } from './changeFeed.js';
 
 /** What a change made under an article's lock asks the store to persist besides the article itself. */
 export interface ArticleChange<T> {
@@ -40,6 +41,8 @@ export interface Store {
    * PostgreSQL); when not, why, in words without paths (`GET /healthz`).
    */
   health(): Promise<StoreHealth>;
+  /** Committed actions, one event per action in commit order: the live desk's feed. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { annotateArticle, articleMtFlags } from '../commands/mtFlags.js';
 import { presentArticle, presentHistory, presentParagraph, presentSummary } from './presenters.js';
 import { actorOf, authorize } from './session.js';
 import { bulkApi } from './bulk.js';
+import { liveRouter } from './live.js';
 
 const importSchema = z.object({
   text: z.string(),
@@ -129,6 +130,7 @@ export function apiRouter(services: Services): Router {
   });
 
   r.use(bulkApi(services));
+  r.use(liveRouter(services));
 
   r.post('/articles/:id/paragraphs/:pid/:action', authorize<{ id: string; pid: string; action: string }>((req) => (isAction(req.params.action) ? req.params.action : 'read')), async (req, res) => {
     const { id, pid, action } = req.params;

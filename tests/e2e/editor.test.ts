@@ -320,7 +320,7 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     expect(text).not.toContain((await stored('p16')).text);
   });
 
-  it('shows a conflict in the row when someone else changed the paragraph, and applies mine on top', async () => {
+  it('tells an editor who is typing that someone else changed the paragraph (live), and keeps mine on top', async () => {
     const reviewerContext = await loggedInContext('reviewer');
     try {
       const reviewer = watch(await reviewerContext.newPage());
@@ -329,20 +329,21 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
       const editorText = 'Shenzhen’s industry has always grown by innovating first.';
       const reviewerText = 'The history of Shenzhen’s industry is a history of innovation.';
 
+      // The reviewer is typing in the row when the editor saves theirs.
+      await reviewer.keyboard.press('e');
+      await reviewer.locator('#edit-p17').fill(reviewerText);
       await page.keyboard.press('e');
       await page.locator('#edit-p17').fill(editorText);
       await page.keyboard.press('Control+Enter');
       await page.locator('#p17.status-edited').waitFor();
 
-      await reviewer.keyboard.press('e');
-      await reviewer.locator('#edit-p17').fill(reviewerText);
-      await reviewer.keyboard.press('Control+Enter');
       const box = reviewer.locator('#p17 .row-error');
       await box.locator('.diff ins').first().waitFor();
-      // Their change, as a word diff from what this editor saw, with their name.
-      expect(await box.textContent()).toMatch(/Changed by editor \(edit, \d{4}-\d\d-\d\d \d\d:\d\d\)/);
+      // Their change, as a word diff from what this editor saw, with their name; the editor stays open.
+      expect(await box.textContent()).toMatch(/editor edited this paragraph at \d\d:\d\d while you were editing it/);
       expect((await box.locator('.diff').textContent())!.replace(/\s+/g, ' ')).toContain('grown by innovating first');
       expect(await box.getByRole('button', { name: 'Take theirs' }).count()).toBe(1);
+      expect(await reviewer.locator('#edit-p17').inputValue()).toBe(reviewerText);
       // Nothing was overwritten.
       expect((await stored('p17')).text).toBe(editorText);
 

@@ -44,6 +44,7 @@ import type { ArticleChange, Store } from '../types.js';
 import { NotFoundError } from '../types.js';
 import { checkWithin, type StoreHealth } from '../faults.js';
 import { transaction, uniqueViolation, type Queryable } from './database.js';
+import { CHANGES_CHANNEL, PgChangeFeed } from './pgChangeFeed.js';
 
 /** The same ids the lowdb store accepts, so data moves between the two unchanged. */
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
@@ -104,12 +105,15 @@ export class PgStore implements Store {
   #cacheSize: number;
   /** What this instance read to bring articles up to date; tests reset it. */
   readStats: PgReadStats = emptyStats();
+  /** Committed actions of every instance, through LISTEN/NOTIFY (the live desk). */
+  readonly changes: PgChangeFeed;
 
   constructor(pool: Pool, options: PgStoreOptions = {}) {
     this.pool = pool;
     this.dir = options.dir;
     this.#ownsPool = options.ownsPool ?? true;
     this.#cacheSize = options.cachedArticles ?? CACHED_ARTICLES;
+    this.changes = new PgChangeFeed(pool);
   }
 
   async listArticles(): Promise<ArticleSummary[]> {
@@ -230,7 +234,9 @@ export class PgStore implements Store {
         const line = diffArticle(original, draft, current.version);
         const write = writeSql(id, current, draft, line, changed.revisions, changed.suggestions ?? []);
         // The write and COMMIT in one round trip: if the write fails, the rest of the query (COMMIT) is skipped.
-        const [written] = (await client.query(`${write.sql};\nCOMMIT`)) as unknown as [QueryResult<{ version: string; added: number[] | null }>];
+        // The notification is delivered on COMMIT only: the live desk never hears of a rolled-back action.
+        const notify = changed.revisions.length ? `;\nSELECT pg_notify('${CHANGES_CHANNEL}', ${lit(id)})` : '';
+        const [written] = (await client.query(`${write.sql}${notify};\nCOMMIT`)) as unknown as [QueryResult<{ version: string; added: number[] | null }>];
         const out = written.rows[0]!;
         const undoSeqs = write.undoSeqs(out.added ?? []);
         // Seqs that do not match the stack (cannot happen): cache nothing, read the article afresh next time.
@@ -350,6 +356,7 @@ export class PgStore implements Store {
     this.#closed = true;
     // Let queued changes finish before the pool goes.
     await Promise.all(this.#pending);
+    await this.changes.close();
     this.#cache.clear();
     if (this.#ownsPool) await this.pool.end();
   }

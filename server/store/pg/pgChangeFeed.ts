@@ -1,0 +1,146 @@
+/**
+ * The live desk's feed on PostgreSQL, across app instances. Every article write ends with
+ * `pg_notify('postedit_changes', id)` inside its transaction, which PostgreSQL delivers on COMMIT (and
+ * never for a rollback). Each instance LISTENs on one connection and, for articles it has listeners
+ * on, reads the revisions committed since the last it announced: event ids are revision `seq`s, so a
+ * reconnecting client resumes from the revisions table itself and never misses an action.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { Revision } from '../../core/types.js';
+import { groupActions, ListenerSet, type ArticleEvent, type ChangeFeed, type Listener, type PresenceNote, type Subscription } from '../changeFeed.js';
+
+export const CHANGES_CHANNEL = 'postedit_changes';
+export const PRESENCE_CHANNEL = 'postedit_presence';
+/** Most revisions read for one catch-up; a client further behind reloads (a gap). */
+const MAX_CATCH_UP = 5000;
+
+export class PgChangeFeed implements ChangeFeed {
+  readonly #listeners = new ListenerSet();
+  /** Per article followed here: the last revision seq announced, and the catch-up in progress. */
+  readonly #followed = new Map<string, { last: number; busy: Promise<void> }>();
+  #client: PoolClient | undefined;
+  #connecting: Promise<void> | undefined;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+
+  readonly #presence = new Set<(note: PresenceNote) => void>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async sendPresence(note: PresenceNote): Promise<void> {
+    await this.#listen();
+    await this.pool.query('SELECT pg_notify($1, $2)', [PRESENCE_CHANNEL, JSON.stringify(note)]);
+  }
+
+  onPresence(listener: (note: PresenceNote) => void): () => void {
+    this.#presence.add(listener);
+    void this.#listen().catch(() => undefined);
+    return () => this.#presence.delete(listener);
+  }
+
+  get listeners(): number {
+    return this.#listeners.count;
+  }
+
+  async subscribe(articleId: string, after: string | undefined, listener: Listener): Promise<Subscription> {
+    await this.#listen();
+    if (!this.#followed.has(articleId)) {
+      const { rows } = await this.pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM revisions WHERE article_id = $1', [articleId]);
+      if (!this.#followed.has(articleId)) this.#followed.set(articleId, { last: Number(rows[0]?.seq ?? 0), busy: Promise.resolve() });
+    }
+    const close = this.#listeners.add(articleId, listener);
+    const stop = () => {
+      close();
+      if (!this.#listeners.has(articleId)) this.#followed.delete(articleId);
+    };
+    if (after === undefined) return { missed: [], close: stop };
+    const seen = Number(after);
+    if (!/^\d+$/.test(after) || !Number.isSafeInteger(seen)) return { missed: 'gap', close: stop };
+    // Up to what this instance already announced: later ones reach the listener live.
+    const upTo = this.#followed.get(articleId)?.last ?? 0;
+    const missed = seen >= upTo ? [] : await this.#read(articleId, seen, upTo);
+    return { missed: missed ?? 'gap', close: stop };
+  }
+
+  /** Actions with revision seq in (after, upTo], or undefined when there are too many to replay. */
+  async #read(articleId: string, after: number, upTo = Number.MAX_SAFE_INTEGER): Promise<ArticleEvent[] | undefined> {
+    const { rows } = await this.pool.query<{ seq: string; data: Revision }>(
+      'SELECT seq, data FROM revisions WHERE article_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4',
+      [articleId, after, upTo, MAX_CATCH_UP + 1],
+    );
+    if (rows.length > MAX_CATCH_UP) return undefined;
+    const seqOf = new Map(rows.map((r) => [r.data, Number(r.seq)]));
+    return groupActions(articleId, rows.map((r) => r.data), (last) => String(seqOf.get(last)));
+  }
+
+  /** A notification for an article: announce what was committed since the last announced revision. */
+  #caughtUp(articleId: string): void {
+    const f = this.#followed.get(articleId);
+    if (!f) return;
+    f.busy = f.busy.then(async () => {
+      if (this.#followed.get(articleId) !== f) return;
+      const events = await this.#read(articleId, f.last).catch((e: unknown) => {
+        console.error(`live desk: could not read the changes of ${articleId}:`, (e as Error).message);
+        return [];
+      });
+      for (const e of events ?? []) {
+        f.last = Math.max(f.last, Number(e.id));
+        this.#listeners.emit(e);
+      }
+    });
+  }
+
+  #listen(): Promise<void> {
+    if (this.#client || this.#closed) return Promise.resolve();
+    this.#connecting ??= (async () => {
+      const client = await this.pool.connect();
+      client.on('notification', (n) => {
+        if (n.channel === CHANGES_CHANNEL && n.payload) this.#caughtUp(n.payload);
+        if (n.channel === PRESENCE_CHANNEL && n.payload) {
+          let note: PresenceNote;
+          try {
+            note = JSON.parse(n.payload) as PresenceNote;
+          } catch {
+            return;
+          }
+          for (const l of this.#presence) l(note);
+        }
+      });
+      client.on('error', () => this.#lost(client));
+      await client.query(`LISTEN ${CHANGES_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
+      this.#client = client;
+    })().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  /** The LISTEN connection broke (a restart): reconnect, then catch every followed article up. */
+  #lost(client: PoolClient): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    client.release(true);
+    const again = () => {
+      if (this.#closed) return;
+      this.#listen().then(
+        () => {
+          for (const id of this.#followed.keys()) this.#caughtUp(id);
+        },
+        () => (this.#retry = setTimeout(again, 1000)),
+      );
+    };
+    this.#retry = setTimeout(again, 200);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    await this.#connecting?.catch(() => undefined);
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) {
+      await client.query('UNLISTEN *').catch(() => undefined);
+      client.release();
+    }
+  }
+}
