@@ -129,6 +129,17 @@ async function onChange(e) {
   refreshCounts();
 }
 
+/** A batch run working on this article: its progress (its suggestions arrive as change events). */
+function onRun(run) {
+  const line = document.querySelector('.run-progress');
+  if (!line) return;
+  const c = run.counts;
+  const running = run.status === 'running' || run.status === 'queued';
+  line.hidden = false;
+  line.textContent = `Batch run ${run.runId}: ${c.done + c.failed + c.skipped} / ${c.total} paragraphs${c.skipped ? ` (${c.skipped} decided left alone)` : ''}${c.failed ? `, ${c.failed} failed` : ''}${running ? '…' : ` — ${run.status}`}`;
+  if (!running) setTimeout(() => { line.hidden = true; }, 10_000);
+}
+
 function showPresenceOn(row) {
   row.querySelectorAll('.presence-tag').forEach((t) => t.remove());
   for (const u of presence) {
@@ -177,6 +188,7 @@ export function startLiveDesk() {
   const source = new EventSource(`${articleApi()}/events`);
   source.addEventListener('change', (m) => void onChange(JSON.parse(m.data)));
   source.addEventListener('presence', (m) => onPresence(JSON.parse(m.data).users));
+  source.addEventListener('run', (m) => onRun(JSON.parse(m.data)));
   source.addEventListener('reset', () => banner('Some changes of the others could not be shown.'));
   document.querySelector('.live-reload')?.addEventListener('click', () => location.reload());
   onSelect(() => tellWhere());

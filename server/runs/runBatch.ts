@@ -114,6 +114,18 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
   let crash: Error | undefined;
   const actor: Actor = { username: start.startedBy, role: 'editor' };
 
+  // The live desk shows a run's progress on its articles' pages: at most a few notes a second.
+  let announced = 0;
+  const announce = (r: Run, last = false) => {
+    const now = Date.now();
+    if (!last && now - announced < 400) return;
+    announced = now;
+    void services.store.changes
+      // A notification holds at most 8,000 bytes: a run over many articles is announced to all.
+      .sendNote({ type: 'run', runId: r.id, articleIds: r.articles.length > 100 ? ['*'] : r.articles, status: r.status, counts: r.counts, at: new Date(now).toISOString() })
+      .catch(() => undefined);
+  };
+
   const counts: Omit<RunCounts, 'total'> = { done: 0, failed: 0, skipped: 0 };
   const tokens: TokenUsage = { prompt: 0, completion: 0 };
   const newErrors: Run['errors'] = [];
@@ -169,6 +181,7 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
       if (result.status === 'failed') newErrors.push({ articleId: result.articleId, paragraphId: result.paragraphId, message: result.error ?? 'failed' });
       run = await runStore.updateRun(runId, summarize);
       options.onProgress?.(run);
+      announce(run);
     };
 
     const one = async (task: Task) => {
@@ -206,7 +219,7 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
     inner.abort(crash);
   }
 
-  return runStore.updateRun(runId, (r) => {
+  const ended = await runStore.updateRun(runId, (r) => {
     summarize(r);
     if (fatal || crash) {
       r.status = 'failed';
@@ -218,4 +231,6 @@ export async function runBatch(options: RunBatchOptions): Promise<Run> {
     r.finishedAt = services.now().toISOString();
     release(r);
   });
+  announce(ended, true);
+  return ended;
 }

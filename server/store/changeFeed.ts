@@ -39,6 +39,18 @@ export interface PresenceNote {
   at: string;
 }
 
+/** A batch run's progress, for the streams of the articles it works on; never stored here. */
+export interface RunNote {
+  runId: string;
+  articleIds: string[];
+  status: string;
+  counts: { total: number; done: number; failed: number; skipped: number };
+  at: string;
+}
+
+/** What the instances tell each other besides committed actions. */
+export type Note = ({ type: 'presence' } & PresenceNote) | ({ type: 'run' } & RunNote);
+
 export interface Subscription {
   /** Events after the id the client named, or `gap` when they cannot be told. */
   missed: ArticleEvent[] | 'gap';
@@ -50,9 +62,9 @@ export interface ChangeFeed {
   subscribe(articleId: string, after: string | undefined, listener: Listener): Promise<Subscription>;
   /** Listeners in this process (for the load figures and tests). */
   readonly listeners: number;
-  /** Tells every instance where someone is (PostgreSQL: NOTIFY; lowdb: this process). */
-  sendPresence(note: PresenceNote): Promise<void>;
-  onPresence(listener: (note: PresenceNote) => void): () => void;
+  /** Tells every instance where someone is, or how a run goes (PostgreSQL: NOTIFY; lowdb: this process). */
+  sendNote(note: Note): Promise<void>;
+  onNote(listener: (note: Note) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -145,15 +157,15 @@ export class MemoryChangeFeed implements ChangeFeed {
     for (const e of events) this.#listeners.emit(e);
   }
 
-  readonly #presence = new Set<(note: PresenceNote) => void>();
+  readonly #notes = new Set<(note: Note) => void>();
 
-  async sendPresence(note: PresenceNote): Promise<void> {
-    for (const l of this.#presence) l(note);
+  async sendNote(note: Note): Promise<void> {
+    for (const l of this.#notes) l(note);
   }
 
-  onPresence(listener: (note: PresenceNote) => void): () => void {
-    this.#presence.add(listener);
-    return () => this.#presence.delete(listener);
+  onNote(listener: (note: Note) => void): () => void {
+    this.#notes.add(listener);
+    return () => this.#notes.delete(listener);
   }
 
   /** Forgets a deleted article's events. */

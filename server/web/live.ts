@@ -3,6 +3,7 @@
  *
  *   GET  /api/articles/:id/events     Server-Sent Events: `change` (one per committed action, with an
  *                                     `id:` line; Last-Event-ID resumes), `presence` (who is where),
+ *                                     `run` (progress of a batch run working on the article),
  *                                     `reset` (what was missed cannot be told: reload), heartbeats
  *   POST /api/articles/:id/presence   {paragraphId?, editing?, gone?}: where this user is
  */
@@ -32,7 +33,9 @@ export class PresenceBoard {
   #unsubscribe: () => void;
 
   constructor(private readonly services: Services, private readonly now = () => Date.now()) {
-    this.#unsubscribe = services.store.changes.onPresence((note) => this.#take(note));
+    this.#unsubscribe = services.store.changes.onNote((note) => {
+      if (note.type === 'presence') this.#take(note);
+    });
   }
 
   #take(note: PresenceNote): void {
@@ -63,7 +66,7 @@ export class PresenceBoard {
   }
 
   send(note: Omit<PresenceNote, 'at'>): Promise<void> {
-    return this.services.store.changes.sendPresence({ ...note, at: new Date(this.now()).toISOString() });
+    return this.services.store.changes.sendNote({ type: 'presence', ...note, at: new Date(this.now()).toISOString() });
   }
 
   close(): void {
@@ -134,6 +137,11 @@ export function liveRouter(services: Services, options: { heartbeatMs?: number }
     open.set(key, (open.get(key) ?? 0) + 1);
     const sendPresence = () => send(res, 'presence', { users: board.list(articleId) });
     const unwatch = board.watch(articleId, sendPresence);
+    const unRuns = services.store.changes.onNote((note) => {
+      if (note.type !== 'run' || !(note.articleIds.includes(articleId) || note.articleIds.includes('*'))) return;
+      const { type: _type, articleIds: _ids, ...run } = note;
+      send(res, 'run', run);
+    });
     sendPresence();
     const heartbeat = setInterval(() => {
       res.write(': heartbeat\n\n');
@@ -143,6 +151,7 @@ export function liveRouter(services: Services, options: { heartbeatMs?: number }
     req.on('close', () => {
       clearInterval(heartbeat);
       unwatch();
+      unRuns();
       sub.close();
       const left = (open.get(key) ?? 1) - 1;
       if (left > 0) open.set(key, left);

@@ -114,3 +114,20 @@ describe('GET /api/articles/:id/events', () => {
     expect(seen.data.users.map((u: { username: string }) => u.username)).not.toContain('reviewer');
   });
 });
+
+describe('run progress on the article stream', () => {
+  it('reports a batch run working on the article, and its suggestions as change events', async () => {
+    const s = await listen(b);
+    const admin = tokenClient(app, 'admin');
+    const started = await admin.post('/api/runs', { articles: [b], engine: 'offline' });
+    expect(started.status).toBe(202);
+    let run;
+    do run = await s.next('run', 10_000);
+    while (run.data.status === 'running' || run.data.status === 'queued');
+    expect(run.data).toMatchObject({ runId: started.json.run.id, status: 'finished' });
+    expect(run.data.counts.done + run.data.counts.skipped + run.data.counts.failed).toBe(run.data.counts.total);
+    const suggestions = s.pending().filter((e) => e.event === 'change' && e.data.action === 'suggest');
+    expect(suggestions.length).toBe(run.data.counts.done);
+    expect(suggestions.every((e) => e.data.actor === 'admin')).toBe(true);
+  });
+});

@@ -7,10 +7,10 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Revision } from '../../core/types.js';
-import { groupActions, ListenerSet, type ArticleEvent, type ChangeFeed, type Listener, type PresenceNote, type Subscription } from '../changeFeed.js';
+import { groupActions, ListenerSet, type ArticleEvent, type ChangeFeed, type Listener, type Note, type Subscription } from '../changeFeed.js';
 
 export const CHANGES_CHANNEL = 'postedit_changes';
-export const PRESENCE_CHANNEL = 'postedit_presence';
+export const NOTES_CHANNEL = 'postedit_notes';
 /** Most revisions read for one catch-up; a client further behind reloads (a gap). */
 const MAX_CATCH_UP = 5000;
 
@@ -23,19 +23,19 @@ export class PgChangeFeed implements ChangeFeed {
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
 
-  readonly #presence = new Set<(note: PresenceNote) => void>();
+  readonly #notes = new Set<(note: Note) => void>();
 
   constructor(private readonly pool: Pool) {}
 
-  async sendPresence(note: PresenceNote): Promise<void> {
+  async sendNote(note: Note): Promise<void> {
     await this.#listen();
-    await this.pool.query('SELECT pg_notify($1, $2)', [PRESENCE_CHANNEL, JSON.stringify(note)]);
+    await this.pool.query('SELECT pg_notify($1, $2)', [NOTES_CHANNEL, JSON.stringify(note)]);
   }
 
-  onPresence(listener: (note: PresenceNote) => void): () => void {
-    this.#presence.add(listener);
+  onNote(listener: (note: Note) => void): () => void {
+    this.#notes.add(listener);
     void this.#listen().catch(() => undefined);
-    return () => this.#presence.delete(listener);
+    return () => this.#notes.delete(listener);
   }
 
   get listeners(): number {
@@ -96,18 +96,18 @@ export class PgChangeFeed implements ChangeFeed {
       const client = await this.pool.connect();
       client.on('notification', (n) => {
         if (n.channel === CHANGES_CHANNEL && n.payload) this.#caughtUp(n.payload);
-        if (n.channel === PRESENCE_CHANNEL && n.payload) {
-          let note: PresenceNote;
+        if (n.channel === NOTES_CHANNEL && n.payload) {
+          let note: Note;
           try {
-            note = JSON.parse(n.payload) as PresenceNote;
+            note = JSON.parse(n.payload) as Note;
           } catch {
             return;
           }
-          for (const l of this.#presence) l(note);
+          for (const l of this.#notes) l(note);
         }
       });
       client.on('error', () => this.#lost(client));
-      await client.query(`LISTEN ${CHANGES_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
+      await client.query(`LISTEN ${CHANGES_CHANNEL}; LISTEN ${NOTES_CHANNEL}`);
       this.#client = client;
     })().finally(() => {
       this.#connecting = undefined;
