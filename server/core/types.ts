@@ -1,4 +1,5 @@
 /** The domain model of Postedit. Every other module speaks these types. */
+import type { InlineCode } from './inlineCodes.js';
 
 /** A heading (title, subtitle) or a body paragraph. */
 export type ParagraphKind = 'heading' | 'body';
@@ -139,6 +140,11 @@ export interface Paragraph {
   rejectedSuggestion?: string;
   /** The paragraph's comment thread, oldest first. */
   comments?: Comment[];
+  /**
+   * Inline codes of an imported file (XLIFF tags) that the text holds as ⟦n⟧ / ⟦/n⟧ markers, with their
+   * original XML: see core/inlineCodes.ts. Absent when the paragraph has none.
+   */
+  codes?: InlineCode[];
 }
 
 export interface Article {
