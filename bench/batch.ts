@@ -16,7 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createServices } from '../server/boot.js';
-import { prepareRun } from '../server/commands/startRun.js';
+import { prepareRun } from '../server/runs/startRun.js';
 import type { Services } from '../server/commands/services.js';
 import { OfflineEngine } from '../server/engines/offline.js';
 import { ActiveRuns, type RunContext } from '../server/runs/activeRuns.js';

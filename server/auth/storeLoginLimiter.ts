@@ -1,54 +1,14 @@
 /**
- * Login rate limiting that every app instance shares: on PostgreSQL the failures are rows of
- * `login_failures`, so ten wrong passwords spread over several instances behind a proxy count as ten.
- * On lowdb the in-memory LoginLimiter is used as before (one process serves the data directory).
+ * Login rate limiting that every app instance shares: the user store says how (PostgreSQL keeps the
+ * failures in a table, see store/pg/pgLoginLimiter.ts); otherwise the in-memory LoginLimiter (one
+ * process serves a lowdb data directory).
  */
-import type { Pool } from 'pg';
-import { PgUserStore } from '../store/pg/pgUserStore.js';
-import type { UserStore } from '../store/userStore.js';
+import type { LoginLimits, UserStore } from '../store/userStore.js';
 import { LoginLimiter } from './loginLimiter.js';
 
-/** What authRouter needs of a limiter; LoginLimiter (sync) fits too. */
-export interface LoginLimits {
-  /** Milliseconds until the key may try again, or 0. */
-  retryAfter(key: string): number | Promise<number>;
-  fail(key: string): void | Promise<void>;
-  succeed(key: string): void | Promise<void>;
-}
+export type { LoginLimits };
 
-export class PgLoginLimiter implements LoginLimits {
-  constructor(
-    private readonly pool: Pool,
-    readonly maxFailures = 10,
-    readonly windowMs = 15 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async retryAfter(key: string): Promise<number> {
-    const since = new Date(this.now() - this.windowMs);
-    const { rows } = await this.pool.query<{ n: number; first: Date | null }>(
-      'SELECT count(*)::int AS n, min(at) AS first FROM login_failures WHERE key = $1 AND at > $2',
-      [key, since],
-    );
-    const { n, first } = rows[0]!;
-    if (n < this.maxFailures || !first) return 0;
-    // As the in-memory limiter: the wait runs from the oldest failure still in the window.
-    return Math.max(0, first.getTime() + this.windowMs - this.now());
-  }
-
-  async fail(key: string): Promise<void> {
-    const at = new Date(this.now());
-    await this.pool.query('INSERT INTO login_failures (key, at) VALUES ($1, $2)', [key, at]);
-    // Old rows are of no use to anyone.
-    await this.pool.query('DELETE FROM login_failures WHERE at <= $1', [new Date(this.now() - this.windowMs)]);
-  }
-
-  async succeed(key: string): Promise<void> {
-    await this.pool.query('DELETE FROM login_failures WHERE key = $1', [key]);
-  }
-}
-
-/** The limiter for the store the users live in: shared through PostgreSQL, else in this process. */
+/** The limiter for the store the users live in: shared through the store when it can, else in this process. */
 export function loginLimiterFor(users: UserStore): LoginLimits {
-  return users instanceof PgUserStore ? new PgLoginLimiter(users.pool) : new LoginLimiter();
+  return users.sharedLoginLimits?.() ?? new LoginLimiter();
 }

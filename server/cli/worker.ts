@@ -14,7 +14,6 @@ import { loadDotEnv, readConfig } from '../config.js';
 import { envEngines } from '../runs/engines.js';
 import { runWorker } from '../runs/worker.js';
 import { describeDatabase, openRunStore } from '../store/open.js';
-import { PgRunStore } from '../store/pg/pgRunStore.js';
 import { positiveInt } from './args.js';
 import { fail } from './fail.js';
 
@@ -46,8 +45,9 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
-const runStore = await openRunStore(config.dataDir, services.store);
-if (!(runStore instanceof PgRunStore)) fail('the worker needs the PostgreSQL store');
+const queue = (await openRunStore(config.dataDir, services.store)).sharedQueue;
+if (!queue) fail('the worker needs the PostgreSQL store: set DATABASE_URL');
+const runStore = queue;
 
 const stop = new AbortController();
 let stopping = false;

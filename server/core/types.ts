@@ -1,6 +1,9 @@
 /** The domain model of Postedit. Every other module speaks these types. */
 import type { InlineCode } from './inlineCodes.js';
 
+/** How much an engine may rewrite: fix errors only, or rewrite for readability. */
+export type EditLevel = 'minimal' | 'fluent';
+
 /** A heading (title, subtitle) or a body paragraph. */
 export type ParagraphKind = 'heading' | 'body';
 

@@ -2,7 +2,8 @@
 import type { MtFlag, ParagraphKind, TokenUsage } from '../core/types.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 
-export type EditLevel = 'minimal' | 'fluent';
+import type { EditLevel } from '../core/types.js';
+export type { EditLevel };
 
 /** An editor's earlier correction, shown to an LLM as an example of the desk's choices. */
 export interface DeskExample {

@@ -10,15 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from '../commands/errors.js';
+import { EngineFailedError, InvalidStateError, NotFoundError, ParagraphRefusal, StaleRevisionError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import { suggestParagraph } from '../commands/suggestParagraph.js';
 import type { Actor } from '../core/types.js';
 import type { Engine } from '../engines/types.js';
 import { NotFoundError as StoreNotFound } from '../store/types.js';
-import { PgRunStore, WORKER_OWNER, type ClaimedTask, type TaskKey } from '../store/pg/pgRunStore.js';
-import { MAX_RUN_ERRORS, type Run, type RunResult } from '../store/runStore.js';
-import { transaction } from '../store/pg/database.js';
+import { MAX_RUN_ERRORS, WORKER_OWNER, type ClaimedTask, type Run, type RunResult, type SharedRunQueue, type TaskKey } from '../store/runStore.js';
 import type { RunContext } from './activeRuns.js';
 import { realClock, type Clock } from './clock.js';
 import { estimateCost } from './cost.js';
@@ -27,9 +25,9 @@ import { RateLimiter } from './rateLimiter.js';
 import type { RetryOptions } from './retry.js';
 import { keyOf, pendingParagraphs, pushError, summarizeResults } from './runBatch.js';
 import { runEngine } from './runEngine.js';
-import { prepareResume, resumeRun } from '../commands/resumeRun.js';
-import { prepareRun, startRun, type StartRunProps } from '../commands/startRun.js';
-import { stopRun } from '../commands/stopRun.js';
+import { prepareResume, resumeRun } from './resumeRun.js';
+import { prepareRun, startRun, type StartRunProps } from './startRun.js';
+import { stopRun } from './stopRun.js';
 import type { RunParams } from '../store/runStore.js';
 
 /** The suggestion of this run that reached the paragraph's history without a result row (a worker died in between). */
@@ -47,7 +45,7 @@ async function loggedSuggestion(services: Services, runId: string, task: { artic
  * Hands a stored run to the workers: queues its paragraphs without a result row (logging suggestions
  * that reached the articles but not the results first), and marks it running, executed by the workers.
  */
-export async function enqueueRun(services: Services, runStore: PgRunStore, runId: string): Promise<Run> {
+export async function enqueueRun(services: Services, runStore: SharedRunQueue, runId: string): Promise<Run> {
   const run = await runStore.rawRun(runId);
   if (!run) throw new NotFoundError(`no run "${runId}"`);
   const logged = await runStore.results(runId);
@@ -69,10 +67,7 @@ export async function enqueueRun(services: Services, runStore: PgRunStore, runId
   const { tasks, missing } = await pendingParagraphs(services, run, finished);
   const all = [...logged, ...recovered];
   const { counts, tokens } = summarizeResults(all);
-  return transaction(runStore.pool, async (c) => {
-    for (const r of recovered) await runStore.appendResult(runId, r, c);
-    await runStore.enqueueTasks(runId, tasks, c);
-    return runStore.updateIn(c, runId, (r) => {
+  return runStore.enqueue(runId, recovered, tasks, (r) => {
       Object.assign(r.counts, counts, { total: all.length + tasks.length });
       r.tokens = tokens;
       const cost = estimateCost(r.engine, r.model, tokens);
@@ -88,13 +83,13 @@ export async function enqueueRun(services: Services, runStore: PgRunStore, runId
         r.status = 'running';
         r.owner = { ...WORKER_OWNER };
       }
-    });
   });
 }
 
-function sharedStore(ctx: RunContext): PgRunStore {
-  if (!(ctx.runStore instanceof PgRunStore)) throw new InvalidStateError('shared runs (npm run worker) need the PostgreSQL store: set DATABASE_URL');
-  return ctx.runStore;
+function sharedStore(ctx: RunContext): SharedRunQueue {
+  const queue = ctx.runStore.sharedQueue;
+  if (!queue) throw new InvalidStateError('shared runs (npm run worker) need the PostgreSQL store: set DATABASE_URL');
+  return queue;
 }
 
 /** Like startRun, but the run is executed by `npm run worker` processes instead of this one. */
@@ -112,7 +107,7 @@ export async function resumeSharedRun(ctx: RunContext, id: string, params: Parti
 }
 
 /** Stops a run the workers execute: they claim no more of its paragraphs; ones in flight still finish. */
-export async function stopSharedRun(runStore: PgRunStore, id: string, now = new Date()): Promise<Run> {
+export async function stopSharedRun(runStore: SharedRunQueue, id: string, now = new Date()): Promise<Run> {
   return runStore.updateRun(id, (r) => {
     if (r.status !== 'running' && r.status !== 'queued') throw new InvalidStateError(`run ${id} is ${r.status}, not running`);
     r.status = 'stopped';
@@ -123,7 +118,7 @@ export async function stopSharedRun(runStore: PgRunStore, id: string, now = new 
 
 /** Whether runs started on the web go to the workers: the PostgreSQL store and POSTEDIT_RUN_WORKERS=1. */
 export function runsGoToWorkers(ctx: RunContext, env: NodeJS.ProcessEnv = ctx.env ?? process.env): boolean {
-  return ctx.runStore instanceof PgRunStore && env.POSTEDIT_RUN_WORKERS === '1';
+  return !!ctx.runStore.sharedQueue && env.POSTEDIT_RUN_WORKERS === '1';
 }
 
 /** startRun, or startSharedRun when runs go to the workers. */
@@ -138,16 +133,17 @@ export async function resumeAnyRun(ctx: RunContext, id: string, params: Partial<
 
 /** stopRun, or stopSharedRun for a run the workers execute (from any instance). */
 export async function stopAnyRun(ctx: RunContext, id: string): Promise<Run> {
-  if (ctx.runStore instanceof PgRunStore && !ctx.active.has(id)) {
-    const raw = await ctx.runStore.rawRun(id);
-    if (raw?.owner?.instance === WORKER_OWNER.instance) return stopSharedRun(ctx.runStore, id, ctx.services.now());
+  const queue = ctx.runStore.sharedQueue;
+  if (queue && !ctx.active.has(id)) {
+    const raw = await queue.rawRun(id);
+    if (raw?.owner?.instance === WORKER_OWNER.instance) return stopSharedRun(queue, id, ctx.services.now());
   }
   return stopRun(ctx, id);
 }
 
 export interface WorkerOptions {
   services: Services;
-  runStore: PgRunStore;
+  runStore: SharedRunQueue;
   engineFor: EngineFactory;
   /** Names this worker in `run_tasks.claimed_by`; default host:pid:random. */
   id?: string;
@@ -253,7 +249,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     let promptHash: string | undefined;
     if (!result) {
       try {
-        const p = await suggestParagraph(services, { ...paragraph, actor: work.actor, level: work.level, engine: work.engine, runId: task.runId, force: true, task: work.mode === 'retranslate' ? 'retranslate' : 'rewrite' });
+        const p = await suggestParagraph(services, { ...paragraph, actor: work.actor, level: work.level, engine: work.engine, runId: task.runId, force: true, onlyUndecided: true, task: work.mode === 'retranslate' ? 'retranslate' : 'rewrite' });
         const s = p.suggestion!;
         promptHash = s.promptHash || undefined;
         result = { ...paragraph, status: 'done', suggestionId: s.id, ...(s.usage ? { usage: s.usage } : {}), ms: clock.now() - began };
@@ -263,7 +259,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
           if (!stop.aborted || options.releaseOnStop !== false) await runStore.releaseClaims(id, key);
           return;
         }
-        const skipped = e instanceof InvalidStateError || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound;
+        // Decided, approved, deleted or changed meanwhile: the editor's work stands, the paragraph is skipped.
+        const skipped = e instanceof ParagraphRefusal || e instanceof StaleRevisionError || e instanceof NotFoundError || e instanceof StoreNotFound;
         result = { ...paragraph, status: skipped ? 'skipped' : 'failed', error: (e as Error).message, ms: clock.now() - began };
         if (!skipped && !(e instanceof EngineFailedError)) log(`${task.runId} ${task.articleId}/${task.paragraphId}: ${(e as Error).message}`);
       }

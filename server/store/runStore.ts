@@ -13,7 +13,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { EditLevel } from '../engines/types.js';
+import type { EditLevel } from '../core/types.js';
 import type { TokenUsage } from '../core/types.js';
 import { appendLines, readLines, rewriteLines } from './appendLog.js';
 import { KeyedLock } from './keyedLock.js';
@@ -107,7 +107,39 @@ export interface RunResult {
 
 export const MAX_RUN_ERRORS = 50;
 
+/** The owner of a run the worker processes execute (`npm run worker`). */
+export const WORKER_OWNER: RunOwner = { pid: 0, instance: 'workers' };
+
+export interface TaskKey {
+  runId: string;
+  articleId: string;
+  paragraphId: string;
+}
+
+export interface ClaimedTask extends TaskKey {
+  /** 1 on the first claim; more when an earlier claim expired (its worker died). */
+  attempts: number;
+}
+
+/**
+ * Runs shared by worker processes on any machine (PostgreSQL): one task per paragraph, claimed with a
+ * lease. The executor and the workers use only this; the SQL stays in the store.
+ */
+export interface SharedRunQueue extends RunStore {
+  /** The record as stored, owner included (getRun shows a dead owner's run as interrupted). */
+  rawRun(id: string): Promise<Run | undefined>;
+  /** In one transaction: logs `recovered` results, queues `tasks`, and changes the run record. */
+  enqueue(runId: string, recovered: RunResult[], tasks: Array<{ articleId: string; paragraphId: string }>, change: (run: Run) => void): Promise<Run>;
+  claimTasks(worker: string, limit: number, leaseMs: number): Promise<ClaimedTask[]>;
+  renewClaims(worker: string): Promise<number>;
+  releaseClaims(worker: string, task?: TaskKey): Promise<number>;
+  completeTask(worker: string, task: TaskKey, result: RunResult, change: (run: Run, open: number) => void): Promise<Run | undefined>;
+  taskCounts(runId: string): Promise<Record<string, number>>;
+}
+
 export interface RunStore {
+  /** Present when worker processes can share this store's runs (PostgreSQL); the choice is the store's. */
+  readonly sharedQueue?: SharedRunQueue;
   createRun(run: Run): Promise<void>;
   getRun(id: string): Promise<Run | undefined>;
   /** Newest first. */

@@ -33,7 +33,17 @@ export interface Session {
   expiresAt: string;
 }
 
+/** What the login limiter needs; the in-memory LoginLimiter (sync) fits too. */
+export interface LoginLimits {
+  /** Milliseconds until the key may try again, or 0. */
+  retryAfter(key: string): number | Promise<number>;
+  fail(key: string): void | Promise<void>;
+  succeed(key: string): void | Promise<void>;
+}
+
 export interface UserStore {
+  /** Login failures shared by every app instance of this store (PostgreSQL); absent: count in-process. */
+  sharedLoginLimits?(): LoginLimits;
   countUsers(): Promise<number>;
   listUsers(): Promise<User[]>;
   getUser(username: string): Promise<User | undefined>;

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
-import { MAX_CONCURRENCY, type StartRunProps } from '../commands/startRun.js';
+import { MAX_CONCURRENCY, type StartRunProps } from '../runs/startRun.js';
 import { resumeAnyRun, startAnyRun, stopAnyRun } from '../runs/worker.js';
 import { HTER_VARIANT } from '../core/metrics.js';
 import { ActiveRuns, type RunContext } from '../runs/activeRuns.js';

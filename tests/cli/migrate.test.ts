@@ -18,7 +18,7 @@ import type { Actor } from '../../server/core/types.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import { ActiveRuns } from '../../server/runs/activeRuns.js';
 import { runBatch } from '../../server/runs/runBatch.js';
-import { prepareRun } from '../../server/commands/startRun.js';
+import { prepareRun } from '../../server/runs/startRun.js';
 import { articleScope, CORPUS_SCOPE, LowdbGlossaryStore } from '../../server/store/glossaryStore.js';
 import { LowdbStore } from '../../server/store/lowdbStore.js';
 import { openPool } from '../../server/store/pg/database.js';

@@ -17,7 +17,7 @@ import { corpusDir, removeData, seedPath, tempDir } from '../support/app.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { afterEach, beforeEach } from 'vitest';
-import type { StartRunProps } from '../../server/commands/startRun.js';
+import type { StartRunProps } from '../../server/runs/startRun.js';
 
 export const ADMIN: Actor = { username: 'admin', role: 'admin' };
 export const WMT_PATH = join(corpusDir, 'wmt-zhen', 'wmt23-chinanews-280883.en.txt');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareRun } from '../../server/commands/startRun.js';
+import { prepareRun } from '../../server/runs/startRun.js';
 import { runBatch } from '../../server/runs/runBatch.js';
 import type { Run } from '../../server/store/runStore.js';
 import type { OpenAIServer } from '../support/openaiServer.js';

@@ -15,11 +15,12 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { NotFoundError } from '../types.js';
-import { claim, type Run, type RunOwner, type RunResult, type RunStore } from '../runStore.js';
+import { claim, WORKER_OWNER, type ClaimedTask, type Run, type RunOwner, type RunResult, type RunStore, type SharedRunQueue, type TaskKey } from '../runStore.js';
+
+export { WORKER_OWNER, type ClaimedTask, type TaskKey };
 import { transaction, type Queryable } from './database.js';
 
 /** The owner of a run executed by `npm run worker` processes through `run_tasks`. */
-export const WORKER_OWNER: RunOwner = { pid: 0, instance: 'workers' };
 
 /** This process's instance id, as `claim()` writes it. */
 export const LOCAL_INSTANCE: string = (() => {
@@ -35,16 +36,6 @@ export interface PgRunStoreOptions {
   liveMs?: number;
 }
 
-export interface TaskKey {
-  runId: string;
-  articleId: string;
-  paragraphId: string;
-}
-
-export interface ClaimedTask extends TaskKey {
-  /** 1 on the first claim; more when an earlier claim expired (its worker died). */
-  attempts: number;
-}
 
 /**
  * The process table this process's pid belongs to: the machine's boot and the pid namespace (Linux),
@@ -107,7 +98,7 @@ export function roundRobin(keys: string[]): number[] {
 
 const executorOf = (run: Run) => (run.owner?.instance === WORKER_OWNER.instance ? 'workers' : 'process');
 
-export class PgRunStore implements RunStore {
+export class PgRunStore implements RunStore, SharedRunQueue {
   readonly pool: Pool;
   readonly liveMs: number;
   #timer: NodeJS.Timeout | undefined;
@@ -190,6 +181,18 @@ export class PgRunStore implements RunStore {
   }
 
   /** Changes the record with its row locked, inside `client`'s transaction. */
+  get sharedQueue(): SharedRunQueue {
+    return this;
+  }
+
+  async enqueue(runId: string, recovered: RunResult[], tasks: Array<{ articleId: string; paragraphId: string }>, change: (run: Run) => void): Promise<Run> {
+    return transaction(this.pool, async (c) => {
+      for (const r of recovered) await this.appendResult(runId, r, c);
+      await this.enqueueTasks(runId, tasks, c);
+      return this.updateIn(c, runId, change);
+    });
+  }
+
   async updateIn(client: PoolClient, id: string, change: (run: Run) => void): Promise<Run> {
     // NO KEY UPDATE: the lock the UPDATE below needs; it lets transactions that only reference the run
     // (appending a result: the foreign key's KEY SHARE lock) go on, so that two of them, each waiting

@@ -5,8 +5,9 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Role } from '../../core/types.js';
-import { hashSecret, type ApiToken, type Session, type User, type UserStore } from '../userStore.js';
+import { hashSecret, type ApiToken, type LoginLimits, type Session, type User, type UserStore } from '../userStore.js';
 import { iso, transaction, type Queryable } from './database.js';
+import { PgLoginLimiter } from './pgLoginLimiter.js';
 
 interface UserRow {
   username: string;
@@ -45,6 +46,10 @@ function toSession(r: SessionRow): Session {
 export class PgUserStore implements UserStore {
   readonly pool: Pool;
   #db: Queryable;
+
+  sharedLoginLimits(): LoginLimits {
+    return new PgLoginLimiter(this.pool);
+  }
 
   /** `db`: run reads on this client instead (a snapshot transaction, for `npm run migrate`). */
   constructor(pool: Pool, db: Queryable = pool) {

@@ -1,7 +1,7 @@
 /** Stops a run executing in this process; in-flight requests are cancelled and done again on resume. */
-import type { RunContext } from '../runs/activeRuns.js';
+import type { RunContext } from './activeRuns.js';
 import { interrupted, release, type Run } from '../store/runStore.js';
-import { InvalidStateError, NotFoundError } from './errors.js';
+import { InvalidStateError, NotFoundError } from '../commands/errors.js';
 
 export async function stopRun(ctx: RunContext, id: string): Promise<Run> {
   const stopped = await ctx.active.stop(id);

@@ -1,8 +1,8 @@
 /** Continues a stopped, failed or interrupted run where it ended. */
-import type { RunContext } from '../runs/activeRuns.js';
+import type { RunContext } from './activeRuns.js';
 import type { Engine } from '../engines/types.js';
 import { claim, interrupted, type Run, type RunParams } from '../store/runStore.js';
-import { BadRequestError, InvalidStateError, NotFoundError } from './errors.js';
+import { BadRequestError, InvalidStateError, NotFoundError } from '../commands/errors.js';
 import { launchRun, MAX_CONCURRENCY } from './startRun.js';
 
 /** Checks that the run may resume, applies new limits, and marks it queued by this process. */

@@ -1,11 +1,11 @@
 /** Creates a batch run and executes it in the background. */
 import type { Actor } from '../core/types.js';
 import type { EditLevel, Engine } from '../engines/types.js';
-import type { RunContext } from '../runs/activeRuns.js';
-import { canRetranslate, promptIdentity } from '../runs/engines.js';
-import { runBatch } from '../runs/runBatch.js';
+import type { RunContext } from './activeRuns.js';
+import { canRetranslate, promptIdentity } from './engines.js';
+import { runBatch } from './runBatch.js';
 import { claim, newRunId, type Run, type RunMode } from '../store/runStore.js';
-import { BadRequestError, NotFoundError } from './errors.js';
+import { BadRequestError, NotFoundError } from '../commands/errors.js';
 
 export interface StartRunProps {
   articles: string[] | 'all';
