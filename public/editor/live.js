@@ -13,7 +13,8 @@ const VERB = { split: 'split', 'split-off': 'split', merge: 'merged', 'merged-aw
 const LABEL = { edit: 'edited', accept: 'accepted a suggestion on', 'accept-partial': 'accepted part of a suggestion on', reject: 'rejected the suggestion on', keep: 'kept', suggest: 'got a suggestion for', approve: 'approved', 'send-back': 'sent back', submit: 'sent for review', reopen: 'reopened' };
 let presence = [];
 
-const time = (at) => at.replace('T', ' ').slice(11, 16);
+/** HH:MM in the reader's own time zone. */
+const time = (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const editorOpen = (row) => row.querySelector('details.editor[open]');
 const typing = (row) => {
   const ta = editorOpen(row)?.querySelector('textarea');

@@ -340,7 +340,7 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
       const box = reviewer.locator('#p17 .row-error');
       await box.locator('.diff ins').first().waitFor();
       // Their change, as a word diff from what this editor saw, with their name; the editor stays open.
-      expect(await box.textContent()).toMatch(/editor edited this paragraph at \d\d:\d\d while you were editing it/);
+      expect(await box.textContent()).toMatch(/editor edited this paragraph at \d\d:\d\d(\s?[AP]M)? while you were editing it/);
       expect((await box.locator('.diff').textContent())!.replace(/\s+/g, ' ')).toContain('grown by innovating first');
       expect(await box.getByRole('button', { name: 'Take theirs' }).count()).toBe(1);
       expect(await reviewer.locator('#edit-p17').inputValue()).toBe(reviewerText);
