@@ -53,7 +53,7 @@ const numberCorrupt: Corrupt = (l) => {
   if (how === 'scale' && scaled) {
     next = `${text} ${scaled[1] === 'million' ? 'billion' : 'million'}`;
     end += scaled[0].length;
-  } else if (how === 'x10') next = `${text}0`;
+  } else if (how === 'x10') next = times10(text);
   else if (how === 'x1000') next = `${text},000`;
   else {
     const digits = [...text].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
@@ -62,6 +62,18 @@ const numberCorrupt: Corrupt = (l) => {
   }
   return { mt: l.mt.slice(0, m.index) + next + l.mt.slice(end), span: [m.index, m.index + next.length] };
 };
+
+/**
+ * The figure ten times larger: a 0 appended to an integer ("30" → "300"), the point moved one place for
+ * a decimal ("3.4" → "34", "1.27" → "12.7"). Appending a 0 to a decimal ("3.4" → "3.40") would leave the
+ * value as it was — a change no number check can see.
+ */
+function times10(text: string): string {
+  const dot = text.indexOf('.');
+  if (dot < 0) return `${text}0`;
+  const moved = text.slice(0, dot) + text[dot + 1] + (dot + 2 < text.length ? `.${text.slice(dot + 2)}` : '');
+  return moved.replace(/^0+(?=\d)/, '');
+}
 
 const PLACES: Array<[string, string]> = [
   ['France', '法国'], ['Germany', '德国'], ['Japan', '日本'], ['Brazil', '巴西'], ['Canada', '加拿大'], ['India', '印度'],

@@ -161,6 +161,9 @@ const CURRENCY_NAMES: Array<[RegExp, string | undefined]> = [
   [/^(?:€|eur|euros?)$/i, 'EUR'],
   [/^(?:£|gbp|pounds?(?:\s+sterling)?)$/i, 'GBP'],
   [/^(?:yen|jpy)$/i, 'JPY'],
+  // Ringgit and patacas: Malaysian and Macanese Chinese-language news.
+  [/^(?:rm|myr|ringgits?)$/i, 'MYR'],
+  [/^(?:mop\$?|patacas?)$/i, 'MOP'],
   // The yen sign stands for yuan in Chinese news: money of unknown currency.
   [/^[¥￥]$/, undefined],
 ];
@@ -211,11 +214,11 @@ const ORDINAL_SUFFIX = sticky('(?:st|nd|rd|th)\\b');
 const PERCENT_AFTER = sticky('\\s*(?:%|％|percent\\b|per[\\s-]cent\\b|pct\\b)');
 const POINTS_AFTER = sticky('\\s*(?:percentage[\\s-]points?\\b|pct\\.? points?\\b|pp\\b|ppts?\\b|个百分点)');
 const CURRENCY_AFTER = sticky(
-  '\\s*(yuan|renminbi|rmb|cny|usd|hkd|eur|gbp|jpy|u\\.s\\.\\s+dollars?|us\\s+dollars?|hong\\s+kong\\s+dollars?|hk\\s+dollars?|dollars?|euros?|pounds?(?:\\s+sterling)?|yen)\\b|\\s*(元)',
+  '\\s*(yuan|renminbi|rmb|cny|usd|hkd|eur|gbp|jpy|u\\.s\\.\\s+dollars?|us\\s+dollars?|hong\\s+kong\\s+dollars?|hk\\s+dollars?|dollars?|euros?|pounds?(?:\\s+sterling)?|yen|ringgits?|patacas?)\\b|\\s*(元)',
 );
 const UNIT_AFTER = sticky(`[\\s\\u00a0-]*(${UNIT_NAMES.map(([p]) => p).join('|')})(?![A-Za-z0-9²])`);
 const CURRENCY_BEFORE =
-  /(?:^|[^A-Za-z])(US\$|U\.S\.\s?\$|HK\$|NT\$|S\$|A\$|C\$|RMB|CNY|USD|EUR|GBP|HKD|JPY|\$|€|£|¥|￥)\s?$/di;
+  /(?:^|[^A-Za-z])(US\$|U\.S\.\s?\$|HK\$|NT\$|S\$|A\$|C\$|MOP\$?|RMB|CNY|USD|EUR|GBP|HKD|JPY|MYR|RM|\$|€|£|¥|￥)\s?$/di;
 
 function currencyCode(name: string): { code: string | undefined } | undefined {
   const clean = name.trim().replace(/\s+/g, ' ');

@@ -45,6 +45,96 @@ describe('mtNumbersCheck', () => {
     expect(run(mt, source)).toEqual([]);
   });
 
+  it.each<[string, string]>([
+    ['增长百分之三点五', 'up 3.5%'],
+    ['营收一点五亿元', 'revenue of 150 million yuan'],
+    ['三分之一的人', '33% of people'],
+    ['增长19倍', 'up 1,900%'],
+    ['入境旅客增长19倍', 'inbound travelers up 19x'],
+    ['当地时间17时30分', 'at 5:30 p.m. local time'],
+    ['下午三点半', 'at 3:30 pm'],
+    ['三点五分', 'at 3:05'],
+    ['上世纪五六十年代', 'in the 1950s and 1960s'],
+    ['万余人参加', 'more than 10,000 people took part'],
+    ['近万人参加', 'nearly 10,000 people took part'],
+    ['50万人参加', 'half a million people took part'],
+    ['“95后”女生', 'a post-95s girl'],
+    ['恢复到2019年新冠疫情前的水平', 'recovered to pre-2019 levels'],
+    ['“十四五”规划', 'the 14th Five-Year Plan'],
+    ['十几年来', 'for more than 10 years'],
+    ['2023-02-11 发布', 'released on February 11, 2023'],
+    ['2022年营收增长', 'revenue grew last year'],
+    ['新冠疫情', 'the COVID-19 pandemic'],
+    ['保护未成年人', 'protecting under-18s'],
+    ['土耳其死亡人数为20,665 人', 'the death toll in Turkey was 20,670'],
+    ['价格约为一万六七千元', 'about 16,000 to 17,000 yuan'],
+    ['400万至600万人次', '4 to 6 million visitors'],
+    ['60万到80万之间', 'between 800,000 and 600,000'],
+    ['入选十大', 'among the top 10'],
+  ])('matches %s with "%s"', (source, mt) => {
+    expect(run(mt, source)).toEqual([]);
+  });
+
+  it.each<[string, string, string[]]>([
+    // A hedged source figure is matched as written, not by anything near it.
+    ['政府宣布拨款近5亿新元', 'a grant of nearly S$600 million', ['S$600 million']],
+    ['叙利亚死亡人数超过3,500 人', 'in Syria more than 3,550', ['3,550']],
+    ['有着30多年历史', 'more than 35 years of history', ['35 years']],
+    ['十余年未见', 'not seen for more than 16 years', ['16 years']],
+    ['超过一百万人参加，警方预期在60万到80万之间', 'more than one million; police expect between 600,000 and 720,000', ['720,000']],
+    // A range is read end by end, in order.
+    ['价格大概要一万六七千元左右', 'about 16,020 to 17,000 yuan', ['16,020']],
+    ['价格大概要一万六七千元左右', 'about 17,000 to 7,000 yuan', ['17,000', '7,000 yuan']],
+    ['预估的400万至600万人次', 'an estimate of 6 to 6 million', ['6']],
+    ['《2023-2027年行动计划》', 'the 2023-2020 action plan', ['2020']],
+    // Names and generations.
+    ['应对新冠疫情冲击', 'the impact of the COVID-89 pandemic', ['89']],
+    ['“90后”女生', 'a "post-90,000s" girl', ['90,000s']],
+    ['“90后”女生', 'a girl of 90 years', ['90 years']],
+    // Dates: a day next to a month name is one of the source's days.
+    ['1月31日的首次罢工', 'the first strike on 01 January', ['01']],
+    ['2023-02-11 13:09:10 [来源:新华社]', 'February 13, 2023, 13:09:10 [Source: Xinhua]', ['13']],
+    ['2023-02-11 13:09:10 [来源:新华社]', '2023-09-11 13:09:10 [Source: Xinhua]', ['09']],
+    // Rounding is half up.
+    ['土耳其死亡人数为20,665 人', 'the death toll in Turkey was 20,660', ['20,660']],
+    ['增长19倍', 'up 29x', ['29x']],
+    ['三分之一的人', '43% of people', ['43%']],
+    ['当地时间17时30分', 'at 6:30 p.m. local time', ['6']],
+    ['上世纪五六十年代', 'in the 1950s and 1970s', ['1970s']],
+    ['市值蒸发1100亿美元（约4765亿令吉）', 'wiped out $110 billion (RM4,765 million)', ['RM4,765 million']],
+  ])('flags %s → "%s"', (source, mt, figures) => {
+    const flags = run(mt, source).filter((f) => f.severity === 'major');
+    expect(flags.map((f) => mt.slice(f.start, f.end))).toEqual(figures);
+  });
+
+  it.each<[string, string, number]>([
+    ['将法定退休年龄从目前的62岁推迟到64岁', 'raising the retirement age from 64 to 64', 'raising the retirement age from '.length],
+    [
+      '其中新发产品5只、存续产品2只，除1只产品为混合类产品外，其余6只产品',
+      'including 5 new products, 2 existing products, except for 6 mixed product, the remaining 6 products',
+      'including 5 new products, 2 existing products, except for '.length,
+    ],
+  ])('flags the repeat that took a source number\'s place: %s', (source, mt, at) => {
+    const flags = run(mt, source);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ start: at, severity: 'major' });
+    expect(flags[0]!.message).toContain('repeated');
+  });
+
+  it('says once that a source number became a wrong MT figure', () => {
+    const source = '入境旅客从2021年的33.06万人次增长';
+    const mt = 'inbound travelers rose from 336,000 in 2021';
+    const flags = run(mt, source);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ severity: 'major', message: 'MT: 336,000 — the source has 33.06万 = 330,600' });
+    expect(source.slice(...flags[0]!.sourceSpans![0]!)).toBe('33.06万');
+  });
+
+  it('says when per cent stands for percentage points', () => {
+    const mt = 'up 0.5 percent';
+    expect(run(mt, '提高了0.5个百分点')).toMatchObject([{ severity: 'minor', start: 3, end: mt.length }]);
+  });
+
   it('flags an MT number the source lacks', () => {
     const mt = 'Sales rose 15%';
     const flags = run(mt, '销售额增长25%');
