@@ -159,6 +159,8 @@ describe.skipIf(skipBrowser)('accessibility', () => {
     // Post the row's form as a browser without JavaScript would (form.submit() skips the page script).
     await page.locator('#p11 .edit-form').evaluate((form: HTMLFormElement) => {
       form.querySelector('textarea')!.value = 'Baoan will build a technology park for smart wearables in April, the official said.';
+      // The revision this page was loaded at (the live desk may have refreshed the row since).
+      (form.querySelector('input[name="baseRevision"]') as HTMLInputElement).value = '1';
       form.submit();
     });
     await page.locator('.compare-grid').waitFor();
