@@ -156,6 +156,8 @@ describe.skipIf(skipBrowser)('accessibility', () => {
     await page.locator('#p11.selected').waitFor();
     const api = tokenClient(app, 'reviewer');
     expect((await api.post(`/api/articles/${articleId}/paragraphs/p11/edit`, { baseRevision: 1, text: 'The person in charge said Baoan will build a smart wearable park in April.' })).status).toBe(200);
+    // The live desk shows the reviewer's change in the row first (a form detached mid-refresh would not submit).
+    await page.locator('#p11.status-edited').waitFor();
     // Post the row's form as a browser without JavaScript would (form.submit() skips the page script).
     await page.locator('#p11 .edit-form').evaluate((form: HTMLFormElement) => {
       form.querySelector('textarea')!.value = 'Baoan will build a technology park for smart wearables in April, the official said.';
