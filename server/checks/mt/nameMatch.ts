@@ -114,11 +114,28 @@ export function letters(text: string): string {
     .replace(/[^a-z]/gu, '');
 }
 
-/** Pinyin initial → letters an English transliteration may write it with (马科斯 ma-ke-si ≈ Marcos). */
+/**
+ * Pinyin initial → letters an English transliteration may write it with (马科斯 ma-ke-si ≈ Marcos):
+ * h for the Spanish j and the Arabic kh (胡里奥 ≈ Julio, 哈梅内伊 ≈ Khamenei), a soft c for x (莱西 ≈
+ * Lacey), the Vietnamese ch and tr for zh (政 ≈ Chinh).
+ */
 const INITIAL_LETTERS: Record<string, string> = {
-  b: 'bp', p: 'pb', m: 'm', f: 'fpv', d: 'dt', t: 'td', n: 'n', l: 'lr', g: 'gk', k: 'kcgq', h: 'h',
-  j: 'jgdz', q: 'qkc', x: 'xsz', zh: 'zjs', ch: 'cs', sh: 's', r: 'rl', z: 'zs', c: 'cstk', s: 'sczx', y: 'yi', w: 'wvu',
+  b: 'bp', p: 'pb', m: 'm', f: 'fpv', d: 'dt', t: 'td', n: 'n', l: 'lr', g: 'gk', k: 'kcgq', h: 'hjgk',
+  j: 'jgdzc', q: 'qkc', x: 'xszc', zh: 'zjsct', ch: 'cst', sh: 's', r: 'rl', z: 'zs', c: 'cstk', s: 'sczx', y: 'yi', w: 'wvu',
 };
+
+const INITIAL = /^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])/u;
+
+/**
+ * Whether a word (or a hyphenated piece of a name) may begin as a transliteration of one syllable:
+ * "Pham" for fan, "Chinh" for zheng, "Suk" for xi; a vowel-initial syllable takes any vowel, y or w.
+ */
+export function mayBeginSyllable(word: string, syllable: string): boolean {
+  const first = letters(word)[0];
+  if (!first) return false;
+  const initial = INITIAL.exec(syllable)?.[0];
+  return initial ? INITIAL_LETTERS[initial]!.includes(first) : /[aeiouyw]/u.test(first);
+}
 
 /**
  * Whether an English word could be a transliteration of the syllables (a foreign name written in
@@ -132,7 +149,7 @@ export function mayTransliterate(word: string, syllables: readonly string[], any
   let at = 0;
   for (let i = 0; i < syllables.length; i++) {
     const s = syllables[i]!;
-    const initial = /^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])/u.exec(s)?.[0];
+    const initial = INITIAL.exec(s)?.[0];
     if (!initial) continue; // a vowel-initial syllable may be written any way
     const options = INITIAL_LETTERS[initial]!;
     if (i === 0 && !anywhere) {

@@ -2,6 +2,7 @@
  * What a Chinese source offers the names check to match the MT's names against: its names
  * (`findZhNames`), the keys of every gloss of its words, and the pinyin of its characters.
  */
+import { newsFurniture } from '../../core/zh/clauses.js';
 import { hasZhWord, lookupZhWord, toSimplified } from '../../core/zh/dict.js';
 import { findZhNames, type ZhName } from '../../core/zh/names.js';
 import { syllablesOf } from '../../core/zh/pinyin.js';
@@ -22,7 +23,20 @@ export interface SourceFacts {
 }
 
 export function sourceFacts(source: string): SourceFacts {
-  const names = findZhNames(source);
+  // One source is checked against each of its MT versions in turn (systems compared, a batch re-run).
+  const known = recentFacts.get(source);
+  if (known) return known;
+  const facts = computeSourceFacts(source);
+  if (recentFacts.size >= RECENT) recentFacts.delete(recentFacts.keys().next().value!);
+  recentFacts.set(source, facts);
+  return facts;
+}
+
+const RECENT = 32;
+const recentFacts = new Map<string, SourceFacts>();
+
+function computeSourceFacts(source: string): SourceFacts {
+  const names = findZhNames(source).map((n, i, all) => (n.solo || !qualifierOnly(n, all[i + 1], source) ? n : { ...n, solo: true }));
   const keys = new Set<string>();
   const nameKeys = new Set<string>();
   const add = (gloss: string, proper: boolean) => {
@@ -70,6 +84,24 @@ export function sourceFacts(source: string): SourceFacts {
   return { names, keys, nameKeys, pinyin };
 }
 
+/**
+ * A source name a translation may drop without loss, which is then only a counterpart for the MT's
+ * names, never called missing: one in the news furniture (a dateline, byline or site credit, which
+ * the omission check weighs), or a place written straight before a Latin-script name it qualifies
+ * (欧洲Euractiv网站, 美国CNN).
+ */
+function qualifierOnly(name: ZhName, next: ZhName | undefined, source: string): boolean {
+  if (next?.kind === 'latin' && next.start === name.end && name.kind !== 'person') return true;
+  return furnitureOf(source).some((f) => name.start < f.end && f.start < name.end);
+}
+
+let furnitureMemo: { source: string; spans: ReturnType<typeof newsFurniture> } | undefined;
+
+function furnitureOf(source: string): ReturnType<typeof newsFurniture> {
+  if (furnitureMemo?.source !== source) furnitureMemo = { source, spans: newsFurniture(toSimplified(source)) };
+  return furnitureMemo.spans;
+}
+
 const UNKNOWN_NAME_TAGS = new Set(['un', 'j', 'nt', 'nz', 'ns']);
 const NOUN_TAGS = new Set(['n', 'nr', 'ns', 'nt', 'nz', 'j', 'vn']);
 /** Longest dictionary word looked for inside the source's tokens, in characters. */
@@ -90,10 +122,10 @@ function wordsWithin(text: string): string[] {
 }
 
 /**
- * "Our country", "the motherland": news Chinese names its own country so, and the
- * translation may write the country's name (我国 → China, or Singapore in Singapore's press).
+ * "Our country", "the motherland", "at home": news Chinese names its own country so,
+ * and the translation may write the country's name (我国, 国内 → China, or Singapore in Singapore's press).
  */
-const DEICTIC_COUNTRY = /我国|本国|祖国|我们国家/u;
+const DEICTIC_COUNTRY = /我国|本国|祖国|我们国家|国内|国人/u;
 /** 党 alone, "the Party", is the governing party, which English news names. */
 const THE_PARTY = 'Communist Party';
 /** The key that marks a source naming its own country that way. */

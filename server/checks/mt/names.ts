@@ -14,7 +14,7 @@ import { headwordsForName, lookupZhWord } from '../../core/zh/dict.js';
 import type { ZhName } from '../../core/zh/names.js';
 import { splitPinyin } from '../../core/zh/pinyin.js';
 import { segmentZh } from '../../core/zh/segment.js';
-import { letters, mayTransliterate, phraseKeys, wordKeys } from './nameMatch.js';
+import { letters, mayBeginSyllable, mayTransliterate, phraseKeys, wordKeys } from './nameMatch.js';
 import { MAX_NAME_SYLLABLES, OWN_COUNTRY, OWN_COUNTRY_KEYS, sourceFacts, type SourceFacts } from './nameSource.js';
 import type { MtCheck } from './types.js';
 
@@ -26,7 +26,7 @@ export const mtNamesCheck: MtCheck = {
   id: ID,
   name: 'Names',
   description: 'People, places and organisations in the MT that the source does not name, and source names the MT leaves out.',
-  version: 1,
+  version: 2,
   run(mt, source) {
     if (!source?.trim() || !mt.trim()) return [];
     const src = sourceFacts(source);
@@ -51,7 +51,7 @@ export const mtNamesCheck: MtCheck = {
 
     for (const group of groupByText(unmatchedSource.filter((n) => !quoted.has(n) && !(n.group && [...quoted].some((q) => q.group?.start === n.group!.start))))) {
       const first = group[0]!;
-      const at = pointInMt(mt, source, first.start);
+      const at = suspectNear(mt, src, pointInMt(mt, source, first.start)) ?? pointInMt(mt, source, first.start);
       flags.push({
         start: at,
         end: at,
@@ -75,6 +75,8 @@ interface MtNameUnit {
   words: WordFact[];
   /** A person: romanised Chinese ("Li Qiang") or a dictionary person ("Shinzo Abe"). */
   person: boolean;
+  /** Other forms the name may meet the source by: "Chinanews" and china for "Chinanews.com", vietnam for "Vietnamese". */
+  also?: string[];
 }
 
 /**
@@ -93,6 +95,11 @@ function mtNameUnits(mt: string): MtNameUnit[] {
         const known = knownName(words.map((w) => w.norm).join(' '));
         if (known) units.push(unitOf(mt, words, known.person));
         else if (isRomanisedPerson(words, mt)) units.push(unitOf(mt, words, true));
+        // "Vietnamese", "Korean": a place's adjective names the place; "Chinanews.com" a site named after one.
+        else if (len === 1 && (demonymPlace(words[0]!.norm) || sitePlace(words[0]!.text))) {
+          const site = /^[^.]+/u.exec(words[0]!.text)![0];
+          units.push({ ...unitOf(mt, words, false), also: [site, demonymPlace(words[0]!.norm) ?? sitePlace(words[0]!.text)!] });
+        }
         else continue;
         taken = len;
       }
@@ -170,6 +177,44 @@ function knownName(english: string): KnownName | undefined {
   return known ?? undefined;
 }
 
+/** Demonym endings and what may stand before them in the place's own name: Vietnam-ese, Kore(a)-an, Brazil-ian, Ital(y)-ian. */
+const DEMONYM_ENDINGS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['ese', ['', 'a']],
+  ['ian', ['', 'a', 'ia', 'e', 'y']],
+  ['an', ['', 'a', 'e', 'o', 'y']],
+  ['n', ['']],
+  ['i', ['']],
+  ['ish', ['', 'ey', 'land']],
+];
+
+/**
+ * The place a demonym or place adjective is made from, when the dictionary has the place
+ * ("Vietnamese" → vietnam, "Korean" → korea, "Canadian" → canada); undefined for other words.
+ */
+function demonymPlace(norm: string): string | undefined {
+  for (const [ending, stems] of DEMONYM_ENDINGS) {
+    if (!norm.endsWith(ending) || norm.length - ending.length < 3) continue;
+    const base = norm.slice(0, -ending.length);
+    for (const add of stems) {
+      // Not only places: jieba tags 乌克兰 and 莫斯科 as people.
+      const place = base + add;
+      if (knownName(place)) return place;
+    }
+  }
+  return undefined;
+}
+
+/** A news site named after a place: "Chinanews.com", "Koreaherald.com" → the place. */
+function sitePlace(text: string): string | undefined {
+  const m = /^(\p{L}+)\.(?:com|cn|net|org|co|gov)\b/u.exec(text);
+  if (!m) return undefined;
+  const label = m[1]!.toLowerCase();
+  for (let len = label.length - 3; len >= 4; len--) {
+    if (knownName(label.slice(0, len))) return label.slice(0, len);
+  }
+  return undefined;
+}
+
 /** Two or three capitalised words spelt as pinyin, a surname first: "Song Tao", "Xi Jinping". */
 function isRomanisedPerson(words: readonly WordFact[], mt: string): boolean {
   if (words.length < 2 || words.length > 3) return false;
@@ -193,6 +238,7 @@ function hasSourceCounterpart(unit: MtNameUnit, src: SourceFacts): boolean {
   if (/^\p{Lu}{3,}$/u.test(unit.text)) return true;
   const inSource = (w: WordFact, keys: Set<string>) => wordKeys(w.text).some((k) => keys.has(k)) || src.pinyin.has(letters(w.text));
   if (src.keys.has(OWN_COUNTRY) && unit.words.some((w) => wordKeys(w.text).some((k) => OWN_COUNTRY_KEYS.has(k)))) return true;
+  if (unit.also?.some((a) => phraseKeys(a, true).some((k) => src.keys.has(k)) || src.pinyin.has(letters(a)))) return true;
   // The whole name: an alias or initials ("United States" = 美国's US), or romanised ("Song Tao" = 宋涛).
   if (phraseKeys(unit.text).some((k) => k.startsWith('#') && src.keys.has(k)) || src.pinyin.has(letters(unit.text))) return true;
   // Word by word: one word of a name the source names is enough ("Shinzo Abe" for 安倍), but common
@@ -226,16 +272,21 @@ function inMt(name: ZhName, mt: string): boolean {
   return !!name.pinyin?.length && romanisedInMt(name, mt);
 }
 
+/** Forms of address an English text puts before a surname. */
+const ADDRESS = /^(?:mr|ms|mrs|miss|madam|madame|dr)$/u;
+
 /**
- * "Song Tao", "Songtao", "Song" alone after a first mention, "Jiangbei" for 江北; a foreign name by
- * its consonants (马科斯 ≈ Marcos, 莱西 ≈ Raisi).
+ * "Song Tao", "Songtao", "Song" alone after a first mention, "Jiangbei" for 江北, "Mr. Sun" for
+ * 孙先生; a foreign name by its consonants (马科斯 ≈ Marcos, 莱西 ≈ Raisi, 胡里奥 ≈ Julio), and a
+ * Vietnamese or Korean name read in Chinese characters syllable by syllable (范明政 ≈ Pham Minh Chinh).
  */
 function romanisedInMt(name: ZhName, mt: string): boolean {
   const pinyin = name.pinyin!;
   const full = pinyin.join('');
   const surname = name.kind === 'person' ? pinyin[0]! : full;
   // "Zhongxin.com" is the name Zhongxin.
-  const capitalised = extractWords(mt).filter((w) => /^\p{Lu}/u.test(w.text)).map((w) => ({ text: w.text.split('.')[0]! }));
+  const words = extractWords(mt);
+  const capitalised = words.filter((w) => /^\p{Lu}/u.test(w.text)).map((w) => ({ ...w, text: w.text.split('.')[0]! }));
   for (let i = 0; i < capitalised.length; i++) {
     const w = capitalised[i]!;
     const l = letters(w.text);
@@ -243,9 +294,32 @@ function romanisedInMt(name: ZhName, mt: string): boolean {
     if (l === full || l === surname || (next && l + letters(next.text) === full)) return true;
     // The first syllables of a longer name: Zhongxin (.com) for 中新网.
     if (pinyin.length > 2 && l.length >= 4 && l === pinyin.slice(0, 2).join('')) return true;
-    if ((name.kind === 'person' || name.foreign) && mayTransliterate(w.text, pinyin, name.foreign)) return true;
+    // A foreign name in characters, or an MT word that is no name the dictionary knows (Raisi for 莱西, a place in China too).
+    if ((name.kind === 'person' || name.foreign || !knownName(w.norm)) && mayTransliterate(w.text, pinyin, name.foreign)) return true;
+    if (name.kind === 'person' && sameInitials(capitalised, i, mt, pinyin)) return true;
+  }
+  // 孙先生 = "Mr. Son": a surname alone, after a form of address.
+  if (name.kind === 'person' && pinyin.length === 1) {
+    for (let i = 0; i + 1 < words.length; i++) {
+      if (ADDRESS.test(words[i]!.norm) && /^\p{Lu}/u.test(words[i + 1]!.text) && mayBeginSyllable(words[i + 1]!.text, pinyin[0]!)) return true;
+    }
   }
   return false;
+}
+
+/**
+ * Whether capitalised words from i on spell the syllables one word (or hyphenated piece) each, each
+ * beginning as the syllable may be transliterated: 范明政 fan ming zheng ≈ Pham Minh Chinh.
+ */
+function sameInitials(capitalised: ReadonlyArray<WordFact>, i: number, mt: string, syllables: readonly string[]): boolean {
+  if (syllables.length < 2) return false;
+  const pieces: string[] = [];
+  for (let j = i; j < capitalised.length && pieces.length < syllables.length; j++) {
+    if (j > i && !/^[ \u00a0]+$/u.test(mt.slice(capitalised[j - 1]!.span[1], capitalised[j]!.span[0]))) break;
+    pieces.push(...capitalised[j]!.text.split(/[-‐]/u).filter(Boolean));
+  }
+  if (pieces.length !== syllables.length) return false;
+  return syllables.every((s, k) => mayBeginSyllable(pieces[k]!, s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +371,29 @@ function groupByText(names: readonly ZhName[]): ZhName[][] {
     else groups.set(n.text, [n]);
   }
   return [...groups.values()];
+}
+
+/** Capitalised English words that are no names. */
+const CALENDAR = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/u;
+
+/** How far from where a source name should fall an MT word may be to be taken for its rendering, as a share of the MT. */
+const SUSPECT_REACH = 0.25;
+
+/**
+ * The start of the MT's capitalised word nearest `at` that nothing in the source accounts for —
+ * where a source name the MT lacks was most likely rendered wrongly ("SEC" for 证监会, "Chabin" for
+ * 夏宾) — or undefined when there is none within reach.
+ */
+function suspectNear(mt: string, src: SourceFacts, at: number): number | undefined {
+  let best: number | undefined;
+  for (const [i, w] of extractWords(mt).entries()) {
+    if (!/^\p{Lu}/u.test(w.text) || isFunctionWord(w.text) || CALENDAR.test(w.norm) || Math.abs(w.span[0] - at) > mt.length * SUSPECT_REACH) continue;
+    // A sentence's first word is capitalised anyway.
+    if (i === 0 || /[.!?:"“]\s*$/u.test(mt.slice(Math.max(0, w.span[0] - 4), w.span[0]))) continue;
+    if (wordKeys(w.text).some((k) => src.keys.has(k)) || src.pinyin.has(letters(w.text))) continue;
+    if (best === undefined || Math.abs(w.span[0] - at) < Math.abs(best - at)) best = w.span[0];
+  }
+  return best;
 }
 
 /** Where in the MT a source position roughly falls: the same fraction of the text, at a word start. */

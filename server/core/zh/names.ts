@@ -81,6 +81,14 @@ export function findZhNames(text: string): ZhName[] {
       continue;
     }
     if (!HAN.test(token.word)) continue;
+    // A name the dictionary has over several of jieba's tokens (德国/之声 = Deutsche Welle), or a
+    // foreign word jieba cut up (阿亚图/拉 = ayatollah): read whole, not piece by piece.
+    const joined = joinedWord(tokens, i);
+    if (joined) {
+      if (joined.name) names.push(joined.name);
+      i = joined.last;
+      continue;
+    }
     const run = abbreviationRun(tokens, i);
     if (run) {
       names.push(...run.names);
@@ -96,6 +104,34 @@ export function findZhNames(text: string): ZhName[] {
     }
   }
   return names.map((n) => ({ ...n, text: text.slice(n.start, n.end), group: n.group && { ...n.group, text: text.slice(n.group.start, n.group.end) } }));
+}
+
+/** Longest run of tokens looked at for a dictionary word jieba split, in characters. */
+const MAX_JOINED = 8;
+
+/**
+ * The longest dictionary word made of tokens i, i+1, … that jieba split: a proper noun is a name;
+ * a common word begun by a person-tagged piece (阿亚图/nr 拉/v = ayatollah) is a foreign word, no name.
+ */
+function joinedWord(tokens: ZhToken[], i: number): { name?: ZhName; last: number } | undefined {
+  let word = tokens[i]!.word;
+  let found: { word: string; last: number } | undefined;
+  for (let j = i + 1; j < tokens.length && tokens[j]!.start === tokens[j - 1]!.end && HAN.test(tokens[j]!.word); j++) {
+    word += tokens[j]!.word;
+    if (word.length > MAX_JOINED) break;
+    if (hasZhWord(word)) found = { word, last: j };
+  }
+  if (!found) return undefined;
+  const info = lookupZhWord(found.word)!;
+  const first = tokens[i]!;
+  if (info.proper && info.names.length) {
+    const pieces = tokens.slice(i, found.last + 1);
+    const kind = pieces.some((t) => PERSON_TAGS.has(t.tag)) ? 'person' : 'name';
+    const pinyin = kind === 'person' ? personPinyin(found.word) : syllablesOf(found.word).map((s) => s.text);
+    const foreign = pieces.some((t) => t.tag === 'nrt');
+    return { name: { text: found.word, start: first.start, end: first.start + found.word.length, kind, english: [...info.names], pinyin, foreign }, last: found.last };
+  }
+  return FOREIGN_PIECE_TAGS.has(first.tag) ? { last: found.last } : undefined;
 }
 
 /** Capitalised Latin-script words, joined across single spaces: "Bongbong Marcos". */
@@ -160,6 +196,8 @@ function inTransliteration(tokens: ZhToken[], first: number, last = first): bool
  */
 function splitAbbreviations(t: ZhToken): { chars: Array<{ char: string; start: number; names: readonly string[] }>; rest: boolean } | undefined {
   const chars = [...t.word];
+  // A word jieba reads as a person (阿亚图 of a transliteration) is not a row of countries.
+  if (chars.length > 1 && PERSON_TAGS.has(t.tag)) return undefined;
   if (chars.length === 1) {
     const names = abbreviationNames(t.word);
     return names ? { chars: [{ char: t.word, start: t.start, names }], rest: false } : undefined;

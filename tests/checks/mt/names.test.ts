@@ -46,6 +46,21 @@ describe('mtNamesCheck: MT names the source does not have', () => {
     expect(majors(mt, source)).toEqual([]);
   });
 
+  it.each<[string, string, string, string]>([
+    ['a demonym built on the wrong country', '越南政府总理访问新加坡。', 'The Thailandese Prime Minister visited Singapore.', 'Thailandese'],
+    ['a news site named after a country the source does not name', '中新网2月11日电题：中国电商行业涌现新变量', 'Ukrainenews.com, February 11: new variables in China\'s e-commerce industry', 'Ukrainenews.com'],
+  ])('flags %s', (_, source, mt, flagged) => {
+    expect(majors(mt, source)).toEqual([flagged]);
+  });
+
+  it.each<[string, string, string]>([
+    ['the place adjective of a country the source names', '越南政府总理访问新加坡。', 'The Vietnamese Prime Minister visited Singapore.'],
+    ['a news site named after the source\'s site', '中新网2月11日电题：中国电商行业涌现新变量', 'Chinanews.com, February 11: new variables in China\'s e-commerce industry'],
+    ['"domestic" (国内) written as China', '截至2022年底，国内共有公募基金管理人156家。', 'By the end of 2022, there were 156 public fund managers in China.'],
+  ])('accepts %s', (_, source, mt) => {
+    expect(majors(mt, source)).toEqual([]);
+  });
+
   it('never flags titles, months, weekdays or "Communist" as names missing from the source', () => {
     const source = '2月9日周四，中共中央总书记会见了外交部长。';
     const mt = 'On Thursday, February 9, the General Secretary of the Communist Party Central Committee met the Foreign Minister.';
@@ -79,6 +94,27 @@ describe('mtNamesCheck: source names missing from the MT', () => {
     expect(minors('Foreign Minister Song Tao met the Philippine president in Tokyo.', '外交部长宋涛在东京会见菲律宾总统。')).toEqual([]);
     // A foreign name transliterated into Chinese (马科斯 ma-ke-si) meets its English spelling.
     expect(minors('President Marcos spoke.', '总统马科斯发表讲话。')).toEqual([]);
+  });
+
+  it.each<[string, string, string]>([
+    ['a name the dictionary has over two of jieba\'s words (德国之声 = Deutsche Welle)', '（德国之声中文网）距离土耳其和叙利亚部分地区发生地震已经过去数日。', '(Deutsche Welle) Days have passed since the earthquake in parts of Turkey and Syria.'],
+    ['a foreign title jieba cuts up (阿亚图拉 = ayatollah), not a row of country abbreviations', '稍早最高领袖阿亚图拉·阿里·哈梅内伊(Ayatollah Ali Khamenei) 发布了一项大赦令。', 'Earlier, Supreme Leader Ayatollah Ali Khamenei issued an amnesty.'],
+    ['a place that only qualifies a Latin-script name', '欧洲Euractiv网站称，欧盟官员承认存在瓶颈。', 'According to Euractiv, EU officials admitted there were bottlenecks.'],
+    ['names in a byline and a dateline', '【环球时报驻比利时特派记者牛瑞飞】据法新社2月10日报道，欧盟领导人同意出台更严格的政策。', 'According to AFP on February 10, EU leaders agreed to introduce stricter policies.'],
+    ['the site named after a headline', '河南省规范整合口腔种植医疗服务价格-中新网', 'Henan province to regulate prices for oral implant services'],
+    ['a foreign name transliterated into a Chinese place name (莱西 ≈ Raisi)', '莱西的强硬派政府面临挑战。', 'Raisi\'s hardline government faces a challenge.'],
+    ['a Spanish J read as h (胡里奥 ≈ Julio), with the rest of the dotted name', '中国政策观察网名誉顾问胡里奥·里奥斯表示。', 'Julio Ríos, honorary adviser to China Policy Watch, said.'],
+    ['a Vietnamese name read syllable by syllable (范明政 ≈ Pham Minh Chinh)', '范明政总理参加了30多项活动。', 'Prime Minister Pham Minh Chinh took part in more than 30 events.'],
+    ['a surname after a form of address (孙先生 ≈ Mr. Son)', '孙先生表示，这是一份协议。', 'Mr. Son said that this was an agreement.'],
+  ])('stays quiet about %s', (_, source, mt) => {
+    expect(minors(mt, source).map((f) => f.message)).toEqual([]);
+  });
+
+  it('points at the MT word that most likely renders the missing name', () => {
+    const mt = 'On February 10, the SEC announced that the app was available in public trial.';
+    const flags = minors(mt, '2月10日，证监会公告称，“基金E账户”APP在各手机应用商店上架并开展公开试运行。');
+    expect(flags.map((f) => f.message)).toEqual(['Source name not in the MT: 证监会 = China Securities Regulatory Commission']);
+    expect(flags[0]!.start).toBe(mt.indexOf('SEC'));
   });
 
   it('does not repeat what a major flag already cites', () => {

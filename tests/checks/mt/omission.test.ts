@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lengthCheck } from '../../../server/checks/mt/length.js';
-import { omissionCheck, stemOf } from '../../../server/checks/mt/omission.js';
+import { clauseEvidence, NOT_FOUND, omissionCheck, stemOf } from '../../../server/checks/mt/omission.js';
 
 const source = '欧盟领导人呼吁委员会立即调动大量资金，以基础设施和监视等手段加强外部边界。';
 const clause2 = '以基础设施和监视等手段加强外部边界';
@@ -36,6 +36,16 @@ describe('omissionCheck', () => {
     expect(omissionCheck.run(full, undefined, {})).toEqual([]);
   });
 
+  it('flags a stretch of a long clause the MT dropped, though the rest of the clause is there', () => {
+    const src = '河南省还整合确定了15个口腔种植类医疗服务价格项目并统一制定省管公立医疗机构价格和医保支付类别。';
+    const mt = 'Henan Province has also integrated and determined 15 oral implant medical service price items.';
+    expect(omissionCheck.run(mt, src, {})).toMatchObject([{ kind: 'omission', sourceSpans: [[0, src.length - 1]] }]);
+  });
+
+  it('leaves alone a clause whose only unmatched word is a connective (即 "namely")', () => {
+    expect(omissionCheck.run("Vietnam's foreign policy, which is independence, diversification.", '越南的对外路线，即独立自主，多元化。', {})).toEqual([]);
+  });
+
   it.each([
     ['products', 'product'],
     ['produced', 'produc'],
@@ -45,6 +55,41 @@ describe('omissionCheck', () => {
   ])('stems %s as %s', (word, stem) => {
     expect(stemOf(word)).toBe(stem);
   });
+});
+
+/** Each content word of the source with ✓ (a counterpart in the MT), ✗ (none) or ? (not checkable). */
+const marks = (mt: string, src: string): string[] =>
+  clauseEvidence(mt, src).flatMap((c) => c.words.map((w) => `${w.word}${w.found === undefined ? '?' : w.found === NOT_FOUND ? '✗' : '✓'}`));
+
+describe('clauseEvidence: what counts as a counterpart', () => {
+  it.each<[string, string, string, string]>([
+    ['a figure by its value (2万 = 20,000)', 'more than 20,000 people died', '造成超过2万人死亡', '2万✓'],
+    ['a figure with thousands separators, whole', 'the death toll exceeded 3,500', '死亡人数超过3,500 人', '3,500✓'],
+    ['a country by its demonym', 'Chinese investors', '中国投资者', '中国✓'],
+    ['the United States written U.S.', "U.S. residents' savings", '美国居民储蓄', '美国✓'],
+    ['"domestic" (国内) written as the country', 'fund managers in China', '国内基金管理人', '国内✓'],
+    ['a person by pinyin over two words', 'said Li Yunjie', '李云杰说', '李云杰✓'],
+    ['characters of a product name romanised together', 'the Tianyi Hongjin product', '添颐·鸿锦产品', '锦✓'],
+    ['an organisation the dictionary lacks, by an acronym', 'VNA reported', '越通社报道', '越通社✓'],
+    ['a compound the dictionary lacks, by its parts', 'wealth management products', '理财产品', '理财产品✓'],
+    ['an irregular plural', 'two women were rescued', '两名妇女获救', '妇女✓'],
+    ['a superlative', 'the biggest beneficiaries', '得利最大的一方', '最大✓'],
+    ['a derived noun (pay → payment)', 'no payment of the costs', '不会支付费用', '支付✓'],
+    ['a prefixed word (plant → implant)', 'dental implants', '种植牙', '种植✓'],
+    ['a word sharing all but its ending (independent → independence)', 'which is independence', '即独立自主', '独立自主✓'],
+  ])('finds %s', (_, mt, src, mark) => {
+    expect(marks(mt, src)).toContain(mark);
+  });
+
+  it('lets one MT word answer for one source word only', () => {
+    // 游客 and 旅客 both gloss "tourist": the one "tourists" is 游客's.
+    expect(marks('The number of tourists rose sharply.', '游客人数大幅增长，旅客对服务很满意。')).toEqual(expect.arrayContaining(['游客✓', '旅客✗']));
+  });
+
+  it('does not call a person or a guessed word missing when the MT spells it otherwise', () => {
+    expect(marks('von der Leyen said so', '冯德莱恩表示')).toEqual(['冯德?', '莱恩?']);
+  });
+
 });
 
 describe('lengthCheck', () => {

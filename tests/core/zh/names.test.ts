@@ -44,6 +44,17 @@ describe('findZhNames', () => {
     ]);
   });
 
+  it('reads a dictionary name jieba split in two as one name', () => {
+    expect(names('（德国之声中文网）距离土耳其')).toEqual([
+      ['德国之声', 'name', 'Deutsche Welle'],
+      ['土耳其', 'place', 'Turkey'],
+    ]);
+  });
+
+  it('finds no country abbreviations in a transliteration jieba cut up (阿亚图/拉 = ayatollah)', () => {
+    expect(findZhNames('最高领袖阿亚图拉·阿里·哈梅内伊发布了一项大赦令').filter((n) => n.kind === 'place')).toEqual([]);
+  });
+
   it('does not take characters the HMM merged for a person', () => {
     expect(names('预计可达138亿至14').filter(([, kind]) => kind === 'person')).toEqual([]);
   });
