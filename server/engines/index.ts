@@ -14,13 +14,20 @@ export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): Engine {
   return config ? new OpenAIEngine(config) : new OfflineEngine({ polish: safeFixes });
 }
 
-/** A named engine, for batch runs that choose one explicitly. */
-export function engineById(id: string, env: NodeJS.ProcessEnv = process.env, model?: string): Engine {
+export function isEngineId(id: string): id is EngineId {
+  return (ENGINE_IDS as readonly string[]).includes(id);
+}
+
+/**
+ * A named engine (batch runs choose one explicitly). `maxRetries: 0` turns the OpenAI client's own
+ * retries off for callers that retry themselves (runs, so every attempt passes their rate limiter).
+ */
+export function engineById(id: string, env: NodeJS.ProcessEnv = process.env, options: { model?: string; maxRetries?: number } = {}): Engine {
   if (id === 'offline') return new OfflineEngine({ polish: safeFixes });
   if (id === 'openai') {
     const config = engineConfigFromEnv(env);
-    if (!config) throw new Error('the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL');
-    return new OpenAIEngine(model ? { ...config, model } : config);
+    if (!config) throw new Error('the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL in the environment');
+    return new OpenAIEngine({ ...config, ...(options.model ? { model: options.model } : {}), ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}) });
   }
   throw new Error(`unknown engine "${id}": use ${ENGINE_IDS.join(' or ')}`);
 }

@@ -1,13 +1,13 @@
 /** Which engine a run uses, what it can do, and which prompt it runs with. */
-import { safeFixes } from '../checks/grammar.js';
 import { BadRequestError } from '../commands/errors.js';
-import { OfflineEngine } from '../engines/offline.js';
-import { engineConfigFromEnv, OpenAIEngine } from '../engines/openai.js';
+import { engineById, ENGINE_IDS } from '../engines/index.js';
+import { OpenAIEngine } from '../engines/openai.js';
 import { PROMPT_VERSION, promptHash, type Task } from '../engines/prompt.js';
 import type { EditLevel, Engine } from '../engines/types.js';
 import type { RunMode } from '../store/runStore.js';
 
-export const RUN_ENGINES = ['offline', 'openai'] as const;
+/** The engines a run may name: the registry's (engines/index.ts). */
+export const RUN_ENGINES = ENGINE_IDS;
 
 /** Makes the engine a run names; tests pass one that talks to their own server. */
 export type EngineFactory = (id: string, model?: string) => Engine;
@@ -18,19 +18,11 @@ export type EngineFactory = (id: string, model?: string) => Engine;
  */
 export function envEngines(env: NodeJS.ProcessEnv = process.env): EngineFactory {
   return (id, model) => {
-    // As the app's offline engine: with the grammar checker's safe fixes.
-    if (id === 'offline') return new OfflineEngine({ polish: safeFixes });
-    if (id === 'openai') {
-      let config;
-      try {
-        config = engineConfigFromEnv(env);
-      } catch (e) {
-        throw new BadRequestError((e as Error).message);
-      }
-      if (!config) throw new BadRequestError('the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL in the environment');
-      return new OpenAIEngine({ ...config, ...(model ? { model } : {}), maxRetries: 0 });
+    try {
+      return engineById(id, env, { ...(model ? { model } : {}), maxRetries: 0 });
+    } catch (e) {
+      throw new BadRequestError((e as Error).message);
     }
-    throw new BadRequestError(`unknown engine "${id}": use ${RUN_ENGINES.join(' or ')}`);
   };
 }
 
