@@ -8,7 +8,7 @@
   root.hidden = false;
 
   const MAX_BYTES = 10 * 1024 * 1024;
-  const EXTENSIONS = ['.txt', '.md', '.markdown', '.xlf', '.xliff', '.docx'];
+  const EXTENSIONS = ['.txt', '.md', '.markdown', '.xlf', '.xliff', '.sdlxliff', '.mqxliff', '.docx'];
   const FORMAT_NAMES = { text: 'plain text', markdown: 'Markdown', 'xliff-1.2': 'XLIFF 1.2', 'xliff-2.0': 'XLIFF 2.0', docx: 'Word document' };
   const STATUS_NAMES = { pending: 'pending', accepted: 'accepted', edited: 'edited', rejected: 'rejected' };
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content;

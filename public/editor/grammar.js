@@ -2,7 +2,7 @@
 import { articleApi, request, rows } from './page.js';
 
 function markGrammar(el, flags) {
-  if (el.querySelector('mark')) return; // fact-guard marks take precedence
+  if (el.querySelector('mark, .code-chip')) return; // fact-guard marks take precedence; inline-code chips stay as they are
   const text = el.textContent;
   const frag = document.createDocumentFragment();
   let at = 0;

@@ -10,8 +10,11 @@
  * Terms match as whole words, case-insensitively, any spacing, with a plural or possessive last word
  * ("smart wearables" is the preferred "smart wearable"; `termPattern`). Entries run longest
  * term first, and one preferred wording is reported once per rewrite.
+ *
+ * A bilingual entry (zh → en: its term is in the source language) is only looked for by its wording
+ * (preferred or an alternative) in the text: the term belongs to the source, not to the rewrite.
  */
-import { termPattern, type GlossaryEntry } from '../core/glossary.js';
+import { isBilingual, termPattern, wordingsOf, type GlossaryEntry } from '../core/glossary.js';
 import type { Finding } from '../core/types.js';
 import type { Check } from './types.js';
 
@@ -20,6 +23,11 @@ type Span = [number, number];
 function spans(text: string, phrase: string): Span[] {
   if (!phrase.trim()) return [];
   return [...text.matchAll(termPattern(phrase))].map((m) => [m.index, m.index + m[0].length] as Span);
+}
+
+/** Where the entry's accepted wording (preferred or an alternative) is in the text. */
+function wordingSpans(text: string, e: GlossaryEntry): Span[] {
+  return wordingsOf(e).flatMap((w) => spans(text, w));
 }
 
 function usable(entries: GlossaryEntry[] = []): GlossaryEntry[] {
@@ -38,8 +46,8 @@ export const glossaryCheck: Check = {
     for (const e of entries) {
       const key = e.preferred.toLowerCase();
       if (reported.has(key)) continue;
-      const was = spans(before, e.preferred);
-      if (was.length && spans(after, e.preferred).length === 0) {
+      const was = wordingSpans(before, e);
+      if (was.length && wordingSpans(after, e).length === 0) {
         reported.add(key);
         findings.push({
           check: 'glossary',
@@ -53,7 +61,7 @@ export const glossaryCheck: Check = {
     // A glossary term before, and no preferred wording after.
     for (const e of entries) {
       const key = e.preferred.toLowerCase();
-      if (reported.has(key) || e.term.trim().toLowerCase() === key) continue;
+      if (reported.has(key) || e.term.trim().toLowerCase() === key || isBilingual(e)) continue;
       const was = spans(before, e.term);
       if (!was.length || spans(after, e.preferred).length) continue;
       reported.add(key);
@@ -103,6 +111,7 @@ export function glossaryTermsIn(text: string, entries: GlossaryEntry[]): Glossar
   const hits: GlossaryHit[] = [];
   const seenPreferred = new Set<string>();
   for (const e of usable(entries)) {
+    if (isBilingual(e)) continue;
     const found = spans(text, e.term).filter((s) => !overlaps(s));
     if (!found.length) continue;
     taken.push(...found);

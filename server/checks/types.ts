@@ -4,11 +4,14 @@
  */
 import type { Finding } from '../core/types.js';
 import type { GlossaryEntry } from '../core/glossary.js';
+import type { InlineCode } from '../core/inlineCodes.js';
 
 export interface CheckContext {
   /** Source-language text of the paragraph, when known. */
   source?: string;
   glossary?: GlossaryEntry[];
+  /** The paragraph's inline codes (labels, pair or standalone), when it has any. */
+  codes?: InlineCode[];
 }
 
 export interface Check {
@@ -18,4 +21,9 @@ export interface Check {
   name: string;
   description: string;
   run(before: string, after: string, ctx: CheckContext): Finding[];
+  /**
+   * Whether the check reads inline-code markers (⟦1⟧, ⟦/1⟧). The others get the texts without them
+   * (codes are not words or numbers) and their spans are mapped back onto the texts with markers.
+   */
+  seesCodes?: boolean;
 }

@@ -1,6 +1,7 @@
 import { applySpans, countSpans, diffWords, summarizeDiff } from '../core/diff.js';
 import type { Paragraph } from '../core/types.js';
 import { BadRequestError, ConfirmationRequiredError, InvalidStateError } from './errors.js';
+import { checkCodesKept } from './editParagraph.js';
 import { changeParagraph, type ParagraphTarget } from './paragraphChange.js';
 import type { Services } from './services.js';
 
@@ -20,13 +21,6 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
     if (s.id !== props.suggestionId) {
       throw new InvalidStateError('that suggestion is no longer the current one: reload the paragraph', structuredClone(p));
     }
-    const warnings = s.checks.filter((c) => c.severity === 'warning');
-    if (warnings.length && !props.confirmWarnings) {
-      throw new ConfirmationRequiredError(
-        `the fact guard flagged this suggestion (${warnings.map((w) => w.message).join('; ')}): confirm to accept it anyway`,
-        structuredClone(p),
-      );
-    }
     const parts = diffWords(p.text, s.text);
     const total = countSpans(parts);
     let partial = false;
@@ -39,6 +33,15 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
       text = applySpans(parts, chosen);
     }
     if (!text.trim()) throw new BadRequestError('accepting that would leave the paragraph empty: delete it instead');
+    // Inline codes first: a text that loses one cannot be taken, confirmed or not (edit it instead).
+    checkCodesKept(p, text, partial ? 'taking only those changes' : 'accepting this suggestion');
+    const warnings = s.checks.filter((c) => c.severity === 'warning');
+    if (warnings.length && !props.confirmWarnings) {
+      throw new ConfirmationRequiredError(
+        `the fact guard flagged this suggestion (${warnings.map((w) => w.message).join('; ')}): confirm to accept it anyway`,
+        structuredClone(p),
+      );
+    }
     rec.touch(p);
     const previous = p.text;
     p.text = text;

@@ -1,3 +1,4 @@
+import { blockingCodeProblems, codeProblems, describeCodeProblems } from '../core/codeText.js';
 import { normalizeText } from '../core/segment.js';
 import type { Paragraph } from '../core/types.js';
 import { BadRequestError } from './errors.js';
@@ -24,10 +25,22 @@ export interface EditProps extends ParagraphTarget {
   text: string;
 }
 
+/**
+ * Refuses a new text that loses, duplicates or invents one of the paragraph's inline codes (⟦n⟧,
+ * ⟦/n⟧), or breaks a pair: an export needs each of them back exactly once. Moving a code is allowed.
+ */
+export function checkCodesKept(p: Paragraph, text: string, what: string): void {
+  const problems = blockingCodeProblems(codeProblems(p.codes, p.text, text));
+  if (problems.length) {
+    throw new BadRequestError(`${what} would break the paragraph's inline codes: ${describeCodeProblems(problems)}. Keep every code (⟦n⟧, and ⟦/n⟧ after it) exactly once; moving one is fine`);
+  }
+}
+
 /** Saves the editor's own wording for the paragraph. */
 export function editParagraph(services: Services, props: EditProps): Promise<Paragraph> {
   const text = cleanEditedText(props.text);
   return changeParagraph(services, props, 'edit', (p, rec) => {
+    checkCodesKept(p, text, 'the edit');
     rec.touch(p);
     const previous = p.text;
     // An edit made while a suggestion was open is the editor's answer to it (for the statistics).

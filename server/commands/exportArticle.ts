@@ -60,7 +60,9 @@ export async function exportArticle(services: Services, articleId: string, forma
       return {
         filename: `${article.id}.json`,
         contentType: 'application/json; charset=utf-8',
-        body: JSON.stringify({ format: 'postedit-article', version: 1, summary, article: rest, history, suggestions }, null, 2),
+        // JSON.stringify escapes control characters and lone surrogates; U+FFFE and U+FFFF (valid JSON,
+        // but characters XML cannot carry) are escaped too, so no export holds one raw.
+        body: JSON.stringify({ format: 'postedit-article', version: 1, summary, article: rest, history, suggestions }, null, 2).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`),
         undecided,
       };
     }

@@ -12,7 +12,7 @@ type Needs = Pick<Services, 'store' | 'glossary' | 'glossaries' | 'mtFlags'>;
  * now, and starts checking the rest; Infinity: all of them).
  */
 export async function articleMtFlags(services: Needs, article: Article, budgetMs = Infinity): Promise<Map<string, ParagraphMtFlags>> {
-  const glossary = await articleGlossary(services, article.id);
+  const glossary = await articleGlossary(services, article.id, article);
   return services.mtFlags.fill(article, glossary, budgetMs);
 }
 
@@ -20,7 +20,7 @@ export async function articleMtFlags(services: Needs, article: Article, budgetMs
 export async function annotateArticle(services: Needs, articleId: string): Promise<{ annotated: number; failed: number }> {
   const article = await services.store.readArticle(articleId);
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
-  return services.mtFlags.annotate(article, await articleGlossary(services, article.id));
+  return services.mtFlags.annotate(article, await articleGlossary(services, article.id, article));
 }
 
 /**

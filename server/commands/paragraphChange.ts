@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
 import { runChecksOffThread } from '../checks/offThreadChecks.js';
-import { articleGlossary } from './articleGlossary.js';
+import { glossaryForArticle, uploadedGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
+import type { InlineCode } from '../core/inlineCodes.js';
 import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
 import type { Actor, Article, Finding, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
@@ -148,7 +149,7 @@ export function refreshFindings(article: Article, rec: ActionRecorder, glossary:
       delete p.findings;
       continue;
     }
-    p.findings = memoChecks(p.mt, p.text, p.source, glossary);
+    p.findings = memoChecks(p.mt, p.text, p.source, glossary, p.codes);
   }
 }
 
@@ -167,14 +168,16 @@ function remember(memo: Map<string, Finding[]>, key: string, found: Finding[]): 
   memo.set(key, found);
 }
 
-const memoKey = (mt: string, text: string, source: string | undefined) => `${mt}\u0001${text}\u0001${source ?? ''}`;
+const codesKey = (codes: InlineCode[] | undefined) => (codes?.length ? codes.map((c) => `${c.n}:${c.kind}:${c.label}`).join('\u0002') : '');
+const memoKey = (mt: string, text: string, source: string | undefined, codes?: InlineCode[]) => `${mt}\u0001${text}\u0001${source ?? ''}\u0001${codesKey(codes)}`;
+const checkContext = (source: string | undefined, glossary: GlossaryEntry[], codes: InlineCode[] | undefined) => ({ ...(source ? { source } : {}), glossary, ...(codes?.length ? { codes } : {}) });
 
-function memoChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Finding[] {
+function memoChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[]): Finding[] {
   const memo = memoFor(glossary);
-  const key = memoKey(mt, text, source);
+  const key = memoKey(mt, text, source, codes);
   const known = memo.get(key);
   if (known) return known;
-  const found = runChecks(mt, text, { ...(source ? { source } : {}), glossary });
+  const found = runChecks(mt, text, checkContext(source, glossary, codes));
   remember(memo, key, found);
   return found;
 }
@@ -183,11 +186,11 @@ function memoChecks(mt: string, text: string, source: string | undefined, glossa
  * Computes, on the checks' worker thread, the findings an action is about to need, so the article
  * lock is not held while the main thread runs the fact guard.
  */
-async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[]): Promise<void> {
+async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[]): Promise<void> {
   const memo = memoFor(glossary);
-  const key = memoKey(mt, text, source);
+  const key = memoKey(mt, text, source, codes);
   if (memo.has(key)) return;
-  remember(memo, key, await runChecksOffThread(mt, text, { ...(source ? { source } : {}), glossary }));
+  remember(memo, key, await runChecksOffThread(mt, text, checkContext(source, glossary, codes)));
 }
 
 export function reindex(article: Article): void {
@@ -214,11 +217,12 @@ export async function changeParagraph(
   } = {},
 ): Promise<Paragraph> {
   const { undoable = true, requireBase = true } = options;
-  const glossary = await articleGlossary(services, target.articleId);
+  const entries = await uploadedGlossary(services, target.articleId);
   if (options.expectedText) {
-    const before = (await services.store.readArticle(target.articleId))?.paragraphs.find((x) => x.id === target.paragraphId);
+    const stored = await services.store.readArticle(target.articleId);
+    const before = stored?.paragraphs.find((x) => x.id === target.paragraphId);
     const text = before && options.expectedText(before);
-    if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossary);
+    if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossaryForArticle(entries, stored), before.codes);
   }
   return services.store.updateArticle(target.articleId, (article) => {
     const p = findParagraph(article, target.paragraphId);
@@ -229,7 +233,7 @@ export async function changeParagraph(
     const rec = new ActionRecorder(article, target.actor, services.now().toISOString(), target.seconds);
     const revisionBefore = p.revision;
     const answer = apply(p, rec) ?? p;
-    refreshFindings(article, rec, glossary);
+    refreshFindings(article, rec, glossaryForArticle(entries, article));
     if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
     else {
       // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.

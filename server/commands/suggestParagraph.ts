@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { runChecksOffThread } from '../checks/offThreadChecks.js';
 import { runMtChecksOffThread } from '../checks/mt/offThread.js';
+import { articleLanguages } from '../core/articleFacts.js';
 import { isUndecided, nextStatus } from '../core/paragraphState.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
@@ -42,6 +43,7 @@ export function buildRequest(article: Article, p: Paragraph, level: EditLevel, g
     text: p.text,
     kind: p.kind,
     ...(p.source ? { source: p.source } : {}),
+    targetLang: articleLanguages(article).targetLang,
     level,
     context: {
       title: article.title,
@@ -74,7 +76,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
 
   // The offline engine ignores examples; only LLM engines learn from the desk.
   const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id, { trusted: services.trustedEditors ?? new Set() });
-  const glossary = await articleGlossary(services, article.id);
+  const glossary = await articleGlossary(services, article.id, article);
   const request = buildRequest(article, p, level, glossary, examples);
   // The MT checks on the text the engine gets (cheap, off-thread): hints for an LLM, proven fixes
   // for the offline engine. Part of the context, so of the cache key.
@@ -98,7 +100,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
   }
   // The checks run on a worker thread: other editors' requests go on meanwhile.
-  const checks = await runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary });
+  const checks = await runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) });
   const suggestion: Suggestion = {
     id: `s-${randomUUID()}`,
     paragraphId: p.id,

@@ -2,7 +2,7 @@ import type { Actor, Paragraph } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
 import { ActionRecorder, checkUnlocked, findParagraph, refreshFindings } from './paragraphChange.js';
 import type { Services } from './services.js';
-import { articleGlossary } from './articleGlossary.js';
+import { glossaryForArticle, uploadedGlossary } from './articleGlossary.js';
 
 export interface UndoProps {
   articleId: string;
@@ -19,7 +19,7 @@ export interface UndoResult {
  * revisions. Refused when someone changed one of those paragraphs since: history and revert remain.
  */
 export async function undoLastAction(services: Services, props: UndoProps): Promise<UndoResult> {
-  const glossary = await articleGlossary(services, props.articleId);
+  const entries = await uploadedGlossary(services, props.articleId);
   return services.store.updateArticle(props.articleId, (article) => {
     const idx = article.undo.findLastIndex((e) => e.author === props.actor.username);
     if (idx < 0) throw new InvalidStateError('nothing to undo: you have no recent action on this article');
@@ -54,7 +54,7 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
       rec.record(p, 'undo', p.text);
       touched.push(p);
     }
-    refreshFindings(article, rec, glossary);
+    refreshFindings(article, rec, glossaryForArticle(entries, article));
     article.undo.splice(idx, 1);
     article.updatedAt = rec.at;
     return { result: { undone: entry.action, paragraphs: structuredClone(touched) }, revisions: rec.revisions };

@@ -7,6 +7,7 @@
  * *span*: the unit an editor can take or leave on its own (partial accept).
  */
 import { diffArrays } from 'diff';
+import { stripMarkers } from './inlineCodes.js';
 import type { DiffSummary } from './types.js';
 
 export type DiffPart =
@@ -14,8 +15,9 @@ export type DiffPart =
   | { op: 'change'; del: string; ins: string; span: number };
 
 // Numbers keep their separators ("14,000", "12.4%") and words their inner apostrophes and hyphens
-// ("city's", "high-tech"), so a reformatted number or word is one change, not four.
-const TOKEN = /\s+|\p{N}+(?:[.,:]\p{N}+)*%?(?![\p{L}\p{M}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;
+// ("city's", "high-tech"), so a reformatted number or word is one change, not four. An inline-code
+// marker (⟦1⟧, ⟦/1⟧: core/inlineCodes.ts) is one token, so a moved code is one deletion and one insertion.
+const TOKEN = /⟦\/?\d{1,4}⟧|\s+|\p{N}+(?:[.,:]\p{N}+)*%?(?![\p{L}\p{M}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;
 
 export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];
@@ -107,8 +109,9 @@ export function applySpans(parts: DiffPart[], chosen: Iterable<number>): string 
   return parts.map((p) => (p.op === 'equal' ? p.text : take.has(p.span) ? p.ins : p.del)).join('');
 }
 
+/** Words of a diff side; inline-code markers are not words. */
 function words(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+  return stripMarkers(text).split(/\s+/).filter(Boolean).length;
 }
 
 export function summarizeDiff(parts: DiffPart[]): DiffSummary {

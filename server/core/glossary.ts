@@ -1,11 +1,92 @@
-/** Desk glossary: terms the MT gets wrong and the wording the desk prefers. */
+/**
+ * Glossaries. An entry maps a term to the wording the desk requires, for a language pair:
+ *
+ *  - monolingual (source language = target language, e.g. en → en, the desk's own glossary): `term`
+ *    is wording to avoid in the text, `preferred` the wording to use instead;
+ *  - bilingual (e.g. zh → en, en → es): `term` is a source-language term, `preferred` (and any
+ *    `alternatives`) its required translation in the target language.
+ *
+ * Entries without languages (the desk file, older uploads) read as before: a term in Chinese script
+ * is zh → en, any other term en → en. An article gets only the entries of its own pair
+ * (`glossaryForLanguages`): monolingual ones in its target language, bilingual ones from its source
+ * language into its target language. An article without a source language gets monolingual ones only.
+ */
 
 export interface GlossaryEntry {
-  /** Wording to look for (case-insensitive, whole words). */
+  /** Wording to look for (case-insensitive, whole words): in the text (monolingual) or in the source (bilingual). */
   term: string;
-  /** Wording the desk wants instead. */
+  /** Wording the desk wants: instead of the term (monolingual), or as its translation (bilingual). */
   preferred: string;
   note?: string;
+  /** Language of `term` (BCP 47); absent in entries that do not say (see `entryLanguages`). */
+  sourceLang?: string;
+  /** Language of `preferred` (BCP 47). */
+  targetLang?: string;
+  /** Other accepted wordings in the target language (admitted terms of a termbase). */
+  alternatives?: string[];
+}
+
+const HAN_TERM = /\p{Script=Han}/u;
+
+/** The primary language subtag, lower case: `en-US` → `en`, `zh_Hans` → `zh`. */
+export function primaryLanguage(tag: string): string {
+  return tag.trim().split(/[-_]/)[0]!.toLowerCase();
+}
+
+/** Same language, regions and scripts aside (`en-GB` = `en`, `zh-Hans` = `zh-CN`). */
+export function sameLanguage(a: string | undefined, b: string | undefined): boolean {
+  return !!a && !!b && primaryLanguage(a) === primaryLanguage(b);
+}
+
+/** An entry's language pair: as recorded, or for entries that do not say, zh → en for a Chinese term, else en → en. */
+export function entryLanguages(e: Pick<GlossaryEntry, 'term' | 'sourceLang' | 'targetLang'>): { sourceLang: string; targetLang: string } {
+  const targetLang = e.targetLang ?? 'en';
+  const sourceLang = e.sourceLang ?? (e.targetLang ? e.targetLang : HAN_TERM.test(e.term) ? 'zh' : 'en');
+  return { sourceLang, targetLang };
+}
+
+/** A bilingual entry: its term is in another language than its wording. */
+export function isBilingual(e: Pick<GlossaryEntry, 'term' | 'sourceLang' | 'targetLang'>): boolean {
+  const l = entryLanguages(e);
+  return !sameLanguage(l.sourceLang, l.targetLang);
+}
+
+/** Every wording an entry accepts in the target language: the preferred one first. */
+export function wordingsOf(e: Pick<GlossaryEntry, 'preferred' | 'alternatives'>): string[] {
+  return [e.preferred, ...(e.alternatives ?? [])].filter((w) => w.trim());
+}
+
+/** Same term (case-insensitive, any spacing) for the same language pair: one entry of a glossary. */
+export function glossaryEntryKey(e: Pick<GlossaryEntry, 'term' | 'sourceLang' | 'targetLang'>): string {
+  const l = entryLanguages(e);
+  return `${primaryLanguage(l.sourceLang)}\u0001${primaryLanguage(l.targetLang)}\u0001${e.term.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+}
+
+/** "zh→en" */
+export function pairLabel(l: { sourceLang: string; targetLang: string }): string {
+  return sameLanguage(l.sourceLang, l.targetLang) ? `${l.targetLang} (monolingual)` : `${l.sourceLang}→${l.targetLang}`;
+}
+
+/**
+ * The entries that apply to a text in `targetLang` translated from `sourceLang` (absent or `und`:
+ * not known, so only monolingual entries of the target language apply).
+ */
+export function glossaryForLanguages(entries: readonly GlossaryEntry[], langs: { sourceLang?: string | undefined; targetLang?: string | undefined }): GlossaryEntry[] {
+  const target = langs.targetLang || 'en';
+  const source = langs.sourceLang && primaryLanguage(langs.sourceLang) !== 'und' ? langs.sourceLang : undefined;
+  return entries.filter((e) => {
+    const l = entryLanguages(e);
+    if (!sameLanguage(l.targetLang, target)) return false;
+    return sameLanguage(l.sourceLang, l.targetLang) || sameLanguage(l.sourceLang, source);
+  });
+}
+
+/** Monolingual entries in `lang`: the only ones a rewrite of a `lang` text may apply by replacing wording. */
+export function monolingualEntries(entries: readonly GlossaryEntry[], lang = 'en'): GlossaryEntry[] {
+  return entries.filter((e) => {
+    const l = entryLanguages(e);
+    return sameLanguage(l.sourceLang, lang) && sameLanguage(l.targetLang, lang);
+  });
 }
 
 function escapeRegExp(s: string): string {
@@ -104,7 +185,13 @@ export function parseGlossary(data: unknown): GlossaryEntry[] {
     if (!e || typeof e !== 'object' || typeof (e as GlossaryEntry).term !== 'string' || typeof (e as GlossaryEntry).preferred !== 'string') {
       throw new Error(`glossary entry ${i + 1} needs string fields "term" and "preferred"`);
     }
-    const { term, preferred, note } = e as GlossaryEntry;
-    return note === undefined ? { term, preferred } : { term, preferred, note: String(note) };
+    const { term, preferred, note, sourceLang, targetLang } = e as GlossaryEntry;
+    return {
+      term,
+      preferred,
+      ...(note === undefined ? {} : { note: String(note) }),
+      ...(typeof sourceLang === 'string' && sourceLang.trim() ? { sourceLang: sourceLang.trim() } : {}),
+      ...(typeof targetLang === 'string' && targetLang.trim() ? { targetLang: targetLang.trim() } : {}),
+    };
   });
 }

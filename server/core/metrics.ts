@@ -3,10 +3,13 @@
  * whitespace tokens, case-sensitive, divided by the number of reference words (as in the shared
  * eval README's baseline). TER proper also allows block shifts; we say so wherever we print a figure.
  */
+import { stripMarkers } from './inlineCodes.js';
+
 export const HTER_VARIANT = 'word Levenshtein, no shifts, whitespace tokens, case-sensitive';
 
+/** Whitespace tokens; inline-code markers (⟦1⟧, ⟦/1⟧) are not words and are left out. */
 export function words(text: string): string[] {
-  return text.split(/\s+/).filter(Boolean);
+  return stripMarkers(text).split(/\s+/).filter(Boolean);
 }
 
 /** Largest DP table computed exactly; beyond it the distance is estimated from a diff (an upper bound). */

@@ -148,6 +148,42 @@ export interface Paragraph {
    * original XML: see core/inlineCodes.ts. Absent when the paragraph has none.
    */
   codes?: InlineCode[];
+  /** Where the paragraph came from in an imported XLIFF file; the XLIFF export writes it back there. */
+  origin?: ParagraphOrigin;
+}
+
+/**
+ * A paragraph's place in the XLIFF file it was imported from: its unit and, in a unit cut into
+ * segments (1.2 `<mrk mtype="seg">`, 2.0 `<segment>`), its segment. Split-off paragraphs have none
+ * and belong to the unit of the paragraph before them.
+ */
+export interface ParagraphOrigin {
+  /** The `<file>`: its id (2.0) or `original` (1.2), for people; position among the files, 0-based. */
+  file: string;
+  fileAt: number;
+  /** The unit's id, and its position among all units of the document (0-based): ids need not be unique. */
+  unit: string;
+  unitAt: number;
+  /** The segment's id (2.0) or `mid` (1.2), and its position in the unit (0-based), when the unit is segmented. */
+  segment?: string;
+  segmentAt?: number;
+  /** Whitespace around the text in the file (trimmed for editing), put back around a rewritten target. */
+  pad?: [string, string];
+  /** The unit (segment) had a non-empty target. */
+  target: boolean;
+  /** As imported: status, review and text (when it differed from the MT). The export rewrites only what changed since. */
+  imported: { status: ParagraphStatus; review?: ReviewState; text?: string };
+}
+
+/** The file an article was imported from, kept so that an export can write back into it. */
+export interface ArticleOriginal {
+  format: 'xliff';
+  version: '1.2' | '2.0';
+  /** The file's text as uploaded (decoded, without its byte order mark). */
+  text: string;
+  /** How the bytes were encoded, and whether they started with a byte order mark. */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  bom: boolean;
 }
 
 export interface Article {
@@ -172,6 +208,8 @@ export interface Article {
   undo: UndoEntry[];
   /** LLM tokens spent on this article's suggestions. */
   usage?: TokenUsage;
+  /** The uploaded XLIFF file, when the article came from one: see ArticleOriginal. */
+  original?: ArticleOriginal;
 }
 
 /** Word-level size of a change between two texts. */

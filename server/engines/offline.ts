@@ -3,8 +3,9 @@
  * applies the desk glossary and writes long plain numbers readably; it never changes a number's value
  * or a proper name. It is what editors get when no LLM is configured.
  */
+import { maskCodes, markerSequence } from '../core/codeText.js';
 import { isFunctionWord } from '../core/facts.js';
-import { applyGlossary } from '../core/glossary.js';
+import { applyGlossary, monolingualEntries } from '../core/glossary.js';
 import { applySourceFixes } from './sourceFixes.js';
 import type { Engine, SuggestRequest, SuggestResult } from './types.js';
 
@@ -107,13 +108,27 @@ export class OfflineEngine implements Engine {
 
   async suggest(request: SuggestRequest): Promise<SuggestResult> {
     // Offsets of the MT checks are into the text as given: their fixes go first.
-    let text = applySourceFixes(request.text, request.context.checks);
+    const fixed = applySourceFixes(request.text, request.context.checks);
+    // Inline codes (⟦1⟧, ⟦/1⟧) are masked: no rule below can change, drop or move one.
+    const masked = maskCodes(fixed);
+    let text = masked.text;
     text = fixSpacing(text);
     text = removeDoubledWords(text);
     text = balanceQuotes(text);
-    text = applyGlossary(text, request.context.glossary);
+    // Only wording in the text's own language: a bilingual entry's translation is never inserted by
+    // replacing words (the LLM gets those entries with their languages).
+    text = applyGlossary(text, monolingualEntries(request.context.glossary, request.targetLang ?? 'en'));
     text = readableNumbers(text);
-    if (this.#polish) text = await this.#polish(text);
-    return { text, model: this.model };
+    const cleaned = masked.unmask(text);
+    const codes = markerSequence(request.text);
+    let out = cleaned;
+    if (this.#polish) {
+      const m = maskCodes(cleaned);
+      out = m.unmask(await this.#polish(m.text));
+      if (markerSequence(out) !== codes) out = cleaned;
+    }
+    // Belt and braces: whatever happened, the codes come back exactly as they were given.
+    if (markerSequence(out) !== codes) out = request.text;
+    return { text: out, model: this.model };
   }
 }

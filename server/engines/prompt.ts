@@ -1,9 +1,10 @@
 /** The versioned prompt for LLM post-editing, and the strict reading of its reply. */
 import { createHash } from 'node:crypto';
+import { entryLanguages, isBilingual } from '../core/glossary.js';
 import { EngineReplyError } from './errors.js';
 import type { EditLevel, SuggestRequest } from './types.js';
 
-export const PROMPT_VERSION = 'postedit-prompt-2';
+export const PROMPT_VERSION = 'postedit-prompt-3';
 
 /** `json`: the reply is `{"text": …}` (json_schema mode); `text`: the reply is the bare paragraph. */
 export type ReplyMode = 'json' | 'text';
@@ -26,7 +27,8 @@ Rules:
 - Add nothing: no explanations, background, opinions or notes. Leave nothing out.
 - Fix grammar, spelling, punctuation, word order, terminology and fluency.
 - One paragraph in, one paragraph out: do not split, merge or summarise it. If it needs no change, return it unchanged.
-- When a glossary is given, use the preferred wording for every term it lists.
+- When a glossary is given, use the preferred wording for every term it lists. An entry that names its languages, a term marked (zh) and its wording marked (en), gives the required translation of a term of the source-language paragraph.
+- Inline codes written ⟦1⟧, ⟦/1⟧, ⟦2⟧ … stand for tags and placeholders of the original file (formatting, links, variables). They are protected: keep every code exactly as written and exactly once, never add, remove, renumber or translate one, and keep a pair ⟦n⟧…⟦/n⟧ around the words it marks (if those words move, the pair moves with them).
 - When a style guide is given, follow it.
 - When the source-language paragraph is given, use it to correct mistranslations; everything you write must be supported by it.
 - When automatic checks of the paragraph against its source are given, verify each one against the source and fix what the source confirms; the checks can be wrong.
@@ -112,7 +114,13 @@ function contextBlocks(req: SuggestRequest): string[] {
   if (next?.trim()) out.push(block(TAGS.next, literal(next)));
   const terms = glossary.filter((g) => g.term.trim());
   if (terms.length) {
-    const lines = terms.map((g) => `${literal(g.term)} → ${literal(g.preferred)}${g.note?.trim() ? ` (note: ${literal(g.note)})` : ''}`);
+    const lines = terms.map((g) => {
+      // A bilingual entry names its languages: its term is in the source, its wording is the translation.
+      const langs = isBilingual(g) ? entryLanguages(g) : undefined;
+      const also = g.alternatives?.filter((a) => a.trim()) ?? [];
+      return `${literal(g.term)}${langs ? ` (${langs.sourceLang})` : ''} → ${literal(g.preferred)}${langs ? ` (${langs.targetLang})` : ''}` +
+        `${also.length ? ` (also: ${also.map(literal).join(', ')})` : ''}${g.note?.trim() ? ` (note: ${literal(g.note)})` : ''}`;
+    });
     out.push(block(TAGS.glossary, lines.join('\n')));
   }
   if (styleGuide?.trim()) out.push(block(TAGS.style, literal(styleGuide)));

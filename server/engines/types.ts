@@ -29,11 +29,16 @@ export interface SuggestContext {
 
 export interface SuggestRequest {
   paragraphId: string;
-  /** Current text of the paragraph: what the engine improves. */
+  /**
+   * Current text of the paragraph: what the engine improves. It may hold inline codes as ⟦n⟧ / ⟦/n⟧
+   * markers (core/inlineCodes.ts); an engine must return each of them once, in place.
+   */
   text: string;
   kind: ParagraphKind;
   /** Source-language paragraph, when the article has one. */
   source?: string;
+  /** Language of the text (BCP 47; default `en`): the offline engine applies only glossary wording in it. */
+  targetLang?: string;
   level: EditLevel;
   context: SuggestContext;
 }

@@ -6,9 +6,11 @@
  */
 import { undecidedLine, undecidedSummary } from '../core/articleFacts.js';
 import type { Article } from '../core/types.js';
+import { xmlSafe } from './xml.js';
 
+/** Escapes text for HTML; characters XML cannot carry (control characters) are left out. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Escaped text with line breaks kept as <br>. */

@@ -13,7 +13,8 @@ import type { Services } from '../commands/services.js';
 import { importLanguages } from '../core/articleFacts.js';
 import { diffSummary } from '../core/diff.js';
 import { normalizeText, pickTitle, SegmentationError } from '../core/segment.js';
-import type { Actor, Article, Paragraph, ParagraphKind, ParagraphStatus, ReviewState, Revision, RevisionAction } from '../core/types.js';
+import type { InlineCode } from '../core/inlineCodes.js';
+import type { Actor, Article, ArticleOriginal, Paragraph, ParagraphKind, ParagraphOrigin, ParagraphStatus, ReviewState, Revision, RevisionAction } from '../core/types.js';
 
 export interface ImportUnit {
   kind: ParagraphKind;
@@ -25,6 +26,10 @@ export interface ImportUnit {
   ref?: string;
   status?: ParagraphStatus;
   review?: ReviewState;
+  /** Inline codes the texts hold as markers (XLIFF). */
+  codes?: InlineCode[];
+  /** Where it is in the uploaded file (XLIFF); the import adds what it was imported as. */
+  origin?: Omit<ParagraphOrigin, 'imported'>;
 }
 
 export interface UnitsImportProps {
@@ -35,6 +40,10 @@ export interface UnitsImportProps {
   /** Source and target languages (BCP 47), e.g. an XLIFF file's; guessed when not given (see core/articleFacts.ts). */
   sourceLang?: string;
   targetLang?: string;
+  /** The uploaded file, kept so that the export can write back into it (XLIFF). */
+  original?: ArticleOriginal;
+  /** The content hash to store, when not the units' own (an XLIFF from another tool counts its file too: see upload.ts). */
+  contentHash?: string;
   actor: Actor;
 }
 
@@ -82,6 +91,8 @@ export function checkUnits(units: ImportUnit[]): ImportUnit[] {
       ...(ref !== undefined ? { ref } : {}),
       status,
       ...(u.review && u.review !== 'none' ? { review: u.review } : {}),
+      ...(u.codes?.length ? { codes: u.codes } : {}),
+      ...(u.origin ? { origin: u.origin } : {}),
     });
   });
   if (out.length === 0) throw new BadRequestError('the file is empty: there is no text to import');
@@ -118,7 +129,7 @@ export async function importUnits(services: Services, props: UnitsImportProps): 
     const i = units.findIndex((u) => blank(u.source));
     throw new BadRequestError(`paragraph ${i + 1} has no source text while others have one: the source must align one to one`);
   }
-  const hash = unitsHash(units);
+  const hash = props.contentHash ?? unitsHash(units);
   const existing = await services.store.findArticleByHash(hash);
   if (existing) {
     const article = await services.store.getArticle(existing);
@@ -148,6 +159,8 @@ export async function importUnits(services: Services, props: UnitsImportProps): 
       status,
       revision: 0,
       ...(u.review ? { review: u.review } : {}),
+      ...(u.codes?.length ? { codes: u.codes } : {}),
+      ...(u.origin ? { origin: { ...u.origin, imported: { status, ...(u.review ? { review: u.review } : {}), ...(text !== u.mt ? { text } : {}) } } } : {}),
     };
     const add = (action: RevisionAction, revText: string, revStatus: ParagraphStatus, previous: string, review?: ReviewState) => {
       p.revision += 1;
@@ -185,6 +198,7 @@ export async function importUnits(services: Services, props: UnitsImportProps): 
     paragraphs,
     nextParagraph: paragraphs.length + 1,
     undo: [],
+    ...(props.original ? { original: props.original } : {}),
   };
   await services.store.createArticle(article, revisions);
   return { article, created: true };

@@ -10,7 +10,7 @@ import { contentHash, importArticle, MAX_PARAGRAPHS, type ImportResult } from '.
 import { MAX_PARAGRAPH_CHARS } from '../commands/editParagraph.js';
 import type { Services } from '../commands/services.js';
 import { alignCompanion, segmentArticle, segmentText, SegmentationError, type TextFormat } from '../core/segment.js';
-import type { Actor, ParagraphKind, ParagraphStatus, ReviewState } from '../core/types.js';
+import type { Actor, ArticleOriginal, ParagraphKind, ParagraphStatus, ReviewState } from '../core/types.js';
 import { docxToSegments, DocxError, DocxTooComplexError } from './docx.js';
 import { checkUnits, importUnits, unitsHash, unitsTitle, type ImportUnit } from './importUnits.js';
 import { parseXliff } from './xliff.js';
@@ -18,7 +18,7 @@ import { FileTooComplexError } from './limits.js';
 import { XmlFileError, XmlTooComplexError } from './xml.js';
 
 export type UploadFormat = 'text' | 'markdown' | 'xliff-1.2' | 'xliff-2.0' | 'docx';
-export const UPLOAD_EXTENSIONS = ['.txt', '.md', '.markdown', '.xlf', '.xliff', '.docx'] as const;
+export const UPLOAD_EXTENSIONS = ['.txt', '.md', '.markdown', '.xlf', '.xliff', '.sdlxliff', '.mqxliff', '.docx'] as const;
 const COMPANION_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx'];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Paragraphs a preview lists; the count covers them all. */
@@ -50,7 +50,9 @@ export interface PreparedImport {
   /** The content hash the import will have: an article with the same one is "already there". */
   contentHash: string;
   /** What `importPrepared` stores: the text path (txt, md) or ready units (docx, xliff). */
-  plan: { kind: 'text'; text: string; format: TextFormat; source?: string; reference?: string } | { kind: 'units'; units: ImportUnit[]; sourceLang?: string; targetLang?: string };
+  plan:
+    | { kind: 'text'; text: string; format: TextFormat; source?: string; reference?: string }
+    | { kind: 'units'; units: ImportUnit[]; sourceLang?: string; targetLang?: string; original?: ArticleOriginal; contentHash?: string };
 }
 
 /** The name without any directory part, control characters or excess length. */
@@ -61,6 +63,13 @@ export function safeName(name: string): string {
 
 function fail(file: string, message: string): never {
   throw new BadRequestError(`${file}: ${message}`);
+}
+
+/** How a file's bytes are encoded, as decodeText reads them. */
+export function encodingOf(data: Buffer): Pick<ArticleOriginal, 'encoding' | 'bom'> {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
+  if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) return { encoding: 'utf-16be', bom: true };
+  return { encoding: 'utf-8', bom: data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf };
 }
 
 /** UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused rather than imported as mojibake. */
@@ -207,16 +216,28 @@ export async function prepareUpload(main: UploadedFile, companions: { source?: U
   // XLIFF 1.2 or 2.0
   if (source) fail(source.name, 'an XLIFF file carries its own source text: upload it without a separate source file');
   let doc;
+  const xml = decodeText(file).replace(/^\uFEFF/, '');
   try {
-    doc = parseXliff(decodeText(file));
+    doc = parseXliff(xml);
   } catch (e) {
     if (e instanceof XmlTooComplexError) throw new FileTooComplexError(`${filename}: ${e.message}`);
     if (e instanceof XmlFileError) fail(filename, e.message);
     throw e;
   }
   if (doc.units.length === 0) fail(filename, 'the XLIFF has no translation units');
+  // A unit without source text while others have one has nothing to translate: it stays in the file as it is.
+  const sourceless = doc.hasSource ? doc.units.filter((u) => !u.source?.trim()).length : 0;
   let units = checked(
-    doc.units.map((u) => ({ kind: u.kind, mt: u.mt, text: u.text, ...(u.source !== undefined ? { source: u.source } : {}), status: u.status, review: u.review })),
+    doc.units.filter((u) => !doc.hasSource || u.source?.trim()).map((u) => ({
+      kind: u.kind,
+      mt: u.mt,
+      text: u.text,
+      ...(u.source !== undefined ? { source: u.source } : {}),
+      status: u.status,
+      review: u.review,
+      ...(u.codes ? { codes: u.codes } : {}),
+      origin: u.origin,
+    })),
     file,
   );
   if (reference) {
@@ -225,10 +246,18 @@ export async function prepareUpload(main: UploadedFile, companions: { source?: U
   }
   const warnings: string[] = [];
   if (doc.units.some((u) => u.status === 'suggested')) warnings.push('suggestions do not travel in XLIFF: "suggested" paragraphs come in as pending');
-  // The file's languages; without a real source the XLIFF source is the MT, in the target language.
+  if (sourceless) warnings.push(`${sourceless} segment${sourceless === 1 ? ' has' : 's have'} no source text: kept in the file as ${sourceless === 1 ? 'it is' : 'they are'}, not imported`);
+  if (doc.counts.skipped) warnings.push(`${doc.counts.skipped} segment${doc.counts.skipped === 1 ? ' is' : 's are'} marked translate="no": kept in the file as they are, not imported`);
+  // The file's languages. Postedit's own file without a real source has the MT as its source, in the target language.
   const hasSource = units.some((u) => u.source !== undefined);
-  const targetLang = doc.trgLang ?? (hasSource ? undefined : doc.srcLang);
-  const languages = { ...(hasSource && doc.srcLang ? { sourceLang: doc.srcLang } : {}), ...(targetLang ? { targetLang } : {}) };
+  const mtAsSource = doc.postedit && !hasSource;
+  const targetLang = doc.trgLang ?? (mtAsSource ? doc.srcLang : undefined);
+  const languages = { ...(!mtAsSource && doc.srcLang ? { sourceLang: doc.srcLang } : {}), ...(targetLang ? { targetLang } : {}) };
+  // The file itself is kept, to write the export back into it. Another tool's file counts in the content
+  // hash too: the same texts in a differently built file are another article (Postedit's own files are
+  // the article's texts and nothing more, so the same texts are the same article).
+  const original: ArticleOriginal = { format: 'xliff', version: doc.version, text: xml, ...encodingOf(file.data) };
+  const hash = doc.postedit ? unitsHash(units) : contentHash(unitsHash(units), xml);
   return {
     filename,
     format: doc.version === '1.2' ? 'xliff-1.2' : 'xliff-2.0',
@@ -238,8 +267,8 @@ export async function prepareUpload(main: UploadedFile, companions: { source?: U
     hasReference: !!reference,
     paragraphs: preview(units, true),
     warnings,
-    contentHash: unitsHash(units),
-    plan: { kind: 'units', units, ...languages },
+    contentHash: hash,
+    plan: { kind: 'units', units, ...languages, original, contentHash: hash },
   };
 }
 
@@ -263,6 +292,8 @@ export async function importPrepared(services: Services, prepared: PreparedImpor
       units: prepared.plan.units,
       ...(prepared.plan.sourceLang ? { sourceLang: prepared.plan.sourceLang } : {}),
       ...(prepared.plan.targetLang ? { targetLang: prepared.plan.targetLang } : {}),
+      ...(prepared.plan.original ? { original: prepared.plan.original } : {}),
+      ...(prepared.plan.contentHash ? { contentHash: prepared.plan.contentHash } : {}),
       title: t || prepared.title,
       origin: prepared.filename,
       actor,

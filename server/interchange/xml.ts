@@ -23,6 +23,13 @@ export function xmlSafe(text: string): string {
   return text.replace(INVALID_XML_CHARS_G, '');
 }
 
+/** A warning when texts hold characters XML cannot carry (an export leaves them out), else undefined. */
+export function invalidCharsWarning(texts: Iterable<string>): string | undefined {
+  let n = 0;
+  for (const t of texts) if (INVALID_XML_CHARS.test(t)) n++;
+  return n ? `${n} text${n === 1 ? '' : 's'} held characters XML cannot carry (control characters): they were left out` : undefined;
+}
+
 /** An element node. Attributes left undefined are not written. */
 export function el(name: string, attrs: Record<string, string | undefined> = {}, children: XNode[] = []): XNode {
   const node: XNode = { [name]: children };

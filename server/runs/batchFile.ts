@@ -58,7 +58,7 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
       continue;
     }
     const examples = await pickDeskExamples(services.store, article, p.id, { trusted: services.trustedEditors ?? new Set() });
-    const body = engine.requestBody(buildRequest(article, p, run.level, await articleGlossary(services, article.id), examples), run.mode);
+    const body = engine.requestBody(buildRequest(article, p, run.level, await articleGlossary(services, article.id, article), examples), run.mode);
     lines.push(JSON.stringify({ custom_id: customId(t.articleId, t.paragraphId, p.text), method: 'POST', url: BATCH_ENDPOINT, body }));
   }
   await writeFile(file, lines.map((l) => `${l}\n`).join(''), 'utf8');

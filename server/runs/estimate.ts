@@ -30,7 +30,7 @@ export async function estimateRun(services: Services, articleIds: string[], engi
     out.articles.push({ id, title: article.title, paragraphs: live.length });
     out.paragraphs += live.length;
     if (!llm) continue;
-    const glossary = await articleGlossary(services, id);
+    const glossary = await articleGlossary(services, id, article);
     for (const p of live) {
       const request = buildRequest(article, p, level, glossary);
       const all = estimateTokens(request, task);

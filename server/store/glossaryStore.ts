@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { WriteQueue } from './writeQueue.js';
-import type { GlossaryEntry } from '../core/glossary.js';
+import { glossaryEntryKey, type GlossaryEntry } from '../core/glossary.js';
 
 export const CORPUS_SCOPE = 'corpus';
 
@@ -51,16 +51,12 @@ export interface GlossaryStore {
   restore(glossary: StoredGlossary): Promise<void>;
 }
 
-function key(term: string): string {
-  return term.trim().toLowerCase().replace(/\s+/g, ' ');
-}
-
-/** Later lists override earlier ones entry by entry (same term, case-insensitive); order is kept. */
+/** Later lists override earlier ones entry by entry (same term and language pair, case-insensitive); order is kept. */
 export function mergeGlossaries(...lists: GlossaryEntry[][]): GlossaryEntry[] {
   const out = new Map<string, GlossaryEntry>();
   for (const list of lists) {
     for (const e of list) {
-      const k = key(e.term);
+      const k = glossaryEntryKey(e);
       if (out.has(k)) out.delete(k);
       out.set(k, e);
     }

@@ -1,14 +1,49 @@
 /**
  * A word diff cut for display: the character spans of fact-guard findings become marked pieces, on
  * the "before" side (deleted and unchanged text) and the "after" side (inserted and unchanged text).
+ * Inline-code markers (⟦1⟧, ⟦/1⟧) become pieces of their own that the views show as chips.
  */
 import type { DiffPart } from '../core/diff.js';
+import type { InlineCode } from '../core/inlineCodes.js';
 import type { Finding } from '../core/types.js';
+
+/** An inline code's marker, shown as a protected chip with the code's content as its tooltip. */
+export interface CodeChip {
+  n: number;
+  side: 'start' | 'end';
+  /** What the code stands for (`<b>`, `{name}`, `1.0.1`); empty when not known. */
+  label: string;
+  /** The marker as written in the text. */
+  marker: string;
+}
 
 export interface DiffPiece {
   text: string;
   /** Messages of the findings this piece belongs to. */
   flag?: string;
+  /** Set when the piece is an inline code's marker. */
+  code?: CodeChip;
+}
+
+const MARKER = /⟦(\/?)(\d{1,4})⟧/g;
+
+/** Pieces cut at inline-code markers: each marker becomes a piece with `code` (its other fields kept). */
+export function withCodeChips<T extends { text: string }>(pieces: T[], codes: readonly InlineCode[] = []): Array<T & { code?: CodeChip }> {
+  if (!pieces.some((p) => p.text.includes('⟦'))) return pieces;
+  const labels = new Map(codes.map((c) => [c.n, c.label]));
+  const out: Array<T & { code?: CodeChip }> = [];
+  for (const piece of pieces) {
+    let at = 0;
+    for (const m of piece.text.matchAll(MARKER)) {
+      if (m.index > at) out.push({ ...piece, text: piece.text.slice(at, m.index) });
+      const n = Number(m[2]);
+      out.push({ ...piece, text: m[0], code: { n, side: m[1] ? 'end' : 'start', label: labels.get(n) ?? '', marker: m[0] } });
+      at = m.index + m[0].length;
+    }
+    if (at === 0) out.push(piece);
+    else if (at < piece.text.length) out.push({ ...piece, text: piece.text.slice(at) });
+  }
+  return out;
 }
 
 export type DiffSegment =
@@ -42,7 +77,7 @@ function cut(text: string, offset: number, ranges: Range[], more: Range[] = [], 
   return pieces;
 }
 
-export function markDiff(parts: DiffPart[], findings: Finding[] = []): DiffSegment[] {
+export function markDiff(parts: DiffPart[], findings: Finding[] = [], codes: readonly InlineCode[] = []): DiffSegment[] {
   const before: Range[] = [];
   const after: Range[] = [];
   for (const f of findings) {
@@ -55,11 +90,11 @@ export function markDiff(parts: DiffPart[], findings: Finding[] = []): DiffSegme
   const out: DiffSegment[] = [];
   for (const p of parts) {
     if (p.op === 'equal') {
-      out.push({ op: 'equal', pieces: cut(p.text, b, before, after, a) });
+      out.push({ op: 'equal', pieces: withCodeChips(cut(p.text, b, before, after, a), codes) });
       b += p.text.length;
       a += p.text.length;
     } else {
-      out.push({ op: 'change', span: p.span, del: cut(p.del, b, before), ins: cut(p.ins, a, after) });
+      out.push({ op: 'change', span: p.span, del: withCodeChips(cut(p.del, b, before), codes), ins: withCodeChips(cut(p.ins, a, after), codes) });
       b += p.del.length;
       a += p.ins.length;
     }
@@ -68,7 +103,7 @@ export function markDiff(parts: DiffPart[], findings: Finding[] = []): DiffSegme
 }
 
 /** Plain text cut into pieces at the findings' spans (after side), for text shown without a diff. */
-export function markText(text: string, findings: Finding[] = []): DiffPiece[] {
+export function markText(text: string, findings: Finding[] = [], codes: readonly InlineCode[] = []): DiffPiece[] {
   const ranges = findings.filter((f) => f.severity === 'warning').flatMap((f) => f.afterSpans.map(([start, end]) => ({ start, end, message: f.message })));
-  return cut(text, 0, ranges);
+  return withCodeChips(cut(text, 0, ranges), codes);
 }

@@ -7,7 +7,9 @@
  *   POST   /api/articles                      multipart only (same as /upload); JSON falls through
  *   GET    /api/articles/:id/glossary         the glossary that applies and the terms each paragraph holds
  *   GET    /api/glossaries[?articleId=ID]     uploaded glossaries
- *   POST   /api/glossaries                    multipart (file, articleId?, mode?) or JSON {articleId?, entries | text+format, mode?}
+ *   POST   /api/glossaries                    multipart (file, articleId?, mode?, sourceLang?, targetLang?) or JSON {articleId?, entries | text+format, mode?, sourceLang?, targetLang?}
+ *                                             → the entries stored, their language pairs with how many articles each applies to, and
+ *                                               a warning naming the languages that apply to no article (stored all the same)
  *   DELETE /api/glossaries?articleId=ID       (no articleId: the uploaded corpus glossary)
  *
  * Mounted before the API router. CSRF: the app's csrfProtect runs before any router, when a
@@ -21,22 +23,25 @@ import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../commands/errors.js';
 import type { Services } from '../commands/services.js';
 import type { Article } from '../core/types.js';
-import { undecidedSummary } from '../core/articleFacts.js';
+import { articleLanguages, undecidedSummary } from '../core/articleFacts.js';
+import { glossaryForLanguages, pairLabel, type GlossaryEntry } from '../core/glossary.js';
 import { UNDECIDED_HEADER } from '../commands/exportArticle.js';
 import { glossaryTermsIn } from '../checks/glossary.js';
 import { articleToDocx, DOCX_CONTENT_TYPE } from '../interchange/docx.js';
-import { GLOSSARY_FORMATS, glossaryFormatOf, GlossaryFileError, parseGlossaryFile, validateEntries, type GlossaryFormat } from '../interchange/glossaryFiles.js';
+import { GLOSSARY_FORMATS, glossaryFormatOf, GlossaryFileError, languagePairs, parseGlossaryFile, validateEntries, type GlossaryFormat, type GlossaryLanguages } from '../interchange/glossaryFiles.js';
 import { articleToHtml } from '../interchange/html.js';
 import { decodeText, importPrepared, MAX_UPLOAD_BYTES, prepareUpload, safeName, UPLOAD_EXTENSIONS, type UploadedFile } from '../interchange/upload.js';
-import { articleToXliff, isLanguageTag, XliffError } from '../interchange/xliff.js';
+import { exportXliff, isLanguageTag, XliffError } from '../interchange/xliff.js';
 import { FileTooComplexError } from '../interchange/limits.js';
-import { XmlTooComplexError } from '../interchange/xml.js';
+import { invalidCharsWarning, XmlTooComplexError } from '../interchange/xml.js';
 import { articleScope, CORPUS_SCOPE, effectiveGlossary, type GlossaryStore } from '../store/glossaryStore.js';
 import { HttpError } from './errors.js';
 import { presentArticle } from './presenters.js';
 import { actorOf, authorize } from './session.js';
 
 export const INTERCHANGE_EXPORT_FORMATS = ['xliff', 'xliff2', 'docx', 'html'] as const;
+/** Export warnings (characters left out, codes not paired …), one per line, in this header. */
+export const WARNINGS_HEADER = 'X-Postedit-Warnings';
 type InterchangeFormat = (typeof INTERCHANGE_EXPORT_FORMATS)[number];
 
 export interface InterchangeOptions {
@@ -91,16 +96,58 @@ function flag(value: unknown): boolean {
   return value === '1' || value === 'true' || value === 'yes' || value === true;
 }
 
-function send(res: Response, filename: string, contentType: string, body: string | Buffer) {
+function send(res: Response, filename: string, contentType: string, body: string | Buffer, warnings: string[] = []) {
+  // Header values must be printable ASCII: anything else becomes "?".
+  if (warnings.length) res.set(WARNINGS_HEADER, warnings.map((w) => w.replace(/[^\x20-\x7e]/g, '?')).join(' | '));
   res.attachment(filename);
   res.type(contentType);
   res.send(body);
+}
+
+/** The warning for characters an HTML or DOCX export leaves out, if any. */
+function charsWarning(article: Article): string[] {
+  const w = invalidCharsWarning([article.title, ...article.paragraphs.filter((p) => p.status !== 'deleted').map((p) => p.text)]);
+  return w ? [w] : [];
 }
 
 async function loadArticle(services: Services, id: string): Promise<Article> {
   const article = await services.store.getArticle(id);
   if (!article) throw new NotFoundError(`no article "${id}"`);
   return article;
+}
+
+/**
+ * Which articles each language pair of a glossary applies to (one article, or all of them for the
+ * corpus glossary), and a warning naming the languages that apply to none: a glossary is never
+ * applied to another language pair, and never silently left unused.
+ */
+async function languageCoverage(services: Services, entries: GlossaryEntry[], articleId?: string) {
+  const ids = articleId ? [articleId] : (await services.store.listArticles()).map((a) => a.id);
+  const pairs = new Map<string, { sourceLang: string; targetLang: string; articles: number }>();
+  for (const id of ids) {
+    const a = await services.store.readArticle(id);
+    if (!a) continue;
+    const l = articleLanguages(a);
+    const key = `${l.sourceLang}\u0001${l.targetLang}`;
+    pairs.set(key, { ...l, articles: (pairs.get(key)?.articles ?? 0) + 1 });
+  }
+  const languages = languagePairs(entries).map((g) => {
+    const probe: GlossaryEntry[] = [{ term: 'x', preferred: 'x', sourceLang: g.sourceLang, targetLang: g.targetLang }];
+    const articles = [...pairs.values()].reduce((n, a) => n + (glossaryForLanguages(probe, a).length ? a.articles : 0), 0);
+    return { ...g, articles };
+  });
+  const unused = languages.filter((l) => l.articles === 0);
+  const seen = [...pairs.values()].map((a) => (a.sourceLang === 'und' ? `${a.targetLang} (no source language)` : `${a.sourceLang}→${a.targetLang}`));
+  const where = articleId ? `article "${articleId}" is ${seen[0] ?? 'unknown'}` : seen.length ? `the articles are ${[...new Set(seen)].join(', ')}` : 'there are no articles yet';
+  const warnings: string[] = [];
+  if (unused.length) {
+    const list = unused.map((l) => `${pairLabel(l)} (${l.entries} entr${l.entries === 1 ? 'y' : 'ies'})`).join(', ');
+    const target = articleId ? 'this article' : 'any article';
+    warnings.push(unused.length === languages.length
+      ? `this glossary is ${list}: it does not apply to ${target} (${where}); it is stored and applies only to articles of its languages`
+      : `the ${list} entries do not apply to ${target} (${where}); the other entries do`);
+  }
+  return { languages, warnings };
 }
 
 export function interchangeRouter(services: Services, options: InterchangeOptions = {}): Router {
@@ -129,19 +176,21 @@ export function interchangeRouter(services: Services, options: InterchangeOption
       case 'xliff':
       case 'xliff2': {
         const version = format === 'xliff' ? '1.2' : '2.0';
-        let xml: string;
+        let out;
         try {
-          xml = articleToXliff(article, { version, ...(srcLang ? { srcLang } : {}), ...(trgLang ? { trgLang } : {}) });
+          out = exportXliff(article, { version, ...(srcLang ? { srcLang } : {}), ...(trgLang ? { trgLang } : {}) });
         } catch (e) {
           if (e instanceof XliffError) throw new BadRequestError(e.message);
           throw e;
         }
-        return send(res, format === 'xliff' ? `${article.id}.xlf` : `${article.id}.xliff2.xlf`, `application/${format === 'xliff' ? 'x-xliff' : 'xliff'}+xml; charset=utf-8`, xml);
+        // Written into the uploaded file: it goes back under its own name.
+        const filename = out.lossless && article.origin && /\.(xlf|xliff|sdlxliff|mqxliff)$/i.test(article.origin) ? article.origin : format === 'xliff' ? `${article.id}.xlf` : `${article.id}.xliff2.xlf`;
+        return send(res, filename, out.contentType, out.body, out.warnings);
       }
       case 'docx':
-        return send(res, `${article.id}.docx`, DOCX_CONTENT_TYPE, await articleToDocx(article));
+        return send(res, `${article.id}.docx`, DOCX_CONTENT_TYPE, await articleToDocx(article), charsWarning(article));
       case 'html':
-        return send(res, `${article.id}.html`, 'text/html; charset=utf-8', articleToHtml(article, trgLang ? { lang: trgLang } : {}));
+        return send(res, `${article.id}.html`, 'text/html; charset=utf-8', articleToHtml(article, trgLang ? { lang: trgLang } : {}), charsWarning(article));
     }
   });
 
@@ -183,8 +232,11 @@ export function interchangeRouter(services: Services, options: InterchangeOption
   // ----- glossaries ---------------------------------------------------------------------------
   r.get('/api/articles/:id/glossary', authorize('read'), async (req, res) => {
     const article = await loadArticle(services, req.params.id);
-    const entries = await effectiveGlossary(services.glossary, await glossaries(), article.id);
+    const languages = articleLanguages(article);
+    // Only the entries of the article's language pair apply (core/glossary.ts).
+    const entries = glossaryForLanguages(await effectiveGlossary(services.glossary, await glossaries(), article.id), languages);
     res.json({
+      languages,
       entries,
       paragraphs: article.paragraphs
         .filter((p) => p.status !== 'deleted')
@@ -204,10 +256,11 @@ export function interchangeRouter(services: Services, options: InterchangeOption
     const articleId = typeof req.query.articleId === 'string' && req.query.articleId ? req.query.articleId : undefined;
     if (articleId) {
       await loadArticle(services, articleId);
+      const article = await loadArticle(services, articleId);
       res.json({
         articleId,
         entries: await store.get(articleScope(articleId)),
-        effective: await effectiveGlossary(services.glossary, store, articleId),
+        effective: glossaryForLanguages(await effectiveGlossary(services.glossary, store, articleId), articleLanguages(article)),
       });
       return;
     }
@@ -221,22 +274,25 @@ export function interchangeRouter(services: Services, options: InterchangeOption
     entries: z.array(z.unknown()).max(10_000).optional(),
     text: z.string().optional(),
     format: z.enum(GLOSSARY_FORMATS as [GlossaryFormat, ...GlossaryFormat[]]).optional(),
+    sourceLang: z.string().max(35).optional(),
+    targetLang: z.string().max(35).optional(),
   });
   r.post('/api/glossaries', authorize('import'), (req, res, next) => (req.is('multipart/form-data') ? glossaryUpload(req, res, next) : next()), async (req, res) => {
     const body = jsonGlossary.parse(req.body ?? {});
     const name = req.file ? safeName(req.file.originalname) : 'glossary';
+    const given: GlossaryLanguages = { ...(body.sourceLang?.trim() ? { sourceLang: body.sourceLang.trim() } : {}), ...(body.targetLang?.trim() ? { targetLang: body.targetLang.trim() } : {}) };
     let result;
     try {
       if (req.file) {
         const text = decodeText({ name, data: req.file.buffer });
         const format = body.format ?? glossaryFormatOf(name, text);
         if (!format) throw new GlossaryFileError('the format is not known from the file name: use .csv, .tsv, .tbx or .json, or send "format"');
-        result = parseGlossaryFile(text, format);
+        result = parseGlossaryFile(text, format, given);
       } else if (body.entries) {
-        result = parseGlossaryFile(JSON.stringify(validateEntries(body.entries)), 'json');
+        result = parseGlossaryFile(JSON.stringify(validateEntries(body.entries)), 'json', given);
       } else if (body.text !== undefined) {
         if (!body.format) throw new GlossaryFileError('send "format" (csv, tsv, tbx or json) with "text"');
-        result = parseGlossaryFile(body.text, body.format);
+        result = parseGlossaryFile(body.text, body.format, given);
       } else {
         throw new BadRequestError('send a glossary: a multipart "file", or JSON with "entries" or "text" and "format"');
       }
@@ -248,7 +304,15 @@ export function interchangeRouter(services: Services, options: InterchangeOption
     const scope = await scopeOf(body.articleId);
     const actor = actorOf(res);
     const stored = await (await glossaries()).put(scope, result.entries, { at: services.now().toISOString(), username: actor.username }, body.mode ?? 'replace');
-    res.status(201).json({ scope: body.articleId ? { articleId: body.articleId } : 'corpus', count: stored.length, received: result.entries.length, entries: stored, warnings: result.warnings });
+    const coverage = await languageCoverage(services, result.entries, body.articleId || undefined);
+    res.status(201).json({
+      scope: body.articleId ? { articleId: body.articleId } : 'corpus',
+      count: stored.length,
+      received: result.entries.length,
+      entries: stored,
+      languages: coverage.languages,
+      warnings: [...result.warnings, ...coverage.warnings],
+    });
   });
 
   r.delete('/api/glossaries', authorize('import'), async (req, res) => {

@@ -114,7 +114,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const csrf = Buffer.from(String(res.locals.csrfToken ?? ''));
     const rowLocals = { ...res.app.locals, ...res.locals };
     const out: Buffer[] = [Buffer.from(head!)];
-    const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
+    const glossary = { entries: await articleGlossary(services, article.id, article), revision: services.glossaries.revision() };
     for (const p of shown) joinPieces(await rows.row(article, p, role, glossary, rowLocals, mt.get(p.id)), csrf, out);
     out.push(Buffer.from(tail));
     res.type('html').send(Buffer.concat(out));
@@ -125,7 +125,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const p = article.paragraphs.find((x) => x.id === req.params.pid);
     if (!p) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     const out: Buffer[] = [];
-    const glossary = { entries: await articleGlossary(services, article.id), revision: services.glossaries.revision() };
+    const glossary = { entries: await articleGlossary(services, article.id, article), revision: services.glossaries.revision() };
     const mt = (await articleMtFlags(services, article, 2000)).get(p.id);
     joinPieces(await rows.row(article, p, actorOf(res).role, glossary, { ...res.app.locals, ...res.locals }, mt), Buffer.from(String(res.locals.csrfToken ?? '')), out);
     res.type('html').send(Buffer.concat(out));

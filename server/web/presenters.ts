@@ -2,7 +2,7 @@
 import { articleLanguages } from '../core/articleFacts.js';
 import { countSpans, diffWords, type DiffPart } from '../core/diff.js';
 import type { Article, ArticleSummary, Finding, Paragraph, Revision, Suggestion } from '../core/types.js';
-import { markDiff, markText, type DiffPiece, type DiffSegment } from './diffView.js';
+import { markDiff, markText, withCodeChips, type CodeChip, type DiffPiece, type DiffSegment } from './diffView.js';
 import { glossaryTermsIn, type GlossaryHit } from '../checks/glossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import type { ParagraphMtFlags } from '../checks/mt/flagCache.js';
@@ -43,6 +43,8 @@ export function presentParagraph(p: Paragraph, mt?: ParagraphMtFlags) {
     ...(p.approval ? { approval: p.approval } : {}),
     ...(p.lastChange ? { lastChange: p.lastChange } : {}),
     comments: p.comments ?? [],
+    // Inline codes the text holds as ⟦n⟧ / ⟦/n⟧: what each stands for (the original XML stays on the server).
+    ...(p.codes?.length ? { codes: p.codes.map(({ n, kind, label }) => ({ n, kind, label })) } : {}),
     ...(mt ? { mtFlags: mt.flags, risk: mt.risk } : {}),
   };
 }
@@ -141,8 +143,8 @@ export interface MtView {
   flags: ParagraphMtFlags['flags'];
   risk: number;
   band: RiskBand;
-  mtPieces: FlagPiece[];
-  sourcePieces: FlagPiece[];
+  mtPieces: Array<FlagPiece & { code?: CodeChip }>;
+  sourcePieces: Array<FlagPiece & { code?: CodeChip }>;
 }
 
 function mtView(p: Paragraph, mt: ParagraphMtFlags | undefined): MtView {
@@ -153,8 +155,8 @@ function mtView(p: Paragraph, mt: ParagraphMtFlags | undefined): MtView {
     flags,
     risk,
     band: riskBand(risk),
-    mtPieces: mtPieces(p.mt, flags),
-    sourcePieces: p.source ? sourcePieces(p.source, flags) : [],
+    mtPieces: withCodeChips(mtPieces(p.mt, flags), p.codes),
+    sourcePieces: p.source ? withCodeChips(sourcePieces(p.source, flags), p.codes) : [],
   };
 }
 
@@ -169,7 +171,7 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFl
       p: presentParagraph(p, mtFlags),
       open: presentSuggestion(open),
       diff,
-      segments: markDiff(diff, open.checks),
+      segments: markDiff(diff, open.checks, p.codes),
       textPieces: [],
       findings: open.checks,
       terms,
@@ -185,8 +187,8 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFl
     mt,
     p: presentParagraph(p, mtFlags),
     diff,
-    segments: markDiff(diff, findings),
-    textPieces: markText(p.text, findings),
+    segments: markDiff(diff, findings, p.codes),
+    textPieces: markText(p.text, findings, p.codes),
     findings,
     terms,
     diffKind: changed ? 'from-mt' : 'none',

@@ -101,8 +101,8 @@ describe('runChecks', () => {
     expect(warned(runChecks(before, after))).toEqual([...expected].sort());
   });
 
-  it('has one check per id, all eight of them', () => {
-    expect(factChecks.map((c) => c.id)).toEqual(['not-a-rewrite', 'numbers', 'names', 'quotes', 'negation', 'addition', 'glossary', 'length']);
+  it('has one check per id, all nine of them', () => {
+    expect(factChecks.map((c) => c.id)).toEqual(['codes', 'not-a-rewrite', 'numbers', 'names', 'quotes', 'negation', 'addition', 'glossary', 'length']);
   });
 
   it('survives a check that throws and keeps the others\' findings in check order', () => {

@@ -116,3 +116,20 @@ describe('offline engine with the grammar pass', () => {
     expect(grammarRunsOffThread()).toBe(true);
   }, 30000);
 });
+
+describe('inline codes (⟦n⟧, ⟦/n⟧) are never touched', () => {
+  const ask = (engine: OfflineEngine, text: string, glossary: Array<{ term: string; preferred: string }> = []) =>
+    engine.suggest({ paragraphId: 'p1', text, kind: 'body', level: 'minimal', context: { title: 'T', glossary } });
+
+  it('cleans up around them and keeps each in place, even against rules that would match their digits', async () => {
+    const engine = new OfflineEngine();
+    const text = 'Version ⟦1⟧  is out ,see ⟦2⟧the the notes⟦/2⟧ for 12000000 users ⟦3⟧ .';
+    const out = (await ask(engine, text, [{ term: '1', preferred: 'one' }, { term: '2', preferred: 'two' }])).text;
+    expect(out).toBe('Version ⟦1⟧ is out, see ⟦2⟧the notes⟦/2⟧ for 12 million users ⟦3⟧.');
+  });
+
+  it('gives back the codes as they came even when a later pass would lose one', async () => {
+    const dropping = new OfflineEngine({ polish: async (t) => t.replace(/[\u{F0000}-\u{FFFFD}]/gu, '') });
+    expect((await ask(dropping, 'Click ⟦1⟧here⟦/1⟧  now.')).text).toBe('Click ⟦1⟧here⟦/1⟧ now.');
+  });
+});

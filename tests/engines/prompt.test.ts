@@ -147,3 +147,12 @@ describe('parseReply', () => {
     expect(() => parseReply('""', 'text')).toThrow(EngineReplyError);
   });
 });
+
+describe('inline codes in the prompt', () => {
+  it('tells the model the markers are protected (prompt version 3) and sends them as they are', () => {
+    expect(PROMPT_VERSION).toBe('postedit-prompt-3');
+    const [system, u] = buildMessages(request({ text: 'Click ⟦1⟧here⟦/1⟧ to see section ⟦2⟧.' })).map((m) => m.content);
+    expect(system).toMatch(/Inline codes written ⟦1⟧, ⟦\/1⟧, ⟦2⟧ … stand for tags and placeholders .* They are protected: keep every code exactly as written and exactly once/);
+    expect(u).toContain('"Click ⟦1⟧here⟦/1⟧ to see section ⟦2⟧."');
+  });
+});

@@ -127,19 +127,28 @@ const TBX_V3 = `<?xml version="1.0"?>
 </tbx>`;
 
 describe('TBX glossaries', () => {
-  it('TBX-Basic: two languages give term → preferred, statuses map deprecated terms to the preferred one, notes come along', () => {
-    const { entries, warnings } = parseTbx(TBX_BASIC);
+  it('TBX-Basic: two languages give entries both ways with their languages, statuses map deprecated terms to the preferred one, notes come along', () => {
+    const { entries, warnings, languages } = parseTbx(TBX_BASIC);
     expect(entries).toEqual([
-      { term: '智能穿戴', preferred: 'smart wearable', note: 'The industry of devices worn on the body.' },
-      { term: 'intelligent wearable', preferred: 'smart wearable' , note: 'Literal MT of 智能可穿戴 & worse' },
-      { term: 'wisdom can wear', preferred: 'smart wearable', note: 'Literal MT of 智能可穿戴 & worse' },
-      { term: 'مرحبا', preferred: 'hello <there>' },
+      { term: '智能穿戴', preferred: 'smart wearable', note: 'The industry of devices worn on the body.', sourceLang: 'zh', targetLang: 'en' },
+      { term: 'smart wearable', preferred: '智能穿戴', note: 'The industry of devices worn on the body.', sourceLang: 'en', targetLang: 'zh' },
+      { term: 'intelligent wearable', preferred: 'smart wearable' , note: 'Literal MT of 智能可穿戴 & worse', sourceLang: 'en', targetLang: 'en' },
+      { term: 'wisdom can wear', preferred: 'smart wearable', note: 'Literal MT of 智能可穿戴 & worse', sourceLang: 'en', targetLang: 'en' },
+      { term: 'مرحبا', preferred: 'hello <there>', sourceLang: 'ar', targetLang: 'en' },
+      { term: 'hello <there>', preferred: 'مرحبا', sourceLang: 'en', targetLang: 'ar' },
+    ]);
+    expect(languages).toEqual([
+      { sourceLang: 'zh', targetLang: 'en', entries: 1 },
+      { sourceLang: 'en', targetLang: 'zh', entries: 1 },
+      { sourceLang: 'en', targetLang: 'en', entries: 2 },
+      { sourceLang: 'ar', targetLang: 'en', entries: 1 },
+      { sourceLang: 'en', targetLang: 'ar', entries: 1 },
     ]);
     expect(warnings).toEqual([expect.stringContaining('1 entry has a single term')]);
   });
 
   it('TBX v3 (conceptEntry, langSec, termSec)', () => {
-    expect(parseTbx(TBX_V3).entries).toEqual([{ term: 'Chinese Communist Party', preferred: 'Communist Party of China', note: 'House style.' }]);
+    expect(parseTbx(TBX_V3).entries).toEqual([{ term: 'Chinese Communist Party', preferred: 'Communist Party of China', note: 'House style.', sourceLang: 'en', targetLang: 'en' }]);
   });
 
   it('refuses what is not TBX', () => {

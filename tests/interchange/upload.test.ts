@@ -278,7 +278,7 @@ describe('upload over HTTP', () => {
       [{ name: 'broken.xlf', data: '<xliff version="1.2"><file><body><trans-unit id="1"><source>x</target></trans-unit></body></file></xliff>' }, /^broken\.xlf: it is not well-formed XML: .*\(line 1, column \d+\)/],
       [{ name: 'html.xliff', data: '<html><body>no</body></html>' }, /^html\.xliff: it is XML but not XLIFF/],
       [{ name: 'empty-units.xlf', data: '<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en"><file id="f"></file></xliff>' }, /^empty-units\.xlf: the XLIFF has no translation units/],
-      [{ name: 'report.pdf', data: '%PDF-1.4' }, /^report\.pdf: "\.pdf" files are not supported as an article: use \.txt, \.md, \.markdown, \.xlf, \.xliff, \.docx/],
+      [{ name: 'report.pdf', data: '%PDF-1.4' }, /^report\.pdf: "\.pdf" files are not supported as an article: use \.txt, \.md, \.markdown, \.xlf, \.xliff, \.sdlxliff, \.mqxliff, \.docx/],
       [{ name: 'noext', data: 'x' }, /^noext: a file without an extension is not supported/],
       [{ name: 'latin1.txt', data: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]) }, /^latin1\.txt: it is not valid UTF-8 text/],
       [{ name: 'binary.txt', data: Buffer.from('abc\u0000def') }, /^binary\.txt: the text contains NUL bytes/],
@@ -357,10 +357,15 @@ describe('glossaries over HTTP', () => {
       file: { name: 'corpus.tbx', data: '<martif type="TBX-Basic"><text><body><termEntry><langSet xml:lang="zh"><tig><term>智能穿戴</term></tig></langSet><langSet xml:lang="en"><tig><term>smart wearable</term></tig></langSet></termEntry></body></text></martif>' },
       mode: 'merge',
     });
-    expect(tbx.json.count).toBe(2);
+    // A termbase goes both ways: zh → en and en → zh, beside the TSV's monolingual entry.
+    expect(tbx.json.count).toBe(3);
+    expect(tbx.json.languages).toEqual([
+      { sourceLang: 'zh', targetLang: 'en', entries: 1, articles: expect.any(Number) },
+      { sourceLang: 'en', targetLang: 'zh', entries: 1, articles: 0 },
+    ]);
     const json = await api.post('/api/glossaries', { entries: [{ term: 'league', preferred: 'alliance' }], mode: 'merge' });
     expect(json.status).toBe(201);
-    expect(json.json.count).toBe(3);
+    expect(json.json.count).toBe(4);
     const text = await api.post('/api/glossaries', { text: 'league,alliance\n', format: 'csv' });
     expect(text.json.count).toBe(1); // replace is the default
     const store = app.services.glossaries;

@@ -6,7 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articleGlossary } from '../../server/commands/articleGlossary.js';
+import { uploadedGlossary } from '../../server/commands/articleGlossary.js';
 import type { GlossaryEntry } from '../../server/core/glossary.js';
 import { articleScope, CORPUS_SCOPE, effectiveGlossary, LowdbGlossaryStore, MemoryGlossaryStore, type GlossaryStore, type StoredGlossary } from '../../server/store/glossaryStore.js';
 import { openStores } from '../../server/store/open.js';
@@ -219,21 +219,21 @@ describe.each(backends)('the $name glossary store', ({ skip, open }) => {
     const desk: GlossaryEntry[] = [{ term: 'league', preferred: 'alliance' }];
     // This instance has worked out (and cached) the article's glossary before the upload.
     const here = { glossary: desk, glossaries };
-    expect(await articleGlossary(here, 'story')).toEqual(desk);
-    const cached = await articleGlossary(here, 'story');
-    expect(await articleGlossary(here, 'story')).toBe(cached);
+    expect(await uploadedGlossary(here, 'story')).toEqual(desk);
+    const cached = await uploadedGlossary(here, 'story');
+    expect(await uploadedGlossary(here, 'story')).toBe(cached);
 
     await second.put(CORPUS_SCOPE, [{ term: 'League', preferred: 'union' }, { term: 'wisdom can wear', preferred: 'smart wearable' }], by('admin'));
     await second.put(articleScope('story'), [{ term: 'wisdom can wear', preferred: 'wearables' }], by('admin'));
     const expected = [{ term: 'League', preferred: 'union' }, { term: 'wisdom can wear', preferred: 'wearables' }];
-    expect(await articleGlossary(here, 'story')).toEqual(expected);
+    expect(await uploadedGlossary(here, 'story')).toEqual(expected);
     expect(await effectiveGlossary(desk, glossaries, 'story')).toEqual(expected);
     const revision = glossaries.revision();
-    expect(await articleGlossary(here, 'story')).toBe(await articleGlossary(here, 'story'));
+    expect(await uploadedGlossary(here, 'story')).toBe(await uploadedGlossary(here, 'story'));
     expect(glossaries.revision()).toBe(revision);
 
     expect(await second.remove(CORPUS_SCOPE)).toBe(true);
-    expect(await articleGlossary(here, 'story')).toEqual([{ term: 'league', preferred: 'alliance' }, { term: 'wisdom can wear', preferred: 'wearables' }]);
+    expect(await uploadedGlossary(here, 'story')).toEqual([{ term: 'league', preferred: 'alliance' }, { term: 'wisdom can wear', preferred: 'wearables' }]);
     expect(glossaries.revision()).not.toBe(revision);
   });
 });

@@ -44,7 +44,7 @@ export function articleLengthRatio(paragraphs: readonly Paragraph[]): number | u
 
 function glossaryKey(glossary: readonly GlossaryEntry[]): string {
   if (!glossary.length) return '';
-  return createHash('sha1').update(JSON.stringify(glossary.map((e) => [e.term, e.preferred]))).digest('base64url');
+  return createHash('sha1').update(JSON.stringify(glossary.map((e) => [e.term, e.preferred, e.sourceLang ?? '', e.targetLang ?? '', e.alternatives ?? []]))).digest('base64url');
 }
 
 interface Job {

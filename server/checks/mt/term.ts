@@ -1,22 +1,27 @@
 /**
- * Glossary terms in the MT. An entry with a Chinese `term`: when the source has the term and the MT
- * lacks the required English (`preferred`), a major flag pointing at the source term. An entry with
- * an English `term` (the desk glossary: MT wording → desk wording): each place the MT uses the term
- * where the preferred wording is not, a minor flag with `fix`. Inflected forms match: a plural or
- * possessive ending on the last word ("intelligent wearables") is matched and kept in the fix.
+ * Glossary terms in the MT. A bilingual entry (its term in the source language, e.g. zh → en; see
+ * core/glossary.ts): when the source has the term and the MT has none of its required wordings
+ * (`preferred`, `alternatives`), a major flag pointing at the source term. A monolingual entry (the
+ * desk glossary: MT wording → desk wording): each place the MT uses the term where the preferred
+ * wording is not, a minor flag with `fix`. Inflected forms match: a plural or possessive ending on the
+ * last word ("intelligent wearables") is matched and kept in the fix.
+ *
+ * The glossary given is the article's (its language pair only: commands/articleGlossary.ts), so a
+ * bilingual entry's source language is the article's source language.
  */
-import type { GlossaryEntry } from '../../core/glossary.js';
+import { isBilingual, wordingsOf, type GlossaryEntry } from '../../core/glossary.js';
 import type { MtFlag } from '../../core/types.js';
 import type { MtCheck } from './types.js';
 
 const ID = 'mt-terms';
-const HAN = /\p{Script=Han}/u;
+/** Scripts written without spaces between words: a term is found anywhere in the source. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 export const mtTermCheck: MtCheck = {
   id: ID,
   name: 'Glossary terms',
   description: 'Glossary terms the MT renders differently from the wording the desk requires.',
-  version: 1,
+  version: 2,
   run(mt, source, ctx) {
     const flags: MtFlag[] = [];
     const taken: Array<[number, number]> = [];
@@ -24,7 +29,7 @@ export const mtTermCheck: MtCheck = {
     const entries = [...(ctx.glossary ?? [])].sort((a, b) => b.term.length - a.term.length);
     for (const entry of entries) {
       if (!entry.term.trim() || !entry.preferred.trim()) continue;
-      if (HAN.test(entry.term)) {
+      if (isBilingual(entry)) {
         const flag = sourceTermFlag(mt, source, entry);
         if (flag) flags.push(flag);
         continue;
@@ -53,10 +58,12 @@ export const mtTermCheck: MtCheck = {
 function sourceTermFlag(mt: string, source: string | undefined, entry: GlossaryEntry): MtFlag | undefined {
   if (!source) return undefined;
   const sourceSpans: Array<[number, number]> = [];
-  for (let at = source.indexOf(entry.term); at >= 0; at = source.indexOf(entry.term, at + entry.term.length)) {
-    sourceSpans.push([at, at + entry.term.length]);
-  }
-  if (!sourceSpans.length || findInflected(mt, entry.preferred).length) return undefined;
+  if (UNSPACED.test(entry.term)) {
+    for (let at = source.indexOf(entry.term); at >= 0; at = source.indexOf(entry.term, at + entry.term.length)) {
+      sourceSpans.push([at, at + entry.term.length]);
+    }
+  } else sourceSpans.push(...findInflected(source, entry.term));
+  if (!sourceSpans.length || wordingsOf(entry).some((w) => findInflected(mt, w).length)) return undefined;
   return {
     start: mt.length,
     end: mt.length,

@@ -2,7 +2,8 @@
  * The article store on PostgreSQL, for a desk that runs several app instances on one database.
  *
  *   articles            one row per article: its metadata as JSON in `meta` (the article without
- *                       paragraphs and undo stack), `brief` for the list, and `version`
+ *                       paragraphs, undo stack and original file), `brief` for the list, `version`,
+ *                       and the file it was imported from in `original` (written once, migration 006)
  *   article_paragraphs  one row per paragraph, ordered by `position`
  *   article_undo        one row per undo entry, oldest first
  *   revisions           every revision, append-only, unique per (article, paragraph, n)
@@ -163,10 +164,13 @@ export class PgStore implements Store {
         // A new article: its paragraph order and undo stack are as new as its version (migration 005).
         const { rows } = await c.query<{ version: string }>(
           `WITH n AS (SELECT nextval('article_versions') AS v)
-           INSERT INTO articles (id, title, content_hash, created_at, updated_at, brief, meta, version, order_version, undo_version, undo_count)
-           SELECT $1, $2, $3, $4, $5, $6::json, $7::json, n.v, n.v, n.v, $8 FROM n
+           INSERT INTO articles (id, title, content_hash, created_at, updated_at, brief, meta, version, order_version, undo_version, undo_count, original, original_version)
+           SELECT $1, $2, $3, $4, $5, $6::json, $7::json, n.v, n.v, n.v, $8, $9::json, n.v FROM n
            RETURNING version`,
-          [article.id, article.title, article.contentHash, article.createdAt, article.updatedAt, JSON.stringify(briefOf(article)), JSON.stringify(metaOf(article)), article.undo.length],
+          [
+            article.id, article.title, article.contentHash, article.createdAt, article.updatedAt, JSON.stringify(briefOf(article)), JSON.stringify(metaOf(article)), article.undo.length,
+            article.original ? JSON.stringify(article.original) : null,
+          ],
         );
         version = rows[0]!.version;
       } catch (e) {
@@ -362,9 +366,9 @@ export class PgStore implements Store {
   }
 }
 
-/** The article row's JSON: everything but the paragraphs and the undo stack, which have rows of their own. */
-function metaOf(article: Article): Omit<Article, 'paragraphs' | 'undo'> {
-  const { paragraphs: _paragraphs, undo: _undo, ...meta } = article;
+/** The article row's JSON: everything but the paragraphs and the undo stack, which have rows of their own, and the original file (a column of its own). */
+function metaOf(article: Article): Omit<Article, 'paragraphs' | 'undo' | 'original'> {
+  const { paragraphs: _paragraphs, undo: _undo, original: _original, ...meta } = article;
   return meta;
 }
 
@@ -374,7 +378,9 @@ interface ArticleRows {
   undo_version: string;
   undo_count: number;
   /** Null when the row's version is the one asked about (nothing changed). */
-  meta: Omit<Article, 'paragraphs' | 'undo'> | null;
+  meta: Omit<Article, 'paragraphs' | 'undo' | 'original'> | null;
+  /** [the original file or null] when the article was inserted after the version asked about; else null (the copy's stands). */
+  original: [Article['original'] | null] | null;
   /**
    * When the paragraph order changed after the version asked about: [id, data] of every paragraph in
    * order, data null for a row not written since. Otherwise [id, data] of the rows written since.
@@ -397,6 +403,7 @@ function emptyStats(): PgReadStats {
  * found through the (article_id, version) indexes of migration 005.
  */
 const READ_ARTICLE = `SELECT a.version, a.order_version, a.undo_version, a.undo_count, CASE WHEN a.version > $2 THEN a.meta END AS meta,
+  CASE WHEN a.original_version > $2 THEN json_build_array(a.original) END AS original,
   CASE WHEN a.order_version > $2
     THEN (SELECT json_agg(json_build_array(p.id, CASE WHEN p.version > $2 THEN p.data END) ORDER BY p.position)
       FROM article_paragraphs p WHERE p.article_id = a.id)
@@ -497,7 +504,8 @@ function assemble(row: ArticleRows, base?: CachedArticle): CachedArticle | undef
     undo = undo.slice(undo.length - row.undo_count);
     undoSeqs = undoSeqs.slice(undoSeqs.length - row.undo_count);
   }
-  const article = freezeArticle({ ...row.meta, paragraphs, undo } as Article);
+  const original = row.original ? row.original[0] : base?.article.original;
+  const article = freezeArticle({ ...row.meta, ...(original ? { original } : {}), paragraphs, undo } as Article);
   return { version, article, undoSeqs: Object.freeze(undoSeqs) };
 }
 
