@@ -11,7 +11,7 @@
  * language is read from the script of the source text where the script names one language (Han →
  * zh, kana → ja, hangul → ko, Hebrew, Greek, Thai), else it is `und` (undetermined).
  */
-import type { Article, ParagraphStatus } from './types.js';
+import type { Article } from './types.js';
 
 export const DEFAULT_TARGET_LANG = 'en';
 /** BCP 47 "undetermined". */
@@ -25,8 +25,6 @@ export interface UndecidedSummary {
   suggested: number;
 }
 
-const UNDECIDED: readonly ParagraphStatus[] = ['pending', 'suggested'];
-
 export function undecidedSummary(article: Pick<Article, 'paragraphs'>): UndecidedSummary {
   let live = 0;
   let pending = 0;
@@ -38,10 +36,6 @@ export function undecidedSummary(article: Pick<Article, 'paragraphs'>): Undecide
     else if (p.status === 'suggested') suggested++;
   }
   return { live, undecided: pending + suggested, pending, suggested };
-}
-
-export function isUndecidedStatus(status: ParagraphStatus): boolean {
-  return UNDECIDED.includes(status);
 }
 
 /** One line for a reader: "3 of 12 paragraphs undecided (2 pending, 1 with a suggestion)" or "all 12 paragraphs decided". */

@@ -59,6 +59,11 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * or undefined. Stops as soon as a cap is passed, so a hostile file costs no more than the cap.
  * Works on any string whose markup is ASCII (a UTF-8 buffer read as latin1 will do).
  */
+/** Where the quoted string opening at `at` (quote char code `quote`) closes; -1 when it never does. */
+function closingQuote(text: string, quote: number, at: number): number {
+  return text.indexOf(quote === DQUOTE ? '"' : "'", at + 1);
+}
+
 export function scanXml(text: string, limits: XmlLimits, counts: XmlCounts = { elements: 0, attributes: 0, maxDepth: 0 }): string | undefined {
   const n = text.length;
   let depth = 0;
@@ -84,9 +89,8 @@ export function scanXml(text: string, limits: XmlLimits, counts: XmlCounts = { e
       for (; j < n; j++) {
         const ch = text.charCodeAt(j);
         if (ch === DQUOTE || ch === SQUOTE) {
-          const close = text.indexOf(ch === DQUOTE ? '"' : "'", j + 1);
-          if (close < 0) return undefined;
-          j = close;
+          j = closingQuote(text, ch, j);
+          if (j < 0) return undefined;
         } else if (ch === LBRACKET) brackets++;
         else if (ch === RBRACKET) brackets--;
         else if (ch === GT && brackets <= 0) break;
@@ -113,9 +117,8 @@ export function scanXml(text: string, limits: XmlLimits, counts: XmlCounts = { e
     for (; j < n; j++) {
       const ch = text.charCodeAt(j);
       if (ch === DQUOTE || ch === SQUOTE) {
-        const close = text.indexOf(ch === DQUOTE ? '"' : "'", j + 1);
-        if (close < 0) return undefined;
-        j = close;
+        j = closingQuote(text, ch, j);
+        if (j < 0) return undefined;
       } else if (ch === EQUALS) {
         own++;
         counts.attributes++;

@@ -21,7 +21,7 @@ import { articleMtFlags } from '../commands/mtFlags.js';
 import { LIKELY_FINE } from '../core/risk.js';
 import { keepAllSchema, startSuggestAll, suggestAllSchema } from './bulk.js';
 import { keepParagraphs } from '../commands/keepParagraph.js';
-import { isUndecided } from '../core/paragraphState.js';
+import { DECIDED, isUndecided } from '../core/paragraphState.js';
 import { isLocked } from '../core/reviewState.js';
 
 /** For reading only (the store's own frozen object, see Store.readArticle): pages never change it. */
@@ -34,7 +34,7 @@ async function loadArticle(services: Services, id: string): Promise<Article> {
 function progressOf(counts: Record<ParagraphStatus, number>) {
   const live = PARAGRAPH_STATUSES.filter((s) => s !== 'deleted').reduce((n, s) => n + (counts[s] ?? 0), 0);
   // Summaries stored before `kept` existed have no count for it.
-  const done = counts.accepted + counts.edited + counts.rejected + (counts.kept ?? 0);
+  const done = DECIDED.reduce((n, s) => n + (counts[s] ?? 0), 0);
   return { live, done, percent: live ? Math.round((done / live) * 100) : 100 };
 }
 
