@@ -8,6 +8,8 @@ import type { GlossaryEntry } from '../core/glossary.js';
 import type { ParagraphMtFlags } from '../checks/mt/flagCache.js';
 import { riskBand, type RiskBand } from '../core/risk.js';
 import { mtPieces, sourcePieces, type FlagPiece } from './mtFlagView.js';
+import { canApply, isDecided } from '../core/paragraphState.js';
+import { isLocked } from '../core/reviewState.js';
 
 export function presentSuggestion(s: Suggestion) {
   return {
@@ -136,6 +138,10 @@ export interface ParagraphView {
   terms: GlossaryHit[];
   /** MT flags, when checked; the MT and source cut at them. */
   mt: MtView;
+  /** The status records an editor's decision (the row offers approve and send-for-review). */
+  decided: boolean;
+  /** "Keep as is" applies: undecided or rejected, and not locked. */
+  keepable: boolean;
 }
 
 export interface MtView {
@@ -164,10 +170,12 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFl
   const open = openSuggestion(p);
   const terms = glossary.length && p.status !== 'deleted' ? glossaryTermsIn(p.text, glossary) : [];
   const mt = mtView(p, mtFlags);
+  const decision = { decided: isDecided(p.status), keepable: !isLocked(p.review) && canApply('keep', p.status) };
   if (open) {
     const diff = diffWords(p.text, open.text);
     return {
       mt,
+      ...decision,
       p: presentParagraph(p, mtFlags),
       open: presentSuggestion(open),
       diff,
@@ -185,6 +193,7 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFl
   const findings = p.findings ?? [];
   return {
     mt,
+    ...decision,
     p: presentParagraph(p, mtFlags),
     diff,
     segments: markDiff(diff, findings, p.codes),
