@@ -49,13 +49,13 @@ export function apiRouter(services: Services): Router {
       ...(body.targetLang ? { targetLang: body.targetLang } : {}),
       actor: actorOf(res),
     });
-    res.status(created ? 201 : 200).json({ ...presentArticle(article), created });
+    res.status(created ? 201 : 200).json({ ...presentArticle(article, undefined, actorOf(res).role), created });
   });
 
   r.get('/articles/:id', authorize('read'), async (req, res) => {
     const article = await store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
-    res.json(presentArticle(article, await articleMtFlags(services, article)));
+    res.json(presentArticle(article, await articleMtFlags(services, article), actorOf(res).role));
   });
 
   // The MT checked against its source: flags and risk per paragraph, riskiest first on request.
@@ -106,7 +106,7 @@ export function apiRouter(services: Services): Router {
 
   r.post('/articles/:id/undo', authorize('undo'), async (req, res) => {
     const result = await undoLastAction(services, { articleId: req.params.id, actor: actorOf(res) });
-    res.json({ undone: result.undone, paragraphs: result.paragraphs.map((p) => presentParagraph(p)) });
+    res.json({ undone: result.undone, paragraphs: result.paragraphs.map((p) => presentParagraph(p, undefined, actorOf(res).role)) });
   });
 
   r.post('/articles/:id/submit', authorize('submit'), async (req, res) => {
@@ -136,7 +136,7 @@ export function apiRouter(services: Services): Router {
     const { id, pid, action } = req.params;
     if (!isAction(action)) throw new HttpError(404, `unknown action "${action}"`);
     const p = await runAction(services, action, { articleId: id, paragraphId: pid, actor: actorOf(res) }, req.body);
-    res.json(presentParagraph(p, services.mtFlags.lookup(id, p)));
+    res.json(presentParagraph(p, services.mtFlags.lookup(id, p), actorOf(res).role));
   });
 
   return r;

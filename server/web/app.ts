@@ -9,9 +9,7 @@ import { apiRouter } from './api.js';
 import { interchangeRouter } from './interchange.js';
 import { runsRouter, type RunsRouterOptions } from './runs.js';
 import type { RunStore } from '../store/runStore.js';
-import { markDiff } from './diffView.js';
-import { allow } from '../core/policy.js';
-import { REVIEW_LABELS, STATUS_LABELS } from './presenters.js';
+import { REVIEW_LABELS, STATUS_LABELS, viewerCan } from './presenters.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRouter } from './health.js';
 import { pagesRouter } from './pages.js';
@@ -20,7 +18,7 @@ import { statsRouter } from './stats.js';
 import { reviewRouter } from './review.js';
 import { authRouter, type SetupState } from './auth.js';
 import { usersRouter } from './users.js';
-import { authenticate, csrfProtect, requireLogin } from './session.js';
+import { actorOf, authenticate, csrfProtect, requireLogin } from './session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -52,8 +50,6 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.set('view cache', !options.dev);
   // Pages change with every action: no ETag hashing of multi-megabyte pages.
   app.set('etag', false);
-  app.locals.markDiff = markDiff;
-  app.locals.allow = allow;
   app.locals.reviewLabels = REVIEW_LABELS;
   app.locals.mtFlagLabels = MT_FLAG_LABELS;
   app.locals.statusLabels = STATUS_LABELS;
@@ -95,6 +91,14 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(authRouter(services.users, options.setup ?? {}));
   app.use(requireLogin);
   app.use(csrfProtect);
+  // What the viewer may do: `can` for the pages' tools (a page may pass its own, e.g. a paragraph's),
+  // `nav` for the top bar's links.
+  app.use((_req, res, next) => {
+    const can = viewerCan(actorOf(res).role);
+    res.locals.can = can;
+    res.locals.nav = { users: can.manageUsers };
+    next();
+  });
   const runs = options.runStore ? runsRouter(services, options.runStore, options.runs) : undefined;
   app.locals.hasRuns = !!runs;
   if (runs) {

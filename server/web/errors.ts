@@ -6,6 +6,7 @@ import { CommandError, ParagraphRefusal, StaleRevisionError } from '../commands/
 import { NotFoundError as StoreNotFound } from '../store/types.js';
 import { storageFault } from '../store/faults.js';
 import { presentParagraph } from './presenters.js';
+import type { Actor } from '../core/types.js';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -41,7 +42,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     code = err.code;
     message = err.message;
     if ((err instanceof StaleRevisionError || err instanceof ParagraphRefusal) && err.current) {
-      extra.current = presentParagraph(err.current);
+      // With the viewer's `can`, when the request got as far as knowing who they are.
+      extra.current = presentParagraph(err.current, undefined, (res.locals.actor as Actor | undefined)?.role);
     }
   } else if (err instanceof StoreNotFound || err instanceof HttpError) {
     status = err.status;

@@ -53,7 +53,7 @@ export class RowCache {
       return hit;
     }
     this.#misses++;
-    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p, glossary.entries, mt), csrfToken: CSRF_PLACEHOLDER });
+    const html = await renderView(this.app, 'partials/paragraph', { ...locals, article, row: paragraphView(p, glossary.entries, mt, role), csrfToken: CSRF_PLACEHOLDER });
     const pieces = html.split(CSRF_PLACEHOLDER).map((s) => Buffer.from(s));
     this.#rows.set(key, pieces);
     this.#bytes += pieces.reduce((n, b) => n + b.length, 0);

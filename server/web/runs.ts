@@ -12,8 +12,8 @@ import { envEngines, RUN_ENGINES, type EngineFactory } from '../runs/engines.js'
 import type { Clock } from '../runs/clock.js';
 import type { RetryOptions } from '../runs/retry.js';
 import { summarizeRun } from '../runs/summary.js';
-import { interrupted, RUN_MODES, type Run, type RunStore } from '../store/runStore.js';
-import { markDiff } from './diffView.js';
+import { RUN_MODES, type Run, type RunStore } from '../store/runStore.js';
+import { presentRun, runCompareRows, runHead } from './presenters.js';
 import { actorOf, authorize } from './session.js';
 
 export interface RunsRouterOptions {
@@ -24,13 +24,6 @@ export interface RunsRouterOptions {
 }
 
 const TERMINAL = new Set(['stopped', 'finished', 'failed']);
-
-/** The record as clients see it: a run whose process died shows as stopped (and resumable). */
-export function presentRun(run: Run) {
-  const { owner: _owner, ...rest } = run;
-  const lost = interrupted(run);
-  return { ...rest, ...(lost ? { status: 'stopped' as const, interrupted: true } : {}) };
-}
 
 /** Empty form fields are absent, numbers may arrive as strings. */
 const optionalInt = (max: number) =>
@@ -167,21 +160,14 @@ export function runsRouter(services: Services, runStore: RunStore, options: Runs
     const q = z.object({ a: z.string().min(1), b: z.string().min(1) }).parse(req.query);
     const [a, b] = [await load(q.a), await load(q.b)];
     const { rows, figures } = await compareRuns(services.store, a, b);
-    // Each side against the text its engine was given, guard findings marked; A → B plain.
-    const shown = rows.map((r) => ({
-      ...r,
-      aSegments: r.a ? markDiff(r.a.diff, r.a.checks) : [],
-      bSegments: r.b ? markDiff(r.b.diff, r.b.checks) : [],
-      abSegments: r.diff ? markDiff(r.diff) : [],
-    }));
-    render(res, 'runsCompare', { title: `Compare ${a.id} and ${b.id}`, a: presentRun(a), b: presentRun(b), rows: shown, figures, variant: HTER_VARIANT });
+    render(res, 'runsCompare', { title: `Compare ${a.id} and ${b.id}`, a: presentRun(a), b: presentRun(b), rows: runCompareRows(rows), figures, variant: HTER_VARIANT });
   });
 
   pages.get('/runs/:id', authorize('read'), async (req, res) => {
     const s = await summary(req.params.id);
     const figures = runFigures(await loadArticles(services.store, s.run.articles), s.run.id);
     const others = (await runStore.listRuns()).filter((r) => r.id !== s.run.id).map(presentRun);
-    render(res, 'run', { title: `Run ${s.run.id}`, ...s, figures, others, variant: HTER_VARIANT, scripts: ['runs.js'] });
+    render(res, 'run', { title: `Run ${s.run.id}`, ...s, ...runHead(s.run, actorOf(res).role), figures, others, variant: HTER_VARIANT, scripts: ['runs.js'] });
   });
 
   pages.post('/runs/:id/stop', authorize('runs'), async (req, res) => {

@@ -10,6 +10,7 @@ import { addUser, changeOwnPassword, createToken, removeUser, revokeToken, setPa
 import { ROLES } from '../core/policy.js';
 import { HttpError } from './errors.js';
 import { actorOf, authorize } from './session.js';
+import { mayRemoveUser, userCard } from './presenters.js';
 
 const field = (max: number) => z.string().max(max);
 const passwordPair = z.object({ password: field(1024), password2: field(1024).optional() });
@@ -38,19 +39,14 @@ export function usersRouter(services: Services): Router {
   const users = services.users;
 
   async function renderUsers(req: Request, res: Response, extra: { status?: number; error?: string; minted?: { username: string; name: string; secret: string }; form?: { username: string; role: string } } = {}) {
-    const list = (await users.listUsers()).map((u) => ({
-      username: u.username,
-      role: u.role,
-      createdAt: u.createdAt,
-      tokens: u.tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt })),
-    }));
+    const me = actorOf(res).username;
+    const list = (await users.listUsers()).map((u) => userCard(u, me));
     const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
     const notice = done && typeof req.query.user === 'string' ? done(req.query.user.slice(0, 60)) : undefined;
     res.status(extra.status ?? 200).render('users', {
       title: 'Users',
       users: list,
       roles: ROLES,
-      me: actorOf(res).username,
       notice: extra.error || extra.minted ? undefined : notice,
       error: extra.error,
       minted: extra.minted,
@@ -106,7 +102,7 @@ export function usersRouter(services: Services): Router {
 
   r.post('/users/:username/remove', authorize('manage-users'), async (req, res) => {
     await change(req, res, async () => {
-      if (req.params.username === actorOf(res).username) throw new HttpError(400, 'you cannot remove yourself: ask another admin');
+      if (!mayRemoveUser(actorOf(res).username, req.params.username)) throw new HttpError(400, 'you cannot remove yourself: ask another admin');
       await removeUser(users, req.params.username);
       return done('removed', req.params.username);
     });
