@@ -1,13 +1,28 @@
-import { createHash } from 'node:crypto';
-import { importLanguages } from '../core/articleFacts.js';
-import { alignCompanion, segmentArticle, SegmentationError, type TextFormat } from '../core/segment.js';
-import type { Actor, Article, Paragraph, Revision } from '../core/types.js';
-import { BadRequestError } from './errors.js';
-import { MAX_PARAGRAPH_CHARS } from './editParagraph.js';
-import type { Services } from './services.js';
+/**
+ * The import command: the one place an article comes into the store, whatever it came in as. Every
+ * way in ends in `importUnits`, with the paragraphs as units (importedUnits.ts):
+ *   - pasted text, the JSON API, files on disk (importFiles.ts: the CLI, the corpus at start-up):
+ *     `importArticle` → importText.ts cuts the text into units → `importUnits`;
+ *   - uploads (interchange/upload.ts): .txt and .md cut by importText.ts too, .docx and XLIFF read
+ *     in interchange/; previewed, then `importUnits`.
+ *
+ * The formats are read into units elsewhere (pure); this stores them: ids from the file name or
+ * title, duplicates found by content hash (the same text again answers the existing article), the
+ * history every paragraph starts with.
+ */
 import { randomUUID } from 'node:crypto';
+import { runChecks } from '../checks/index.js';
+import { importLanguages } from '../core/articleFacts.js';
+import { diffSummary } from '../core/diff.js';
+import { stripMarkers } from '../core/inlineCodes.js';
+import type { TextFormat } from '../core/segment.js';
+import type { Actor, Article, ArticleOriginal, Paragraph, ParagraphStatus, ReviewState, Revision, RevisionAction } from '../core/types.js';
+import { BadRequestError } from './errors.js';
+import { textUnits } from './importText.js';
+import { blank, checkUnits, idBase, unitsHash, unitsTitle, type ImportUnit } from './importedUnits.js';
+import type { Services } from './services.js';
 
-export const MAX_PARAGRAPHS = 10_000;
+export { contentHash, MAX_PARAGRAPHS, slugify, type ImportUnit } from './importedUnits.js';
 
 export interface ImportProps {
   text: string;
@@ -25,49 +40,69 @@ export interface ImportProps {
   actor: Actor;
 }
 
+export interface UnitsImportProps {
+  units: ImportUnit[];
+  title?: string;
+  /** File name it came from; also the base of the article id. */
+  origin?: string;
+  /** Source and target languages (BCP 47), e.g. an XLIFF file's; guessed when not given (see core/articleFacts.ts). */
+  sourceLang?: string;
+  targetLang?: string;
+  /** The uploaded file, kept so that the export can write back into it (XLIFF). */
+  original?: ArticleOriginal;
+  /** The content hash to store, when not the units' own (an XLIFF from another tool counts its file too: see interchange/upload.ts). */
+  contentHash?: string;
+  actor: Actor;
+}
+
 export interface ImportResult {
   article: Article;
   /** False when the same text was imported before; `article` is then the existing one. */
   created: boolean;
 }
 
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug || 'article';
-}
-
-export function contentHash(text: string, source?: string): string {
-  return createHash('sha256').update(text).update('\u0000').update(source ?? '').digest('hex');
-}
-
-/** Imports an MT article: cuts it into paragraphs, aligns source and reference, stores it once. */
+/** Imports an MT article given as text: cut into paragraphs, source and reference aligned, stored once. */
 export async function importArticle(services: Services, props: ImportProps): Promise<ImportResult> {
-  if (typeof props.text !== 'string') throw new BadRequestError('text must be a string');
-  let seg;
-  let source: string[] | undefined;
-  let reference: string[] | undefined;
-  try {
-    seg = segmentArticle(props.text, props.format ?? 'text', props.origin ?? 'Untitled');
-    if (seg.segments.length === 0) throw new BadRequestError('the article is empty: there is no text to import');
-    if (seg.segments.length > MAX_PARAGRAPHS) {
-      throw new BadRequestError(`the article has ${seg.segments.length} paragraphs; at most ${MAX_PARAGRAPHS} can be imported at once`);
-    }
-    const long = seg.segments.findIndex((s) => s.text.length > MAX_PARAGRAPH_CHARS);
-    if (long >= 0) throw new BadRequestError(`paragraph ${long + 1} is longer than ${MAX_PARAGRAPH_CHARS} characters`);
-    if (props.source !== undefined) source = alignCompanion(props.source, seg.layout, seg.segments.length, 'source text');
-    if (props.reference !== undefined) reference = alignCompanion(props.reference, seg.layout, seg.segments.length, 'reference translation');
-  } catch (e) {
-    if (e instanceof SegmentationError) throw new BadRequestError(e.message);
-    throw e;
-  }
+  const { units } = textUnits({
+    text: props.text,
+    ...(props.format ? { format: props.format } : {}),
+    fallbackTitle: props.origin ?? 'Untitled',
+    ...(props.source !== undefined ? { source: props.source } : {}),
+    ...(props.reference !== undefined ? { reference: props.reference } : {}),
+  });
+  return importUnits(services, {
+    units,
+    ...(props.title !== undefined ? { title: props.title } : {}),
+    ...(props.origin !== undefined ? { origin: props.origin } : {}),
+    ...(props.sourceLang ? { sourceLang: props.sourceLang } : {}),
+    ...(props.targetLang ? { targetLang: props.targetLang } : {}),
+    actor: props.actor,
+  });
+}
 
-  const hash = contentHash(seg.segments.map((s) => `${s.kind}:${s.text}`).join('\n'), source?.join('\n'));
+const STATUS_ACTION: Partial<Record<ParagraphStatus, RevisionAction>> = { accepted: 'accept', edited: 'edit', rejected: 'reject' };
+const REVIEW_ACTION: Partial<Record<ReviewState, RevisionAction>> = { 'in-review': 'submit', approved: 'approve', 'sent-back': 'send-back' };
+
+/** Words added and removed between two texts of the import's own revisions. */
+function importDiff(previous: string, text: string): Revision['diff'] {
+  if (previous === '') return { added: stripMarkers(text).split(/\s+/).filter(Boolean).length, removed: 0 };
+  return diffSummary(previous, text);
+}
+
+/**
+ * Stores units as a new article, or returns the existing one with the same MT (and source).
+ * History: every paragraph's first revision is the MT (`import`); a carried-over status or review
+ * adds a revision each, by the importing user, so the history says where the state came from.
+ */
+export async function importUnits(services: Services, props: UnitsImportProps): Promise<ImportResult> {
+  const units = checkUnits(props.units);
+  const hasSource = units.some((u) => u.source !== undefined && u.source !== '');
+  const hasReference = units.some((u) => u.ref !== undefined && u.ref !== '');
+  if (hasSource && units.some((u) => blank(u.source))) {
+    const i = units.findIndex((u) => blank(u.source));
+    throw new BadRequestError(`paragraph ${i + 1} has no source text while others have one: the source must align one to one`);
+  }
+  const hash = props.contentHash ?? unitsHash(units);
   const existing = await services.store.findArticleByHash(hash);
   if (existing) {
     const article = await services.store.getArticle(existing);
@@ -75,46 +110,68 @@ export async function importArticle(services: Services, props: ImportProps): Pro
   }
 
   const at = services.now().toISOString();
-  const base = slugify(props.origin ? props.origin.replace(/\.(txt|md|markdown)$/i, '') : props.title ?? seg.title);
+  const title = props.title?.trim() || unitsTitle(units, props.origin ?? 'Untitled');
+  const base = idBase(props.origin, title);
   let id = base;
   for (let i = 2; await services.store.getArticle(id); i++) id = `${base}-${i}`;
   const op = randomUUID();
-  const paragraphs: Paragraph[] = seg.segments.map((s, i) => ({
-    id: `p${i + 1}`,
-    index: i,
-    kind: s.kind,
-    ...(source ? { source: source[i]! } : {}),
-    ...(reference ? { ref: reference[i]! } : {}),
-    mt: s.text,
-    text: s.text,
-    status: 'pending',
-    revision: 1,
-  }));
+  const revisions: Revision[] = [];
+  const paragraphs: Paragraph[] = units.map((u, i) => {
+    const pid = `p${i + 1}`;
+    const text = u.text ?? u.mt;
+    const status = u.status ?? 'pending';
+    const p: Paragraph = {
+      id: pid,
+      index: i,
+      kind: u.kind,
+      ...(hasSource ? { source: u.source! } : {}),
+      ...(hasReference && u.ref ? { ref: u.ref } : {}),
+      mt: u.mt,
+      text,
+      status,
+      revision: 0,
+      ...(u.review ? { review: u.review } : {}),
+      ...(u.codes?.length ? { codes: u.codes } : {}),
+      ...(u.origin ? { origin: { ...u.origin, imported: { status, ...(u.review ? { review: u.review } : {}), ...(text !== u.mt ? { text } : {}) } } } : {}),
+    };
+    const add = (action: RevisionAction, revText: string, revStatus: ParagraphStatus, previous: string, review?: ReviewState) => {
+      p.revision += 1;
+      revisions.push({
+        n: p.revision,
+        paragraphId: pid,
+        action,
+        author: props.actor.username,
+        at,
+        text: revText,
+        status: revStatus,
+        diff: importDiff(previous, revText),
+        op,
+        ...(review ? { review } : {}),
+      });
+    };
+    add('import', u.mt, 'pending', '');
+    const statusAction = STATUS_ACTION[status];
+    if (statusAction) add(statusAction, text, status, u.mt);
+    const reviewAction = u.review ? REVIEW_ACTION[u.review] : undefined;
+    if (reviewAction) add(reviewAction, text, status, text, u.review);
+    if (text !== u.mt) p.findings = runChecks(u.mt, text, { ...(p.source ? { source: p.source } : {}), glossary: services.glossary });
+    return p;
+  });
   const article: Article = {
     id,
-    title: props.title?.trim() || seg.title,
+    title,
     createdAt: at,
     updatedAt: at,
     contentHash: hash,
     ...(props.origin ? { origin: props.origin } : {}),
-    hasSource: !!source,
-    hasReference: !!reference,
-    ...importLanguages({ sourceLang: props.sourceLang, targetLang: props.targetLang, origin: props.origin, sources: source }),
+    hasSource,
+    hasReference,
+    ...importLanguages({ sourceLang: props.sourceLang, targetLang: props.targetLang, origin: props.origin, sources: hasSource ? units.map((u) => u.source ?? '') : undefined }),
     paragraphs,
     nextParagraph: paragraphs.length + 1,
     undo: [],
+    ...(props.original ? { original: props.original } : {}),
   };
-  const revisions: Revision[] = paragraphs.map((p) => ({
-    n: 1,
-    paragraphId: p.id,
-    action: 'import',
-    author: props.actor.username,
-    at,
-    text: p.text,
-    status: 'pending',
-    diff: { added: p.text.split(/\s+/).filter(Boolean).length, removed: 0 },
-    op,
-  }));
   await services.store.createArticle(article, revisions);
   return { article, created: true };
 }

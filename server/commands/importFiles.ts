@@ -1,27 +1,27 @@
-/** Importing articles from files on disk: the CLI and the corpus import at start-up. */
+/**
+ * Importing articles from files on disk: the CLI and the corpus import at start-up. A file and its
+ * companions are read as text and go the way pasted text goes (importArticle → importText.ts → units →
+ * importUnits).
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Actor } from '../core/types.js';
 import { BadRequestError } from './errors.js';
 import { importArticle, type ImportResult } from './importArticle.js';
+import { decodeFile } from './importText.js';
 import type { Services } from './services.js';
 
 const COMPANION = /\.(src|ref)\.(txt|md)$/i;
 const ARTICLE = /\.(txt|md|markdown)$/i;
 
-/** Reads a file as UTF-8, refusing bytes that are not valid UTF-8 rather than importing mojibake. */
-export async function readUtf8(file: string): Promise<string> {
-  const bytes = await readFile(file);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new BadRequestError(`${basename(file)} is not valid UTF-8 text: convert it to UTF-8 and import again`);
-  }
+/** A text file's text: UTF-8, or UTF-16 with a byte order mark (importText.ts `decodeFile`); anything else is refused, naming the file. */
+export async function readText(file: string): Promise<string> {
+  return decodeFile(basename(file), await readFile(file));
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
-    return await readUtf8(file);
+    return await readText(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -38,7 +38,7 @@ export async function importFile(services: Services, file: string, actor: Actor)
   if (!isArticleFile(name)) throw new BadRequestError(`${name}: only .txt and .md articles can be imported (not source or reference files)`);
   const ext = extname(name);
   const stem = file.slice(0, -ext.length);
-  const text = await readUtf8(file);
+  const text = await readText(file);
   const source = (await readIfExists(`${stem}.src.txt`)) ?? (await readIfExists(`${stem}.src.md`));
   const reference = (await readIfExists(`${stem}.ref.txt`)) ?? (await readIfExists(`${stem}.ref.md`));
   try {

@@ -10,149 +10,18 @@
  * has no use for them and they are the classic XML attack); the five predefined entities and
  * numeric character references are decoded. Text values are decoded and line ends normalised
  * (CRLF → LF) as an XML parser would; offsets always refer to the raw text.
+ *
+ * The nodes and their helpers are in xmlNodes.ts, names, references and positions in xmlReader.ts.
  */
 import { scanXml, XML_LIMITS, type XmlLimits } from './limits.js';
 import { XmlFileError, XmlTooComplexError } from './xml.js';
+import { XML_NAMESPACE, XMLNS_NAMESPACE, type XAttr, type XDocument, type XElement, type XNode } from './xmlNodes.js';
+import { INVALID_CHAR, lineOf, Reader, splitName } from './xmlReader.js';
 
-export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
-
-export interface XAttr {
-  /** As written, prefix included. */
-  name: string;
-  prefix: string;
-  local: string;
-  /** Namespace of a prefixed attribute ('' for an unprefixed one). */
-  ns: string;
-  /** Decoded and normalised value. */
-  value: string;
-  /** Offsets of the whole attribute (`name="value"`) and of the raw value between the quotes. */
-  start: number;
-  end: number;
-  valueStart: number;
-  valueEnd: number;
-}
-
-export interface XElement {
-  kind: 'element';
-  name: string;
-  prefix: string;
-  local: string;
-  /** Namespace URI ('' for none). */
-  ns: string;
-  attrs: XAttr[];
-  /** `<` of the start tag. */
-  start: number;
-  /** Just after the start tag's `>`. */
-  openEnd: number;
-  /** `<` of the end tag (= openEnd for an empty-element tag). */
-  closeStart: number;
-  /** Just after the element. */
-  end: number;
-  selfClosing: boolean;
-  children: XNode[];
-  parent: XElement | undefined;
-}
-
-export interface XText {
-  kind: 'text';
-  start: number;
-  end: number;
-  /** Decoded text (CDATA content as is, line ends normalised). */
-  value: string;
-  cdata: boolean;
-}
-
-export interface XOther {
-  kind: 'comment' | 'pi' | 'doctype';
-  start: number;
-  end: number;
-}
-
-export type XNode = XElement | XText | XOther;
-
-export interface XDocument {
-  text: string;
-  root: XElement;
-  /** What the XML declaration says, if there is one. */
-  declaration?: { version?: string; encoding?: string; start: number; end: number };
-}
-
-const NAME_START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
-const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*`, 'uy');
-const SPACE = /[ \t\r\n]*/y;
-const INVALID_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/y;
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function lineOf(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** "line L, column C" of an offset (both 1-based). */
-function positionOf(text: string, at: number): string {
-  return `line ${lineOf(text, at)}, column ${at - text.lastIndexOf('\n', at - 1)}`;
-}
-
-class Reader {
-  i = 0;
-  constructor(readonly text: string) {}
-
-  fail(message: string, at = this.i): never {
-    throw new XmlFileError(`it is not well-formed XML: ${message} (${positionOf(this.text, at)})`);
-  }
-
-  name(): string {
-    NAME.lastIndex = this.i;
-    const m = NAME.exec(this.text);
-    if (!m) this.fail(`a name was expected at "${this.text.slice(this.i, this.i + 12)}"`);
-    this.i += m[0].length;
-    return m[0];
-  }
-
-  space(): number {
-    SPACE.lastIndex = this.i;
-    const n = SPACE.exec(this.text)![0].length;
-    this.i += n;
-    return n;
-  }
-
-  /** Decodes entity and character references in raw text (`at`: its offset, for messages). */
-  decode(raw: string, at: number): string {
-    if (!raw.includes('&')) return raw;
-    let out = '';
-    let last = 0;
-    for (let k = raw.indexOf('&'); k >= 0; k = raw.indexOf('&', last)) {
-      out += raw.slice(last, k);
-      ENTITY.lastIndex = k;
-      const m = ENTITY.exec(raw);
-      if (!m) this.fail('a "&" that does not start an entity or character reference (write &amp;)', at + k);
-      const ref = m[1]!;
-      if (ref.startsWith('#')) {
-        const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        const ch = code <= 0x10ffff ? String.fromCodePoint(code) : '';
-        if (!ch || INVALID_CHAR.test(ch) || (code >= 0xd800 && code <= 0xdfff)) this.fail(`the character reference &${ref}; names a character XML does not allow`, at + k);
-        out += ch;
-      } else {
-        const v = PREDEFINED[ref];
-        if (v === undefined) this.fail(`the entity &${ref}; is not defined (only &amp; &lt; &gt; &quot; &apos; and character references are)`, at + k);
-        out += v;
-      }
-      last = k + m[0].length;
-    }
-    return out + raw.slice(last);
-  }
-}
-
-function splitName(name: string, r: Reader, at: number): { prefix: string; local: string } {
-  const colon = name.indexOf(':');
-  if (colon < 0) return { prefix: '', local: name };
-  if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0) r.fail(`"${name}" is not a valid qualified name`, at);
-  return { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
-}
+export {
+  attrOf, elementsOf, escapeAttr, escapeText, findAttr, rawOf, textOf, XML_NAMESPACE,
+  type XAttr, type XDocument, type XElement, type XNode, type XOther, type XText,
+} from './xmlNodes.js';
 
 /**
  * Reads a whole document. Checks the caps of `limits` first (a linear pre-scan), then reads.
@@ -363,41 +232,4 @@ export function scanDocument(input: string, limits: XmlLimits = XML_LIMITS): XDo
   if (stack.length) r.fail(`the element <${stack.at(-1)!.name}> is not closed`, stack.at(-1)!.start);
   if (!root) r.fail('there is no root element', 0);
   return { text, root, ...(declaration ? { declaration } : {}) };
-}
-
-/** The value of an attribute by its local name and namespace ('' for an unprefixed attribute). */
-export function attrOf(el: XElement, local: string, ns = ''): string | undefined {
-  return findAttr(el, local, ns)?.value;
-}
-
-export function findAttr(el: XElement, local: string, ns = ''): XAttr | undefined {
-  return el.attrs.find((a) => a.local === local && a.ns === ns && a.name !== 'xmlns' && a.prefix !== 'xmlns');
-}
-
-export function elementsOf(el: XElement): XElement[] {
-  return el.children.filter((c): c is XElement => c.kind === 'element');
-}
-
-/** All text below an element, decoded, markup dropped. */
-export function textOf(node: XNode): string {
-  if (node.kind === 'text') return node.value;
-  if (node.kind !== 'element') return '';
-  let out = '';
-  for (const c of node.children) out += textOf(c);
-  return out;
-}
-
-/** The raw text of a node as it is in the document. */
-export function rawOf(doc: XDocument, node: { start: number; end: number }): string {
-  return doc.text.slice(node.start, node.end);
-}
-
-/** XML-escapes text for element content (`>` too, so `]]>` never appears). */
-export function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-/** XML-escapes an attribute value (double quotes). */
-export function escapeAttr(text: string): string {
-  return text.replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`.replace('&#38;', '&amp;').replace('&#60;', '&lt;').replace('&#62;', '&gt;').replace('&#34;', '&quot;'));
 }

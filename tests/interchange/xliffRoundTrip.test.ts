@@ -194,5 +194,5 @@ describe.skipIf(skipXmllint)('third-party XLIFF files: well-formedness and valid
     // The files cover all three schemas.
     expect(Object.keys(valid).sort()).toEqual(Object.keys(SCHEMAS).sort());
     console.log(`exports valid against the schema their file satisfies: ${JSON.stringify(valid)}`);
-  });
+  }, 60000);
 });
