@@ -10,17 +10,19 @@
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { MtFlag, MtFlagKind, TokenUsage } from '../core/types.js';
+import type { MtFlag, TokenUsage } from '../core/types.js';
 import { EngineReplyError, toEngineError } from './errors.js';
+import { Lru } from './lru.js';
+import { placeErrors, plainLine } from './mtAnnotationFlags.js';
 import {
   ANNOTATION_SCHEMA, ANNOTATION_SCHEMA_NAME, ANNOTATOR_PROMPT_VERSION, annotatorPromptHash, buildAnnotatorMessages,
-  parseAnnotatorReply, type MqmCategory, type RawMqmError,
+  parseAnnotatorReply,
 } from './mtAnnotatorPrompt.js';
-import { SpanPlacer } from './mtSpans.js';
 import { OpenAIEngine, type OpenAIEngineOptions } from './openai.js';
 import type { ReplyMode } from './prompt.js';
 
-export const MT_LLM_CHECK = 'mt-llm';
+export { llmCategoryOf, MT_LLM_CHECK, placeErrors, plainLine } from './mtAnnotationFlags.js';
+export { mergeMtFlags } from './mtFlagMerge.js';
 
 export interface MtAnnotation {
   /** Verified flags, sorted by start: `kind: 'llm'`, `check: 'mt-llm'`. */
@@ -61,134 +63,6 @@ export function annotationCacheKey(parts: AnnotationKeyParts): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('base64url');
 }
 
-/** Short labels that start each message; also how mergeMtFlags tells a flag's category. */
-const LABELS: Record<MqmCategory, string> = {
-  'accuracy/mistranslation': 'Mistranslation',
-  'accuracy/omission': 'Omission',
-  'accuracy/addition': 'Addition',
-  'accuracy/untranslated': 'Untranslated',
-  terminology: 'Terminology',
-  'fluency/grammar': 'Grammar',
-  'fluency/spelling': 'Spelling',
-  'fluency/punctuation': 'Punctuation',
-  'fluency/register': 'Register',
-  'style/awkward': 'Awkward',
-  other: 'Other',
-};
-
-/** Offline flag kinds that find the same errors as an LLM category: an overlap of the two is one error. */
-const SAME_NATURE: Record<MqmCategory, readonly MtFlagKind[]> = {
-  'accuracy/mistranslation': ['number', 'magnitude', 'name', 'term'],
-  'accuracy/omission': ['omission', 'length', 'number', 'name'],
-  'accuracy/addition': ['number', 'magnitude', 'name', 'length'],
-  'accuracy/untranslated': ['untranslated'],
-  terminology: ['term', 'name'],
-  'fluency/grammar': [],
-  'fluency/spelling': [],
-  'fluency/punctuation': ['untranslated'],
-  'fluency/register': [],
-  'style/awkward': [],
-  other: [],
-};
-
-const MAX_MESSAGE = 200;
-/** Control characters, zero-width and bidirectional formatting characters. */
-const UNSAFE = /[\p{Cc}\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
-
-/** One line of plain text: no control or bidi characters, no runs of spaces, at most MAX_MESSAGE long. */
-export function plainLine(s: string): string {
-  const flat = s.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
-}
-
-function messageOf(e: RawMqmError): string {
-  const label = LABELS[e.category];
-  const why = plainLine(e.explanation) || (e.span.trim() ? `"${plainLine(e.span)}"` : 'no explanation given');
-  return plainLine(`${label}: ${why}`);
-}
-
-/** The category of an LLM flag, read back from its message label; undefined for other flags. */
-export function llmCategoryOf(flag: MtFlag): MqmCategory | undefined {
-  if (flag.kind !== 'llm') return undefined;
-  const label = flag.message.split(':', 1)[0];
-  return (Object.keys(LABELS) as MqmCategory[]).find((c) => LABELS[c] === label);
-}
-
-/**
- * Where in the MT the content of a source span would go, when the model gives no MT span for an
- * omission: the same relative position, moved to the nearest word end.
- */
-function omissionPoint(mt: string, source: string, [start, end]: [number, number]): number {
-  const guess = Math.round((((start + end) / 2) / Math.max(1, source.length)) * mt.length);
-  const isWordEnd = (i: number) => i === 0 || i === mt.length || /\s/.test(mt[i]!);
-  for (let d = 0; d <= mt.length; d++) {
-    if (guess - d >= 0 && isWordEnd(guess - d)) return guess - d;
-    if (guess + d <= mt.length && isWordEnd(guess + d)) return guess + d;
-  }
-  return mt.length;
-}
-
-/** Flags for the errors whose spans occur; the rest are counted as dropped. */
-export function placeErrors(mt: string, source: string | undefined, errors: readonly RawMqmError[]): { flags: MtFlag[]; dropped: number } {
-  const inMt = new SpanPlacer(mt);
-  const inSource = source?.trim() ? new SpanPlacer(source) : undefined;
-  const flags: MtFlag[] = [];
-  let dropped = 0;
-  for (const e of errors) {
-    const src = inSource && e.sourceSpan.trim() ? inSource.place(e.sourceSpan) : null;
-    let range: [number, number] | null;
-    if (e.span.trim()) range = inMt.place(e.span);
-    else if (e.category === 'accuracy/omission' && src && source) {
-      const at = omissionPoint(mt, source, src);
-      range = [at, at];
-    } else range = null;
-    if (!range) {
-      dropped++;
-      continue;
-    }
-    flags.push({
-      start: range[0],
-      end: range[1],
-      kind: 'llm',
-      severity: e.severity,
-      message: messageOf(e),
-      check: MT_LLM_CHECK,
-      ...(src ? { sourceSpans: [src] } : {}),
-    });
-  }
-  return { flags: sortFlags(flags), dropped };
-}
-
-function sortFlags(flags: MtFlag[]): MtFlag[] {
-  return flags.sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-function rangesMeet(a: [number, number], b: [number, number]): boolean {
-  if (a[0] < b[1] && b[0] < a[1]) return true;
-  if (a[0] === a[1]) return a[0] >= b[0] && a[0] <= b[1];
-  if (b[0] === b[1]) return b[0] >= a[0] && b[0] <= a[1];
-  return false;
-}
-
-/** Same place: the MT ranges meet, or both point at source text that overlaps. */
-function samePlace(a: MtFlag, b: MtFlag): boolean {
-  if (rangesMeet([a.start, a.end], [b.start, b.end])) return true;
-  return (a.sourceSpans ?? []).some((s) => (b.sourceSpans ?? []).some((t) => s[0] < t[1] && t[0] < s[1]));
-}
-
-/**
- * Offline flags and LLM flags as one list sorted by start: every offline flag, and the LLM flags
- * that do not repeat one — an LLM flag is dropped when it meets an offline flag of the same nature
- * (a mistranslation on a flagged number, an omission where the omission check points).
- */
-export function mergeMtFlags(offline: readonly MtFlag[], llm: readonly MtFlag[]): MtFlag[] {
-  const kept = llm.filter((f) => {
-    const nature = SAME_NATURE[llmCategoryOf(f) ?? 'other'];
-    return !offline.some((o) => nature.includes(o.kind) && samePlace(f, o));
-  });
-  return sortFlags([...offline, ...kept]);
-}
-
 /** True for a 400/422 whose message says the server does not support response_format / json_schema. */
 function isResponseFormatUnsupported(err: unknown): boolean {
   if (!(err instanceof OpenAI.APIError) || (err.status !== 400 && err.status !== 422)) return false;
@@ -202,31 +76,6 @@ function replyContent(completion: ChatCompletion): string {
   if (choice.message?.refusal) throw new EngineReplyError(`The model refused to annotate the paragraph: "${plainLine(choice.message.refusal).slice(0, 120)}"`);
   if (choice.finish_reason === 'length') throw new EngineReplyError('The LLM annotation was cut off at its length limit: try a model with a larger output limit');
   return typeof choice.message?.content === 'string' ? choice.message.content : '';
-}
-
-/** A bounded map that forgets the least recently used entry first. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, v: V): void {
-    this.map.delete(key);
-    this.map.set(key, v);
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
 }
 
 type Mode = 'json_schema' | 'text';

@@ -1,6 +1,6 @@
 /**
  * Charts as inline SVG, rendered on the server. The page's CSP forbids inline styles and scripts, so
- * everything here uses presentation attributes and CSS classes (styled in public/app.css, `.chart`).
+ * everything here uses presentation attributes and CSS classes (styled in public/pages.css, `.chart`).
  * Every chart is `role="img"` with a <title> and an aria-label; the page puts a data table beside it
  * for screen readers. All text that comes from data is escaped.
  */
