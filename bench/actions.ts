@@ -1,18 +1,33 @@
 /**
- * Accept/edit benchmark: an article with 10,000 revisions in its history; 20 concurrent API clients,
- * each on its own paragraph, cycling edit → suggest → accept and following the revision numbers in
- * the answers, for a fixed number of requests. Prints throughput, p50/p99 latency (target p99 ≤ 25 ms
- * for accept and edit) and the data files' growth per action.
+ * Accept/edit benchmark, the targets of issue 18 item 1:
+ *
+ * - 20 concurrent editors on a 1,000-paragraph article with 10,000 revisions in its history and a
+ *   pending suggestion on half its paragraphs, each on its own paragraph, cycling edit → suggest →
+ *   accept and following the revision numbers in the answers: accept + edit p99 ≤ 25 ms, no errors;
+ * - one editor alone: edit p50 on a 2,000-paragraph article ≤ 1.5× that on a 100-paragraph one (both
+ *   with 10,000 revisions), measured in interleaved rounds so drift on the machine hits both alike.
+ *
+ * Also prints throughput, the server's CPU and event-loop time per request (steadier than latency on
+ * a busy machine), and the data files' growth per action.
  *
  *   npx tsx bench/actions.ts
+ *   BENCH_ACTIONS_PARAGRAPHS=1000        the loaded article's size (default 1,000)
+ *   BENCH_ACTIONS_REQUESTS=6000          measured requests under load (after BENCH_ACTIONS_WARMUP=1000)
+ *   BENCH_ACTIONS_LARGE_PARAGRAPHS=N     the same load on an N-paragraph article too, for comparison (default 0: off)
+ *   BENCH_ACTIONS_SCALING=100,2000       the single-editor sizes (0: skip); BENCH_ACTIONS_SCALING_ROUNDS=10
  */
 import { stat, writeFile } from 'node:fs/promises';
+import type { Article } from '../server/core/types.js';
 import { join } from 'node:path';
 import { openServices, tempDataDir } from './lib/data.js';
 import { generateHistoryArticle } from './lib/historyArticle.js';
 import { conditions, isMain, kb, machine, median, ms, quantile, table, today, writeSection } from './lib/report.js';
-import { HttpClient, startServer, type ServerHandle } from './lib/server.js';
+import { currentParagraphs, drive, type Kind, type ParagraphAnswer } from './lib/actionClients.js';
+import { measureScaling } from './lib/actionScaling.js';
+import { startServer, type ServerHandle } from './lib/server.js';
 import { NewsText } from './lib/text.js';
+
+export { currentParagraphs, drive, type Kind, type ParagraphAnswer, type Sample } from './lib/actionClients.js';
 
 export const CLIENTS = 20;
 /**
@@ -24,6 +39,8 @@ const WARMUP = Number(process.env.BENCH_ACTIONS_WARMUP ?? 1000);
 const WINDOW = 2000;
 export const REVISIONS = 10_000;
 const TARGET_P99 = 25;
+/** Single editor: edit p50 on the larger article at most this many times that on the smaller. */
+const TARGET_SCALING = 1.5;
 const THINK_MS = 250;
 const PACED_REQUESTS = 400;
 
@@ -32,88 +49,28 @@ export interface ActionsResult {
   p50: number;
   p99: number;
   met: boolean;
+  /** One editor: edit p50 on the large article ÷ on the small one. */
+  scalingRatio?: number;
 }
 
-export type Kind = 'edit' | 'suggest' | 'accept';
-export interface Sample {
-  kind: Kind;
-  ms: number;
-  status: number;
-  /** When it was sent (performance.now() of the client). */
-  at: number;
+/** Paragraphs whose current suggestion is still open (made for the text they hold, not yet decided). */
+export function pendingSuggestions(article: Article): number {
+  return article.paragraphs.filter((p) => p.status !== 'deleted' && p.suggestion && p.suggestion.basedOn === p.text && p.status !== 'accepted' && p.status !== 'rejected').length;
 }
 
-export interface ParagraphAnswer {
-  id: string;
-  revision: number;
-  text: string;
-  status: string;
-  suggestion?: { id: string; text: string };
-}
-
-/** An edit an editor might save: two words changed, plus a doubled word and a double space the offline engine will fix. */
-function editedText(gen: NewsText, original: string, round: number): string {
-  const words = gen.rewrite(original, 2).split(' ');
-  const lower = words.map((w, i) => (/^[a-z]{3,}$/.test(w) ? i : -1)).filter((i) => i >= 0);
-  const j = lower[round % lower.length] ?? 0;
-  words[j] = `${words[j]} ${words[j]}`;
-  const k = Math.min(words.length - 1, j + 5);
-  words[k] = `${words[k]} `;
-  return words.join(' ');
-}
-
-export async function currentParagraphs(server: ServerHandle, id: string): Promise<ParagraphAnswer[]> {
-  const http = new HttpClient(1);
-  const a = await http.send('GET', `${server.url}/api/articles/${id}`, { authorization: `Bearer ${server.token}` });
-  http.close();
-  return (JSON.parse(a.body.toString()) as { paragraphs: ParagraphAnswer[] }).paragraphs;
+/**
+ * Server cost per request, from a `timings` answer: CPU of all its threads and of the main thread (the
+ * one serving requests; its GC pauses apart), and the main event loop's busy time (wall clock: it also
+ * counts the time the thread waited for a core).
+ */
+function perRequest(timings: Record<string, number[]>, requests: number) {
+  const per = (k: string) => (timings[k]?.[0] ?? NaN) / requests;
+  return { cpu: per('cpu'), main: per('mainCpu'), gc: per('gc'), loop: per('loopActive') };
 }
 
 async function fileSizes(dir: string, id: string) {
   const size = async (suffix: string) => (await stat(join(dir, 'articles', `${id}${suffix}`)).catch(() => ({ size: 0 }))).size;
   return { article: await size('.json'), history: await size('.history.jsonl'), suggestions: await size('.suggestions.jsonl'), journal: await size('.journal.jsonl') };
-}
-
-/** Each client owns one paragraph and cycles edit → suggest → accept until the shared budget is spent. */
-export async function drive(server: ServerHandle, articleId: string, paragraphs: ParagraphAnswer[], total: number, gen: NewsText, clients: number, thinkMs = 0) {
-  const samples: Sample[] = [];
-  const errors: string[] = [];
-  let issued = 0;
-  const auth = { authorization: `Bearer ${server.token}` };
-  const http = new HttpClient(clients);
-  const client = async (start: ParagraphAnswer) => {
-    const original = start.text;
-    let p = start;
-    let step = 0;
-    while (issued < total) {
-      issued++;
-      const kind: Kind = (['edit', 'suggest', 'accept'] as const)[step % 3]!;
-      const body =
-        kind === 'edit' ? { baseRevision: p.revision, text: editedText(gen, original, step), seconds: 12 }
-        : kind === 'suggest' ? { baseRevision: p.revision }
-        : { baseRevision: p.revision, suggestionId: p.suggestion?.id ?? '', confirmWarnings: true, seconds: 4 };
-      const sentAt = performance.now();
-      const a = await http.send('POST', `${server.url}/api/articles/${articleId}/paragraphs/${p.id}/${kind}`, auth, body);
-      samples.push({ kind, ms: a.ms, status: a.status, at: sentAt });
-      if (a.status !== 200) {
-        errors.push(`${kind} ${p.id}: ${a.status} ${a.body.toString().slice(0, 200)}`);
-        // Resynchronise on the paragraph's current state and start a new cycle.
-        const fresh = await http.send('GET', `${server.url}/api/articles/${articleId}`, auth);
-        p = (JSON.parse(fresh.body.toString()) as { paragraphs: ParagraphAnswer[] }).paragraphs.find((x) => x.id === p.id)!;
-        step = 0;
-        continue;
-      }
-      p = JSON.parse(a.body.toString()) as ParagraphAnswer;
-      step++;
-      // Paced clients think between actions (uniformly 0.5–1.5 × thinkMs).
-      if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, thinkMs * (0.5 + gen.random())));
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(paragraphs.map(client));
-  const wall = performance.now() - t0;
-  http.close();
-  return { samples, errors, wall };
 }
 
 async function measureActions(size: number, total: number, warmup = WARMUP) {
@@ -127,10 +84,11 @@ async function measureActions(size: number, total: number, warmup = WARMUP) {
     const { id, article, gen, suggested, viaCommands } = await generateHistoryArticle(services, size, REVISIONS);
     await services.store.close();
     const before = await fileSizes(dir, id);
-    console.log(`generated "${id}": ${REVISIONS} revisions, article file ${kb(before.article)}, history ${kb(before.history)}, undo stack ${article.undo.length} (${ms(performance.now() - t0, 0)})`);
+    const pending = pendingSuggestions(article);
+    console.log(`generated "${id}": ${REVISIONS} revisions, ${pending} of ${size} paragraphs with a pending suggestion, article file ${kb(before.article)}, history ${kb(before.history)}, undo stack ${article.undo.length} (${ms(performance.now() - t0, 0)})`);
 
     server = await startServer({ dataDir: dir });
-    // Client k works on paragraph k·size/20, spread over the article; half of them start with a pending suggestion.
+    // Client k works on paragraph k·size/20, spread over the article (each starts with a pending suggestion).
     const mine = Array.from({ length: CLIENTS }, (_, k) => article.paragraphs[Math.floor((k * size) / CLIENTS)]!) as unknown as ParagraphAnswer[];
 
     // Unloaded service time: one client, one request at a time.
@@ -147,6 +105,7 @@ async function measureActions(size: number, total: number, warmup = WARMUP) {
     // BENCH_DUMP=FILE: every sample of the loaded run as JSON lines, to look for clustered slow requests (pauses).
     if (process.env.BENCH_DUMP) await writeFile(process.env.BENCH_DUMP, run.samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
     const serverTimings = (await server.ask({ type: 'timings' }, 'timings')).timings;
+    const cost = perRequest(serverTimings, run.samples.length);
     // The same 20 clients, paced: each thinks ~THINK ms between actions, so the server is not saturated.
     const latest = await currentParagraphs(server, id);
     const paced = await drive(server, id, mine.map((p) => latest.find((x) => x.id === p.id)!), Math.min(PACED_REQUESTS, Math.round(total / 5)), gen, CLIENTS, THINK_MS);
@@ -196,7 +155,8 @@ async function measureActions(size: number, total: number, warmup = WARMUP) {
     if (windows.length > 1) console.log(`  p99 per window of ${WINDOW} requests: ${windows.map((w) => ms(w)).join(', ')}`);
     console.log(`accept+edit latency p50 ${ms(p50)}, p99 ${ms(p99)} — target p99 ≤ ${TARGET_P99} ms: ${met ? 'MET' : 'MISSED'}`);
     for (const k of ['edit', 'suggest', 'accept'] as const) console.log(`  ${k.padEnd(7)} p50 ${ms(median(byKind(k)))}, p99 ${ms(quantile(byKind(k), 0.99))} (${byKind(k).length})`);
-    console.log(`server stages p50/p99: lock wait + clone ${ms(st('lockWait+clone', 0.5))}/${ms(st('lockWait+clone', 0.99))}, change ${ms(st('change', 0.5))}/${ms(st('change', 0.99))}, persist ${ms(st('persist', 0.5))}/${ms(st('persist', 0.99))}`);
+    console.log(`server per request: CPU ${ms(cost.main, 3)} main thread (GC pauses ${ms(cost.gc, 3)}), ${ms(cost.cpu, 3)} all threads; main event loop busy ${ms(cost.loop, 3)}`);
+    console.log(`server stages p50/p99: lock wait + draft ${ms(st('lockWait+clone', 0.5))}/${ms(st('lockWait+clone', 0.99))}, change ${ms(st('change', 0.5))}/${ms(st('change', 0.99))}, persist ${ms(st('persist', 0.5))}/${ms(st('persist', 0.99))}`);
     console.log(`growth per action: article snapshot ${growth.article.toFixed(0)} B, journal ${growth.journal.toFixed(0)} B, history ${growth.history.toFixed(0)} B, suggestions ${growth.suggestions.toFixed(0)} B; bytes written per action ≈ ${kb(written)} (appends + the snapshot amortised over 1,000 actions)`);
     console.log(`paced (${THINK_MS} ms think time): ${pacedRate.toFixed(0)} req/s, accept+edit p50 ${ms(median(pacedAE))}, p99 ${ms(quantile(pacedAE, 0.99))}, ${paced.errors.length} errors`);
     if (run.errors.length) console.log(`first errors:\n  ${run.errors.slice(0, 5).join('\n  ')}`);
@@ -205,7 +165,8 @@ async function measureActions(size: number, total: number, warmup = WARMUP) {
 
 Article: ${size} generated paragraphs of ~80 words, history of ${REVISIONS.toLocaleString('en-US')} revisions (imported, edited in
 batches through \`store.updateArticle\`, ${suggested} suggestions, then ${viaCommands} edits through the edit command so the undo stack is
-full); article file ${kb(before.article)}, history ${kb(before.history)}. The server runs in its own process.
+full); ${pending} of its ${size} paragraphs hold a pending suggestion; article file ${kb(before.article)}, history ${kb(before.history)}.
+The server runs in its own process.
 ${CLIENTS} concurrent API clients (keep-alive, Bearer token), each on its own paragraph, cycling
 edit → suggest (offline engine) → accept with the revision and suggestion id from each answer: ${warmup} requests to warm
 the server under the same load (all clients start at once, so the first cycle queues up behind itself; a fresh process also
@@ -222,6 +183,9 @@ ${table(['', 'requests', 'p50', 'p99'], [
       ])}
 
 Throughput: **${throughput.toFixed(0)} requests/s** (${done} in ${ms(measuredWall, 0)} after the warm-up), ${run.errors.length} errors.
+Server cost per request under this load (warm-up included): ${ms(cost.main, 3)} of CPU on the main thread (of which GC pauses
+${ms(cost.gc, 3)}), ${ms(cost.cpu, 3)} on all its threads (the check workers too): figures other work on the machine moves far less
+than latency.
 ${windows.length > 1 ? `p99 of accept + edit in consecutive windows of ${WINDOW.toLocaleString('en-US')} requests: ${windows.map((w) => ms(w)).join(', ')}.` : ''}
 Cold: the first cycle of the 20 clients (${3 * CLIENTS} requests sent at once) accept + edit p50 ${ms(median(firstCycle))}, slowest
 ${ms(Math.max(...firstCycle))}; the ${warmup} warm-up requests p99 ${ms(quantile(startAE, 0.99))}; the whole run, warm-up included, p99 ${ms(quantile(allAE, 0.99))}.
@@ -231,18 +195,18 @@ Target p99 ≤ ${TARGET_P99} ms for accept and edit: **${met ? 'met' : 'missed'}
 Server-side stages of each action (wrapping the live store; p50 / p99 under load):
 
 ${table(['stage', 'p50', 'p99'], [
-        ['queue behind the article lock + structuredClone of the article', ms(st('lockWait+clone', 0.5)), ms(st('lockWait+clone', 0.99))],
+        ['queue behind the article lock + the copy-on-write draft', ms(st('lockWait+clone', 0.5)), ms(st('lockWait+clone', 0.99))],
         ['the command (checks, diffs, undo entry)', ms(st('change', 0.5)), ms(st('change', 0.99))],
-        ['persist (append JSONL, stringify + write + rename the article file)', ms(st('persist', 0.5)), ms(st('persist', 0.99))],
+        ['persist (freeze, journal line, batched appends until this action\'s line is on disk)', ms(st('persist', 0.5)), ms(st('persist', 0.99))],
       ])}
 
 Measured directly on the article (${kb(direct.bytes)} of JSON): structuredClone ${ms(d('structuredClone'))}, JSON.stringify ${ms(d('jsonStringify'))}.
-Unloaded (1 client) stages p50: lock + clone ${ms(median(soloTimings['stage:lockWait+clone'] ?? []))}, change ${ms(median(soloTimings['stage:change'] ?? []))}, persist ${ms(median(soloTimings['stage:persist'] ?? []))}.
+Unloaded (1 client) stages p50: lock + draft ${ms(median(soloTimings['stage:lockWait+clone'] ?? []))}, change ${ms(median(soloTimings['stage:change'] ?? []))}, persist ${ms(median(soloTimings['stage:persist'] ?? []))}.
 
 Data files, per action (${actionsWritten} actions, loaded and paced): article snapshot ${growth.article >= 0 ? '+' : ''}${growth.article.toFixed(0)} B (${kb(after.article)}, rewritten
 only at compaction), journal ${growth.journal >= 0 ? '+' : ''}${growth.journal.toFixed(0)} B, history +${growth.history.toFixed(0)} B, suggestions +${growth.suggestions.toFixed(0)} B.
 Bytes written per action ≈ **${kb(written)}** (the appended lines plus the snapshot amortised over 1,000 actions).`;
-    return { size, throughput, p50, p99, met, section, errors: run.errors.length + paced.errors.length, paced: { rate: pacedRate, p50: median(pacedAE), p99: quantile(pacedAE, 0.99) } };
+    return { size, throughput, p50, p99, met, section, cost, errors: run.errors.length + paced.errors.length, paced: { rate: pacedRate, p50: median(pacedAE), p99: quantile(pacedAE, 0.99) } };
   } finally {
     await server?.stop();
     await remove();
@@ -250,25 +214,41 @@ Bytes written per action ≈ **${kb(written)}** (the appended lines plus the sna
 }
 
 export async function runActions(): Promise<ActionsResult> {
-  // 6,000 measured requests (~4 s at 1,700/s): a single 2,000-request window's p99 moves by ±3 ms from run to run.
+  // 6,000 measured requests: a single 2,000-request window's p99 moves by ±3 ms from run to run.
   const total = Number(process.env.BENCH_ACTIONS_REQUESTS ?? 6000);
-  const size = Number(process.env.BENCH_ACTIONS_PARAGRAPHS ?? 200);
-  const large = Number(process.env.BENCH_ACTIONS_LARGE_PARAGRAPHS ?? 1000);
+  const size = Number(process.env.BENCH_ACTIONS_PARAGRAPHS ?? 1000);
+  const large = Number(process.env.BENCH_ACTIONS_LARGE_PARAGRAPHS ?? 0);
+  const scalingSizes = (process.env.BENCH_ACTIONS_SCALING ?? '100,2000').split(',').map(Number);
+  const rounds = Number(process.env.BENCH_ACTIONS_SCALING_ROUNDS ?? 10);
   const main = await measureActions(size, total);
-  // The same load on the editor-page benchmark's 1,000-paragraph article, fewer requests: how cost scales with article size.
+  // The same load on another size, fewer requests: how cost scales with article size.
   const big = large > 0 ? await measureActions(large, Math.round(total / 4), Math.round(WARMUP / 4)) : undefined;
+  const scaling = scalingSizes.length === 2 && scalingSizes.every((n) => n > 0) ? await measureScaling(scalingSizes as [number, number], REVISIONS, rounds) : undefined;
+  const scalingMet = scaling ? scaling.ratio <= TARGET_SCALING : undefined;
+  const allMet = main.met && scalingMet !== false;
   writeSection(
     'actions',
-    `## 2. Accept/edit under load — ${main.met ? 'target met' : 'TARGET MISSED'}
+    `## 2. Accept/edit under load — ${allMet ? 'targets met' : 'TARGET MISSED'}
 
 ${main.section}
-${big ? `
+${scaling ? `
+### One editor alone: ${scaling.small.size} vs ${scaling.large.size} paragraphs — ${scalingMet ? 'target met' : 'TARGET MISSED'}
+
+Both articles with ${REVISIONS.toLocaleString('en-US')} revisions and a pending suggestion on half their paragraphs (generated as above), each
+in a server process of its own; one client on a paragraph in the middle of each, edit → suggest → accept, one request at a
+time, in ${scaling.rounds} interleaved rounds of ${scaling.perRound} requests after 90 to warm each server.
+
+${table(['article', 'edit p50', 'edit p90', 'accept + edit p50', 'server CPU per request: main thread', 'all threads'], [scaling.small, scaling.large].map((f) => [
+      `${f.size} paragraphs`, `**${ms(f.editP50)}**`, ms(f.editP90), ms(f.acceptEditP50), ms(f.mainCpuPerRequest, 3), ms(f.cpuPerRequest, 3),
+    ]))}
+
+Edit p50, ${scaling.large.size} ÷ ${scaling.small.size} paragraphs: **${scaling.ratio.toFixed(2)}×** — target ≤ ${TARGET_SCALING}×: **${scalingMet ? 'met' : 'missed'}**.
+` : ''}${big ? `
 ### Same load on a ${big.size}-paragraph article (scaling)
 
-${table(['article', 'throughput (saturated)', 'accept + edit p50', 'accept + edit p99', `paced (${THINK_MS} ms think) p50 / p99`, 'errors'], [
-      [`${main.size} paragraphs`, `${main.throughput.toFixed(0)} req/s`, ms(main.p50), ms(main.p99), `${ms(main.paced.p50)} / ${ms(main.paced.p99)}`, main.errors],
-      [`${big.size} paragraphs`, `${big.throughput.toFixed(0)} req/s`, ms(big.p50), ms(big.p99), `${ms(big.paced.p50)} / ${ms(big.paced.p99)}`, big.errors],
-    ])}
+${table(['article', 'throughput (saturated)', 'accept + edit p50', 'accept + edit p99', `paced (${THINK_MS} ms think) p50 / p99`, 'server CPU per request: main thread / all', 'errors'], [main, big].map((r) => [
+      `${r.size} paragraphs`, `${r.throughput.toFixed(0)} req/s`, ms(r.p50), ms(r.p99), `${ms(r.paced.p50)} / ${ms(r.paced.p99)}`, `${ms(r.cost.main, 3)} / ${ms(r.cost.cpu, 3)}`, r.errors,
+    ]))}
 
 <details><summary>Details of the ${big.size}-paragraph run</summary>
 
@@ -276,7 +256,7 @@ ${big.section}
 
 </details>` : ''}`,
   );
-  return { throughput: main.throughput, p50: main.p50, p99: main.p99, met: main.met };
+  return { throughput: main.throughput, p50: main.p50, p99: main.p99, met: main.met, ...(scaling ? { scalingRatio: scaling.ratio } : {}) };
 }
 
 if (isMain(import.meta.url)) await runActions();

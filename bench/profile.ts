@@ -5,7 +5,8 @@
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/editorPage.ts
  *   npx tsx bench/profile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--match render] [--exclude 'breakdown|module_job']
  *
- * --exclude leaves out the samples whose stack has a matching frame (set-up, instrumentation).
+ * --exclude leaves out the samples whose stack has a matching frame (set-up, instrumentation);
+ * --callers REGEX splits the self time of the matching functions by their nearest callers.
  */
 import { readFileSync } from 'node:fs';
 import { isMain } from './lib/report.js';
@@ -14,6 +15,7 @@ interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 interface ProfileNode {
   id: number;
@@ -36,16 +38,20 @@ function moduleOf(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
+/** tsx hands V8 one-line modules: the column then tells two anonymous functions of a file apart. */
 function keyOf(f: CallFrame): string {
-  return `${f.functionName || '(anonymous)'}  ${moduleOf(f.url)}:${f.lineNumber + 1}`;
+  const at = f.lineNumber === 0 && f.columnNumber ? `1:${f.columnNumber + 1}` : `${f.lineNumber + 1}`;
+  return `${f.functionName || '(anonymous)'}  ${moduleOf(f.url)}:${at}`;
 }
 
-export function summarize(file: string, top = 20, match?: RegExp, exclude?: RegExp): string {
+export function summarize(file: string, top = 20, match?: RegExp, exclude?: RegExp, callers?: RegExp): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
+  /** Self time of the functions matching `callers`, by the chain of their three nearest callers. */
+  const byCaller = new Map<string, number>();
   const selfModule = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
@@ -61,6 +67,12 @@ export function summarize(file: string, top = 20, match?: RegExp, exclude?: RegE
     }
     const k = keyOf(node.callFrame);
     self.set(k, (self.get(k) ?? 0) + dt);
+    if (callers?.test(k)) {
+      const chain = [k];
+      for (let id = parent.get(node.id); id !== undefined && chain.length < 4; id = parent.get(id)) chain.push(keyOf(byId.get(id)!.callFrame));
+      const c = chain.join('\n             ← ');
+      byCaller.set(c, (byCaller.get(c) ?? 0) + dt);
+    }
     const m = moduleOf(node.callFrame.url) + (name.startsWith('(') ? ` ${name}` : '');
     selfModule.set(m, (selfModule.get(m) ?? 0) + dt);
     const seen = new Set<string>();
@@ -88,6 +100,7 @@ export function summarize(file: string, top = 20, match?: RegExp, exclude?: RegE
     rows(self, top),
     `total (inclusive) time by function${match ? ` matching ${match}` : ''}:`,
     rows(total, top, match ?? /^(?!\((root|program|idle|garbage collector)\)).*/),
+    ...(callers ? [`self time of functions matching ${callers}, by caller:`, rows(byCaller, top)] : []),
   ].join('\n');
 }
 
@@ -109,9 +122,10 @@ if (isMain(import.meta.url)) {
   const top = Number(opt('--top') ?? 20);
   const match = opt('--match');
   const exclude = opt('--exclude');
+  const callers = opt('--callers');
   if (!args.length) {
-    console.error('usage: npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--match REGEX] [--exclude REGEX]');
+    console.error('usage: npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--match REGEX] [--exclude REGEX] [--callers REGEX]');
     process.exit(2);
   }
-  for (const f of args) console.log(summarize(f, top, match ? new RegExp(match) : undefined, exclude ? new RegExp(exclude) : undefined) + '\n');
+  for (const f of args) console.log(summarize(f, top, match ? new RegExp(match) : undefined, exclude ? new RegExp(exclude) : undefined, callers ? new RegExp(callers) : undefined) + '\n');
 }

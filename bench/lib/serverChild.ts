@@ -5,7 +5,9 @@
  * Both record their server time per request (request in → last byte handed to the socket).
  * Run by `startServer()` with `node --import tsx`; talks to the parent over IPC.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/web/app.js';
@@ -25,6 +27,29 @@ const app = createApp(services);
 
 /** Server time per request, by a key (`page`, `static`, or the action name). */
 let timings: Record<string, number[]> = {};
+let cpuMark = process.cpuUsage();
+let loopMark = performance.eventLoopUtilization();
+
+/**
+ * CPU time of the main thread alone (Linux: /proc/self/task/PID/stat, in clock ticks of 10 ms), so a
+ * benchmark can tell the request thread's cost from the check workers'; NaN elsewhere.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+let mainCpuMark = mainThreadCpuMs();
+/** Time spent in garbage collection (all kinds) on the main thread since the last `timings`. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 function timed(handler: RequestListener, keyOf: (req: IncomingMessage) => string): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -66,9 +91,10 @@ if (staticFile) {
 }
 
 /**
- * Stage timings inside real requests, without touching server code: the store's getArticle and
- * updateArticle, and Express's app.render, are wrapped on the live objects.
- *   stage:getArticle     — getArticle (structuredClone of the whole article)
+ * Stage timings inside real requests, without touching server code: the store's getArticle,
+ * readArticle and updateArticle, and Express's app.render, are wrapped on the live objects.
+ *   stage:getArticle     — getArticle (a copy of the article)
+ *   stage:readArticle    — readArticle (the stored, frozen article itself: what the editor page reads)
  *   stage:render         — EJS render of the page (view + partials)
  *   stage:lockWait+clone — updateArticle called → change function starts (queue behind the article's lock, then structuredClone)
  *   stage:change         — the command's change function (checks, diffs, undo entry, answer clone)
@@ -83,6 +109,13 @@ store.getArticle = async (id) => {
   const t = performance.now();
   const a = await getArticle(id);
   stage('getArticle', performance.now() - t);
+  return a;
+};
+const readArticle = store.readArticle.bind(store);
+store.readArticle = async (id) => {
+  const t = performance.now();
+  const a = await readArticle(id);
+  stage('readArticle', performance.now() - t);
   return a;
 };
 const updateArticle = store.updateArticle.bind(store);
@@ -134,10 +167,25 @@ async function breakdown(articleId: string, runs: number) {
 process.on('message', (m: ParentMessage) => {
   void (async () => {
     switch (m.type) {
-      case 'timings':
+      case 'timings': {
+        // CPU of the whole process (its worker threads too) and time the main thread's event loop was
+        // busy, since the last `timings`: per request, figures that other load on the machine moves
+        // far less than latency.
+        const cpu = process.cpuUsage(cpuMark);
+        const loop = performance.eventLoopUtilization(loopMark);
+        const mainCpu = mainThreadCpuMs();
+        timings['cpu'] = [(cpu.user + cpu.system) / 1000];
+        timings['mainCpu'] = [mainCpu - mainCpuMark];
+        timings['loopActive'] = [loop.active];
+        timings['gc'] = [gcMs];
         send({ type: 'timings', timings });
         timings = {};
+        cpuMark = process.cpuUsage();
+        mainCpuMark = mainCpu;
+        loopMark = performance.eventLoopUtilization();
+        gcMs = 0;
         break;
+      }
       case 'viewCache':
         app.set('view cache', m.on);
         send({ type: 'ok' });

@@ -1,9 +1,14 @@
 /**
- * Work sent to a worker thread of its own, so CPU-heavy checks (the fact guard, Harper) do not hold
- * up other editors' requests on the HTTP thread. Used by offThreadChecks.ts and offThreadGrammar.ts.
+ * Work sent to a worker thread of its own, so CPU-heavy checks (the fact guard, Harper, the MT
+ * checks) do not hold up other editors' requests on the HTTP thread. Used by offThreadChecks.ts,
+ * offThreadGrammar.ts and mt/offThread.ts.
  *
- * - One worker per queue, started on first use; it is TypeScript like the rest of the server, so tsx
- *   is registered inside it first. It posts `{ ready: true }` once loaded.
+ * - One worker per queue, started on first use. Run from TypeScript (`npm run dev`, tests, CLIs) tsx
+ *   is registered inside it first; run from the compiled server (`npm start`, dist/) it loads the
+ *   `.js` sibling of the worker file directly. It posts `{ ready: true }` once loaded.
+ * - A worker left without a job for `idleMs` (the queue's own, else the process's default, which the
+ *   server sets — `setDefaultWorkerIdleMs`; 0: never) is terminated, giving its memory back (Harper
+ *   holds a few hundred MB, the MT checks' dictionaries ~100 MB); the next job starts a fresh one.
  * - Jobs go in batches, one message per turn of the event loop, and come back in batches
  *   (`{ id, result }` or `{ id, error }` each): on a busy machine every message wakes the other thread,
  *   and each wake-up can cost the sender its core (measured ~90 µs of the main thread per message under
@@ -34,7 +39,35 @@ export interface OffThreadQueue<J, R> {
   worker(): Worker | undefined;
 }
 
-export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: (job: J) => R | Promise<R>): OffThreadQueue<J, R> {
+export interface OffThreadOptions {
+  /** Terminate the worker after this many ms without a job (read when it falls idle; 0: never).
+   *  Without it, the process's default applies (`setDefaultWorkerIdleMs`). */
+  idleMs?: () => number;
+}
+
+let defaultIdleMs = 0;
+
+/** For a long-running process (the server): how long a worker of a queue without its own `idleMs`
+ *  may stay without a job before it is ended (0, the default: never). */
+export function setDefaultWorkerIdleMs(ms: number): void {
+  defaultIdleMs = ms;
+}
+
+/** Whether this module runs compiled (dist/*.js) rather than as TypeScript through tsx. */
+const compiled = import.meta.url.endsWith('.js');
+
+function startWorker(workerFile: URL): Worker {
+  if (compiled) {
+    const file = new URL(workerFile.href.replace(/\.ts$/, '.js'));
+    // The worker inherits the process's node options, but a file cannot be run with --input-type (a
+    // script given with -e): that one is left out — only then, as an explicit list may not hold V8 flags.
+    if (!process.execArgv.some((a) => a.startsWith('--input-type'))) return new Worker(file);
+    return new Worker(file, { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+  }
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}); })`, { eval: true });
+}
+
+export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: (job: J) => R | Promise<R>, options: OffThreadOptions = {}): OffThreadQueue<J, R> {
   type Pending = { job: J; resolve: (r: R | Promise<R>) => void };
   let worker: Worker | undefined;
   let broken = false;
@@ -42,6 +75,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
   let nextId = 1;
   let outbox: Array<Envelope<J>> = [];
   let flushScheduled = false;
+  let idleTimer: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
 
   const local = (p: Pending) => p.resolve(Promise.resolve().then(() => inProcess(p.job)));
@@ -65,11 +99,26 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
     worker.postMessage(jobs);
   }
 
+  /** No job waits: end the worker once it stayed idle `idleMs` (it is started again by the next job). */
+  function idle(w: Worker): void {
+    w.unref();
+    const ms = options.idleMs ? options.idleMs() : defaultIdleMs;
+    if (!(ms > 0)) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (worker !== w || pending.size) return;
+      worker = undefined;
+      ready = false;
+      void w.terminate();
+    }, ms);
+    idleTimer.unref();
+  }
+
   function start(): Worker | undefined {
     if (worker || broken) return worker;
     let w: Worker;
     try {
-      w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}); })`, { eval: true });
+      w = startWorker(workerFile);
     } catch {
       broken = true;
       return undefined;
@@ -88,7 +137,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
         if (a.error === undefined) p.resolve(a.result as R);
         else local(p);
       }
-      if (!pending.size && worker === w) w.unref();
+      if (!pending.size && worker === w) idle(w);
     });
     w.on('error', () => {
       if (worker === w) failAll();
@@ -106,6 +155,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
 
   return {
     run(job) {
+      clearTimeout(idleTimer);
       const w = start();
       if (!w) return Promise.resolve().then(() => inProcess(job));
       return new Promise<R>((resolve) => {

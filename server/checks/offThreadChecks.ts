@@ -1,7 +1,15 @@
 /**
  * The fact guard on a worker thread (see offThread.ts), so checking a rewrite (a fraction of a
  * millisecond to a few ms of CPU) does not hold up other editors' requests on the main thread.
+ *
+ * Glossaries go to the worker by number: the entries of a glossary travel once per worker, which keeps
+ * them (checkWorker.ts), and later jobs name the number only, so a job costs the same to send however
+ * large the desk's glossary is. A glossary is one array for as long as it does not change
+ * (commands/articleGlossary.ts), so a changed glossary gets a number of its own. A job the worker cannot
+ * answer (it no longer holds that glossary) runs in-process, with the entries this side kept.
  */
+import type { Worker } from 'node:worker_threads';
+import type { GlossaryEntry } from '../core/glossary.js';
 import type { Finding } from '../core/types.js';
 import { runChecks } from './index.js';
 import { offThreadQueue } from './offThread.js';
@@ -10,13 +18,50 @@ import type { CheckContext } from './types.js';
 export interface CheckJob {
   before: string;
   after: string;
-  ctx: CheckContext;
+  ctx: Omit<CheckContext, 'glossary'>;
+  /** The glossary's number, when the checks get one. */
+  glossary?: number;
+  /** Its entries, the first time this worker gets that number. */
+  entries?: GlossaryEntry[];
 }
 
-const queue = offThreadQueue<CheckJob, Finding[]>(new URL('./checkWorker.ts', import.meta.url), (j) => runChecks(j.before, j.after, j.ctx));
+/** A job as this side keeps it: the glossary itself rides along, not enumerable, so it is never sent. */
+type LocalJob = CheckJob & { readonly local?: GlossaryEntry[] };
+
+/** The context of a job, with its glossary back in place. */
+function contextOf(job: CheckJob, glossary: GlossaryEntry[] | undefined): CheckContext {
+  return glossary ? { ...job.ctx, glossary } : job.ctx;
+}
+
+// Kept when idle (unlike Harper's worker): it holds little (~10 MB) and every edit waits for it.
+const queue = offThreadQueue<CheckJob, Finding[]>(
+  new URL('./checkWorker.ts', import.meta.url),
+  (j: LocalJob) => runChecks(j.before, j.after, contextOf(j, j.local ?? j.entries)),
+  { idleMs: () => 0 },
+);
+
+const numbers = new WeakMap<GlossaryEntry[], number>();
+let lastNumber = 0;
+/** The glossaries the running worker was sent (a new worker starts with none). */
+let sent: { worker: Worker | undefined; numbers: Set<number> } = { worker: undefined, numbers: new Set() };
 
 export function runChecksOffThread(before: string, after: string, ctx: CheckContext = {}): Promise<Finding[]> {
-  return queue.run({ before, after, ctx });
+  const { glossary, ...rest } = ctx;
+  if (!glossary) return queue.run({ before, after, ctx: rest });
+  let n = numbers.get(glossary);
+  if (n === undefined) numbers.set(glossary, (n = ++lastNumber));
+  const running = queue.worker();
+  const known = running !== undefined && sent.worker === running && sent.numbers.has(n);
+  const job: CheckJob = { before, after, ctx: rest, glossary: n, ...(known ? {} : { entries: glossary }) };
+  Object.defineProperty(job, 'local', { value: glossary, enumerable: false });
+  const answer = queue.run(job);
+  // Jobs reach a worker in the order they were queued: every later job to this one finds the entries there.
+  const worker = queue.worker();
+  if (worker) {
+    if (sent.worker !== worker) sent = { worker, numbers: new Set() };
+    sent.numbers.add(n);
+  }
+  return answer;
 }
 
 /** Whether checks currently run on the worker thread (false after a failure made them run in-process). */

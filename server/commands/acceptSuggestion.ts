@@ -21,6 +21,11 @@ export function acceptSuggestion(services: Services, props: AcceptProps): Promis
     if (s.id !== props.suggestionId) {
       throw new InvalidStateError('that suggestion is no longer the current one: reload the paragraph', structuredClone(p));
     }
+    // Made for an earlier text (someone edited the paragraph since): taking it would silently replace that text.
+    if (s.basedOn !== p.text) {
+      const by = p.lastChange ? ` (last changed by ${p.lastChange.by}: ${p.lastChange.action})` : '';
+      throw new InvalidStateError(`that suggestion was made for an earlier text of paragraph ${p.id}${by}: accepting it would replace the text as it is now; ask for a new suggestion`, structuredClone(p));
+    }
     const parts = diffWords(p.text, s.text);
     const total = countSpans(parts);
     let partial = false;

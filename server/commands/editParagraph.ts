@@ -37,7 +37,7 @@ export function checkCodesKept(p: Paragraph, text: string, what: string): void {
 }
 
 /** Saves the editor's own wording for the paragraph. */
-export function editParagraph(services: Services, props: EditProps): Promise<Paragraph> {
+export async function editParagraph(services: Services, props: EditProps): Promise<Paragraph> {
   const text = cleanEditedText(props.text);
   return changeParagraph(services, props, 'edit', (p, rec) => {
     checkCodesKept(p, text, 'the edit');

@@ -4,6 +4,7 @@ import type { Actor, Paragraph } from '../core/types.js';
 import { BadRequestError } from './errors.js';
 import { ActionRecorder, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
 import type { Services } from './services.js';
+import { indexOfParagraph } from '../core/paragraphLookup.js';
 
 /**
  * Confirms that the paragraph needs no change: its text stays as it is (the MT, for an untouched
@@ -35,13 +36,13 @@ export interface KeepManyResult {
  * Keeps several paragraphs as they are in one action (one undo entry), e.g. every "likely fine"
  * paragraph. Each must still be at the revision the editor saw and undecided; others are reported.
  */
-export function keepParagraphs(services: Services, props: KeepManyProps): Promise<KeepManyResult> {
+export async function keepParagraphs(services: Services, props: KeepManyProps): Promise<KeepManyResult> {
   if (props.paragraphs.length === 0) throw new BadRequestError('choose at least one paragraph to keep');
   return services.store.updateArticle(props.articleId, (article) => {
     const rec = new ActionRecorder(article, props.actor, services.now().toISOString());
     const result: KeepManyResult = { kept: [], skipped: [] };
     for (const { id, baseRevision } of props.paragraphs) {
-      const i = article.paragraphs.findIndex((x) => x.id === id);
+      const i = indexOfParagraph(article, id);
       const shared = article.paragraphs[i];
       let reason: string | undefined;
       if (!shared) reason = 'no such paragraph';

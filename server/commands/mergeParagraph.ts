@@ -11,7 +11,10 @@ import type { Services } from './services.js';
 /** Joins a paragraph with the next one that is not deleted; the next one is marked merged away. */
 export function mergeParagraph(services: Services, props: ParagraphTarget): Promise<Paragraph> {
   return changeParagraph(services, props, 'merge', (p, rec) => {
-    const at = rec.article.paragraphs.findIndex((x, i) => i > p.index && x.status !== 'deleted');
+    const all = rec.article.paragraphs;
+    let at = p.index + 1;
+    while (at < all.length && all[at]!.status === 'deleted') at++;
+    if (at >= all.length) at = -1;
     const next = at >= 0 ? ownParagraph(rec.article, at) : undefined;
     if (!next) throw new InvalidStateError('there is no paragraph after this one to merge with', structuredClone(p));
     checkUnlocked(next, 'merge');

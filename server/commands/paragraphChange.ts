@@ -10,11 +10,12 @@ import type { GlossaryEntry } from '../core/glossary.js';
 import type { InlineCode } from '../core/inlineCodes.js';
 import { diffSummary } from '../core/diff.js';
 import { canApply, describeRefusal, type ParagraphAction } from '../core/paragraphState.js';
-import type { Actor, Article, Finding, Paragraph, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
+import type { Actor, Article, Finding, Paragraph, ParagraphKind, ParagraphStatus, Revision, RevisionAction, Suggestion, UndoEntry } from '../core/types.js';
 import type { Services } from './services.js';
 import { BadRequestError, InvalidStateError, LockedError, NotFoundError, StaleRevisionError } from './errors.js';
 import { isLocked } from '../core/reviewState.js';
 import { ownParagraph } from '../core/draft.js';
+import { indexOfParagraph, paragraphById } from '../core/paragraphLookup.js';
 
 /** How many actions per article can be undone. */
 const UNDO_DEPTH = 100;
@@ -34,7 +35,7 @@ export class ActionRecorder {
   readonly op = randomUUID();
   readonly revisions: Revision[] = [];
   readonly suggestions: Suggestion[] = [];
-  readonly #before = new Map<string, { text: string; status: ParagraphStatus; suggestion?: Suggestion | null }>();
+  readonly #before = new Map<string, { text: string; status: ParagraphStatus; revision: number; kind: ParagraphKind; codes?: InlineCode[]; suggestion?: Suggestion | null }>();
   readonly #created: string[] = [];
 
   constructor(
@@ -71,12 +72,15 @@ export class ActionRecorder {
    */
   touch(p: Paragraph, withSuggestion = false): void {
     if (!this.#before.has(p.id)) {
-      this.#before.set(p.id, { text: p.text, status: p.status, ...(withSuggestion ? { suggestion: p.suggestion ?? null } : {}) });
+      const { text, status, revision, kind, codes } = p;
+      this.#before.set(p.id, { text, status, revision, kind, ...(codes ? { codes } : {}), ...(withSuggestion ? { suggestion: p.suggestion ?? null } : {}) });
     }
   }
 
+  /** Notes a paragraph the action created (call before recording it): undo deletes it, unless someone changed it since. */
   created(p: Paragraph): void {
     this.#created.push(p.id);
+    this.touch(p);
   }
 
   /** Pushes the undo entry for this action onto the article. */
@@ -86,13 +90,20 @@ export class ActionRecorder {
       action,
       author: this.actor.username,
       at: this.at,
-      before: [...this.#before].map(([paragraphId, b]) => ({
-        paragraphId,
-        text: b.text,
-        status: b.status,
-        revisionAfter: findParagraph(this.article, paragraphId).revision,
-        ...(b.suggestion !== undefined ? { suggestion: b.suggestion } : {}),
-      })),
+      before: [...this.#before].map(([paragraphId, b]) => {
+        const p = findParagraph(this.article, paragraphId);
+        return {
+          paragraphId,
+          text: b.text,
+          status: b.status,
+          revisionAfter: p.revision,
+          revisionBefore: b.revision,
+          ...(b.suggestion !== undefined ? { suggestion: b.suggestion } : {}),
+          // Kind and codes only when the action changed them (a merge): most entries stay small.
+          ...(p.kind !== b.kind ? { kind: b.kind } : {}),
+          ...(p.codes !== b.codes ? { codes: b.codes ?? null } : {}),
+        };
+      }),
       created: this.#created.map((id) => id),
     };
     this.article.undo.push(entry);
@@ -103,7 +114,7 @@ export class ActionRecorder {
 
 /** Where the paragraph is in the article; a 404 when it is not there. */
 export function paragraphIndex(article: Article, paragraphId: string): number {
-  const i = article.paragraphs.findIndex((x) => x.id === paragraphId);
+  const i = indexOfParagraph(article, paragraphId);
   if (i < 0) throw new NotFoundError(`no paragraph "${paragraphId}" in article "${article.id}"`);
   return i;
 }
@@ -220,7 +231,7 @@ export async function changeParagraph(
   const entries = await uploadedGlossary(services, target.articleId);
   if (options.expectedText) {
     const stored = await services.store.readArticle(target.articleId);
-    const before = stored?.paragraphs.find((x) => x.id === target.paragraphId);
+    const before = stored && paragraphById(stored, target.paragraphId);
     const text = before && options.expectedText(before);
     if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossaryForArticle(entries, stored), before.codes);
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { canReview, canReviewAsRole, describeReviewRefusal, reviewTarget, submittable, type ReviewAction } from '../core/reviewState.js';
+import {
+  canReview, canReviewAsRole, describeReviewRefusal, describeUndecidedRefusal, needsDecision, reviewTarget, submittable, type ReviewAction,
+} from '../core/reviewState.js';
 import type { Actor, Comment, Paragraph } from '../core/types.js';
 import { BadRequestError, ForbiddenError, InvalidStateError } from './errors.js';
 import { ActionRecorder, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
@@ -30,7 +32,7 @@ export interface ReviewProps extends ParagraphTarget {
 }
 
 /** Submit for review, approve, send back (with a comment) or reopen one paragraph. */
-export function reviewParagraph(services: Services, props: ReviewProps): Promise<Paragraph> {
+export async function reviewParagraph(services: Services, props: ReviewProps): Promise<Paragraph> {
   const comment = cleanComment(props.comment, props.action === 'send-back');
   return changeParagraph(
     services,
@@ -43,8 +45,8 @@ export function reviewParagraph(services: Services, props: ReviewProps): Promise
         const message = describeReviewRefusal(props.actor.role, props.action, from);
         throw !canReviewAsRole(props.actor.role, props.action) ? new ForbiddenError(message) : new InvalidStateError(message, structuredClone(p));
       }
-      if (props.action === 'approve' && (p.status === 'pending' || p.status === 'suggested')) {
-        throw new InvalidStateError(`cannot approve paragraph ${p.id}: it is ${p.status}, not decided yet (an editor must accept, edit, reject or keep it first)`, structuredClone(p));
+      if (needsDecision(props.action, p.status)) {
+        throw new InvalidStateError(describeUndecidedRefusal(props.action, p.id, p.status), structuredClone(p));
       }
       rec.touch(p);
       p.review = reviewTarget(props.action);
@@ -65,7 +67,7 @@ export interface CommentProps {
 }
 
 /** Adds a remark to a paragraph's thread. It changes no revision, so nobody's edit goes stale. */
-export function commentParagraph(services: Services, props: CommentProps): Promise<Paragraph> {
+export async function commentParagraph(services: Services, props: CommentProps): Promise<Paragraph> {
   const text = cleanComment(props.text, true)!;
   return services.store.updateArticle(props.articleId, (article) => {
     const p = findParagraph(article, props.paragraphId);

@@ -3,6 +3,7 @@ import { runChecksOffThread } from '../checks/offThreadChecks.js';
 import { runMtChecksOffThread } from '../checks/mt/offThread.js';
 import { articleLanguages } from '../core/articleFacts.js';
 import { isUndecided, nextStatus } from '../core/paragraphState.js';
+import { indexOfParagraph, liveNeighbours } from '../core/paragraphLookup.js';
 import type { Actor, Article, Paragraph, Suggestion } from '../core/types.js';
 import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
 import { pickDeskExamples, type PickedExample } from './deskExamples.js';
@@ -36,8 +37,8 @@ function checkUndecided(p: Paragraph): void {
 }
 
 export function buildRequest(article: Article, p: Paragraph, level: EditLevel, glossary: GlossaryEntry[], examples: PickedExample[] = []): SuggestRequest {
-  const live = article.paragraphs.filter((x) => x.status !== 'deleted');
-  const at = live.findIndex((x) => x.id === p.id);
+  // The neighbours that are not deleted, found from the paragraph's place rather than by filtering the article.
+  const { previous, next } = liveNeighbours(article.paragraphs, indexOfParagraph(article, p.id));
   return {
     paragraphId: p.id,
     text: p.text,
@@ -47,8 +48,8 @@ export function buildRequest(article: Article, p: Paragraph, level: EditLevel, g
     level,
     context: {
       title: article.title,
-      ...(at > 0 ? { previous: live[at - 1]!.text } : {}),
-      ...(at >= 0 && at < live.length - 1 ? { next: live[at + 1]!.text } : {}),
+      ...(previous ? { previous: previous.text } : {}),
+      ...(next ? { next: next.text } : {}),
       glossary,
       ...(examples.length ? { examples: examples.map(({ mt, final }) => ({ mt, final })) } : {}),
     },

@@ -1,4 +1,4 @@
-import type { Actor, Paragraph } from '../core/types.js';
+import type { Actor, Article, Paragraph, UndoEntry } from '../core/types.js';
 import { InvalidStateError } from './errors.js';
 import { ActionRecorder, checkUnlocked, findParagraph, refreshFindings } from './paragraphChange.js';
 import type { Services } from './services.js';
@@ -16,7 +16,8 @@ export interface UndoResult {
 
 /**
  * Undoes the actor's latest action on the article by restoring the paragraphs it touched, as new
- * revisions. Refused when someone changed one of those paragraphs since: history and revert remain.
+ * revisions, and deleting those it created (a split's second half). Refused when one of them is
+ * approved (locked), or when someone changed one of them since: history and revert remain.
  */
 export async function undoLastAction(services: Services, props: UndoProps): Promise<UndoResult> {
   const entries = await uploadedGlossary(services, props.articleId);
@@ -24,10 +25,12 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
     const idx = article.undo.findLastIndex((e) => e.author === props.actor.username);
     if (idx < 0) throw new InvalidStateError('nothing to undo: you have no recent action on this article');
     const entry = article.undo[idx]!;
-    for (const b of entry.before) {
-      const p = findParagraph(article, b.paragraphId);
-      checkUnlocked(p, 'undo');
-      if (p.revision !== b.revisionAfter) {
+    const expected = expectedRevisions(entry);
+    const paragraphs = [...expected.keys()].map((id) => findParagraph(article, id));
+    // A locked paragraph says so before anything else, as for every other action.
+    for (const p of paragraphs) checkUnlocked(p, 'undo');
+    for (const p of paragraphs) {
+      if (p.revision !== expected.get(p.id)) {
         throw new InvalidStateError(
           `cannot undo your ${entry.action}: paragraph ${p.id} has changed since (use its history to revert)`,
           structuredClone(p),
@@ -39,11 +42,17 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
     for (const b of entry.before) {
       const p = findParagraph(article, b.paragraphId);
       const previous = p.text;
-      const created = entry.created.includes(p.id);
-      p.text = created ? p.text : b.text;
-      p.status = created ? 'deleted' : b.status;
-      if (b.suggestion === null) delete p.suggestion;
-      else if (b.suggestion) p.suggestion = b.suggestion;
+      if (entry.created.includes(p.id)) {
+        p.status = 'deleted';
+      } else {
+        p.text = b.text;
+        p.status = b.status;
+        if (b.suggestion === null) delete p.suggestion;
+        else if (b.suggestion) p.suggestion = b.suggestion;
+        if (b.kind) p.kind = b.kind;
+        if (b.codes === null) delete p.codes;
+        else if (b.codes) p.codes = structuredClone(b.codes);
+      }
       rec.record(p, 'undo', previous);
       touched.push(p);
     }
@@ -56,7 +65,39 @@ export async function undoLastAction(services: Services, props: UndoProps): Prom
     }
     refreshFindings(article, rec, glossaryForArticle(entries, article));
     article.undo.splice(idx, 1);
+    carryOver(article, entry);
     article.updatedAt = rec.at;
     return { result: { undone: entry.action, paragraphs: structuredClone(touched) }, revisions: rec.revisions };
   });
+}
+
+/**
+ * The revision each paragraph of the entry must still be at. Older entries do not list the paragraphs
+ * a split created: those were created at revision 1 (their split-off revision).
+ */
+function expectedRevisions(entry: UndoEntry): Map<string, number> {
+  const expected = new Map(entry.before.map((b) => [b.paragraphId, b.revisionAfter]));
+  for (const id of entry.created) if (!expected.has(id)) expected.set(id, 1);
+  return expected;
+}
+
+/**
+ * The paragraphs the undo restored are as they were before the undone action: the actions that left
+ * them in that state (the same author's earlier ones, or another's) can be undone in turn, so their
+ * entries now expect the undo's revision. The undo is not "a change since"; anyone else's change still is.
+ */
+function carryOver(article: Article, undone: UndoEntry): void {
+  const now = new Map<string, { before: number; after: number }>();
+  for (const b of undone.before) {
+    if (undone.created.includes(b.paragraphId)) continue;
+    const p = findParagraph(article, b.paragraphId);
+    now.set(b.paragraphId, { before: b.revisionBefore ?? b.revisionAfter - 1, after: p.revision });
+  }
+  const restored = (b: UndoEntry['before'][number]) => now.get(b.paragraphId)?.before === b.revisionAfter;
+  // Entries are shared with the stored article: replaced, never changed in place.
+  article.undo = article.undo.map((entry) =>
+    entry.before.some(restored)
+      ? { ...entry, before: entry.before.map((b) => (restored(b) ? { ...b, revisionAfter: now.get(b.paragraphId)!.after } : b)) }
+      : entry,
+  );
 }

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, verifyPassword } from '../auth/passwords.js';
 import { normaliseUsername } from '../auth/username.js';
 import { isRole } from '../core/policy.js';
-import type { Role } from '../core/types.js';
-import { hashSecret, type Session, type User, type UserStore } from '../store/userStore.js';
+import { hashSecret, type AdminCheck, type Session, type User, type UserStore } from '../store/userStore.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
@@ -66,25 +65,26 @@ export async function changeOwnPassword(
   return setPassword(users, user.username, props.password, props.keepSession === undefined ? {} : { keepSession: props.keepSession });
 }
 
-/** Refuses to leave the desk without an admin (nobody could manage accounts on the web any more). */
-async function keepAnAdmin(users: UserStore, user: User, what: string): Promise<void> {
-  if (user.role !== 'admin') return;
-  const admins = (await users.listUsers()).filter((u) => u.role === 'admin');
-  if (admins.length <= 1) throw new BadRequestError(`${user.username} is the only admin: make another user an admin before you ${what}`);
+/**
+ * Refuses to leave the desk without an admin (nobody could manage accounts on the web any more). The
+ * store runs it atomically with the change, so two admins demoting each other at once leave one.
+ */
+function keepAnAdmin(what: string): AdminCheck {
+  return (user, admins) => {
+    if (user.role === 'admin' && admins <= 1) throw new BadRequestError(`${user.username} is the only admin: make another user an admin before you ${what}`);
+  };
 }
 
 export async function setRole(users: UserStore, username: string, role: string): Promise<void> {
   if (!isRole(role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${role}"`);
   const user = await mustGet(users, username);
-  if (role !== 'admin') await keepAnAdmin(users, user, `make ${user.username} ${role === 'editor' ? 'an' : 'a'} ${role}`);
-  user.role = role as Role;
-  await users.saveUser(user);
+  const check = role === 'admin' ? undefined : keepAnAdmin(`make ${user.username} ${role === 'editor' ? 'an' : 'a'} ${role}`);
+  if (!(await users.setRole(user.username, role, check))) throw new NotFoundError(`no user "${username}"`);
 }
 
 export async function removeUser(users: UserStore, username: string): Promise<void> {
   const user = await mustGet(users, username);
-  await keepAnAdmin(users, user, `remove ${user.username}`);
-  if (!(await users.deleteUser(user.username))) throw new NotFoundError(`no user "${username}"`);
+  if (!(await users.deleteUser(user.username, keepAnAdmin(`remove ${user.username}`)))) throw new NotFoundError(`no user "${username}"`);
 }
 
 function tokenName(name: unknown): string {

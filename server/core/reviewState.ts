@@ -4,6 +4,7 @@
  */
 import type { ParagraphStatus, ReviewState, Role } from './types.js';
 import { aRole } from './policy.js';
+import { isUndecided } from './paragraphState.js';
 
 export type ReviewAction = 'submit' | 'approve' | 'send-back' | 'reopen';
 
@@ -38,6 +39,19 @@ export function describeReviewRefusal(role: Role, action: ReviewAction, from: Re
   const t = TRANSITIONS[action];
   if (!t.roles.includes(role)) return `${aRole(role)} may not ${action.replace('-', ' ')} paragraphs`;
   return `cannot ${action.replace('-', ' ')} a paragraph that is ${from === 'none' ? 'not in review' : from}`;
+}
+
+/**
+ * Submit and approve need an editor's decision on the paragraph first: one nobody has decided on
+ * (pending, suggested) stays with the editors. A reviewer could not approve it once submitted, and
+ * the whole-article submit leaves it out too (`submittable`).
+ */
+export function needsDecision(action: ReviewAction, status: ParagraphStatus): boolean {
+  return (action === 'submit' || action === 'approve') && isUndecided(status);
+}
+
+export function describeUndecidedRefusal(action: ReviewAction, paragraphId: string, status: ParagraphStatus): string {
+  return `cannot ${action} paragraph ${paragraphId}: it is ${status}, not decided yet (an editor must accept, edit, reject or keep it first)`;
 }
 
 /** Text changes (edit, accept, revert, split…) are refused while a paragraph is approved. */

@@ -249,14 +249,24 @@ export interface UndoEntry {
   action: RevisionAction;
   author: string;
   at: string;
-  /** The paragraphs as they were before the action, and the revision the action left each at. */
+  /**
+   * The paragraphs as they were before the action, and the revision the action left each at. The
+   * paragraphs it created are listed too (as they were created), so that undo can tell whether
+   * someone changed them since; older entries lack them.
+   */
   before: Array<{
     paragraphId: string;
     text: string;
     status: ParagraphStatus;
     revisionAfter: number;
+    /** The revision the paragraph was at before the action; absent in older entries (there: `revisionAfter - 1`). */
+    revisionBefore?: number;
     /** The suggestion the paragraph carried (null: none), for actions that change it; absent in older entries. */
     suggestion?: Suggestion | null;
+    /** The kind, when the action changed it (a merge makes a heading body text). */
+    kind?: ParagraphKind;
+    /** The inline codes (null: none), when the action changed them (a merge adds the next paragraph's). */
+    codes?: InlineCode[] | null;
   }>;
   /** Paragraphs the action created (by a split); undo deletes them. */
   created: string[];

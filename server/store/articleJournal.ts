@@ -15,10 +15,12 @@
  * Changes are found by comparing the draft a command changed with the original: a draft shares the
  * paragraphs it did not touch (same object); a paragraph it copied is compared field by field, and
  * commands replace (never mutate) the objects and arrays a paragraph holds, so a shallow comparison
- * finds every change.
+ * finds every change. A draft that kept its shape says which places it wrote (core/draft.ts): only
+ * those are compared, so the line costs what the action changed, not the article's size.
  */
 import { readFile } from 'node:fs/promises';
 import type { Article, Paragraph, UndoEntry } from '../core/types.js';
+import { writtenPlaces } from '../core/draft.js';
 import { readLines } from './appendLog.js';
 
 export interface JournalLine {
@@ -59,19 +61,14 @@ function sameValue(x: unknown, y: unknown, depth: number): boolean {
 export function diffArticle(before: Article, after: Article, seq: number): JournalLine {
   const line: JournalLine = { seq };
 
-  // Drafts share unchanged paragraphs with the original (core/draft.ts): most compare by identity.
-  let original: Map<string, Paragraph> | undefined;
-  const changed: Paragraph[] = [];
-  let reordered = after.paragraphs.length !== before.paragraphs.length;
-  after.paragraphs.forEach((p, i) => {
-    const at = before.paragraphs[i];
-    if (at === p) return;
-    if (!reordered && at?.id !== p.id) reordered = true;
-    const o = at?.id === p.id ? at : (original ??= new Map(before.paragraphs.map((x) => [x.id, x]))).get(p.id);
-    if (!o || !sameFields(o as unknown as Fields, p as unknown as Fields, 0)) changed.push(p);
-  });
-  if (changed.length) line.p = changed;
-  if (reordered) line.order = after.paragraphs.map((p) => p.id);
+  const changed = changedInPlace(before.paragraphs, after.paragraphs, writtenPlaces(before, after));
+  if (changed) {
+    if (changed.length) line.p = changed;
+  } else {
+    const { changed: all, reordered } = changedAnywhere(before.paragraphs, after.paragraphs);
+    if (all.length) line.p = all;
+    if (reordered) line.order = after.paragraphs.map((p) => p.id);
+  }
 
   const b = before as unknown as Fields;
   const a = after as unknown as Fields;
@@ -90,6 +87,40 @@ export function diffArticle(before: Article, after: Article, seq: number): Journ
   if (undo === 'all') line.undoAll = after.undo;
   else if (undo) line.undo = undo;
   return line;
+}
+
+/**
+ * The paragraphs changed at the places a draft wrote (core/draft.ts), the rest being shared with
+ * `before`: what an action costs, whatever the article's size. Undefined when that cannot say it (no
+ * places known, or a paragraph moved).
+ */
+function changedInPlace(before: Paragraph[], after: Paragraph[], places: number[] | undefined): Paragraph[] | undefined {
+  if (!places) return undefined;
+  const changed: Paragraph[] = [];
+  for (const i of places) {
+    const p = after[i]!;
+    const at = before[i]!;
+    if (at === p) continue;
+    if (at.id !== p.id) return undefined;
+    if (!sameFields(at as unknown as Fields, p as unknown as Fields, 0)) changed.push(p);
+  }
+  return changed;
+}
+
+/** Every paragraph compared with the one of the same id; drafts share the unchanged ones, so most compare by identity. */
+function changedAnywhere(before: Paragraph[], after: Paragraph[]): { changed: Paragraph[]; reordered: boolean } {
+  let original: Map<string, Paragraph> | undefined;
+  const changed: Paragraph[] = [];
+  let reordered = after.length !== before.length;
+  for (let i = 0; i < after.length; i++) {
+    const p = after[i]!;
+    const at = before[i];
+    if (at === p) continue;
+    if (!reordered && at?.id !== p.id) reordered = true;
+    const o = at?.id === p.id ? at : (original ??= new Map(before.map((x) => [x.id, x]))).get(p.id);
+    if (!o || !sameFields(o as unknown as Fields, p as unknown as Fields, 0)) changed.push(p);
+  }
+  return { changed, reordered };
 }
 
 type UndoDelta = { drop: string[]; put: UndoEntry[] } | 'all' | undefined;
@@ -170,29 +201,39 @@ export function fromSnapshot(data: Snapshot): { article: Article; seq: number } 
   return { article, seq: journalSeq ?? 0 };
 }
 
-export function toSnapshot(article: Article, seq: number): string {
-  return JSON.stringify({ ...article, journalSeq: seq });
+/**
+ * Where a compaction puts the journal it folds into the snapshot while new lines go to a fresh
+ * journal (store/heldArticle.ts): replayed before the journal.
+ */
+export function compactingFileOf(journalFile: string): string {
+  return journalFile.replace(/\.journal\.jsonl$/, '.compacting.jsonl');
 }
 
 /**
- * Replays a journal onto an article loaded from its snapshot: lines the snapshot already includes are
- * skipped, and so is a torn last line (an append cut short by a crash).
+ * Replays journals, in order, onto an article loaded from its snapshot: lines the snapshot already
+ * includes are skipped, and so is a torn last line (an append cut short by a crash).
  */
-export async function replayJournal(file: string, article: Article, seq: number): Promise<{ seq: number; lines: number; torn: boolean }> {
-  const { items, torn } = await readLines<JournalLine>(file);
+export async function replayJournal(files: string | string[], article: Article, seq: number): Promise<{ seq: number; lines: number; torn: boolean }> {
   let applied = seq;
-  for (const line of items) {
-    if (line.seq <= applied) continue;
-    if (line.seq !== applied + 1) throw new Error(`${file}: journal line ${line.seq} follows ${applied}: a line is missing`);
-    applyLine(article, line);
-    applied = line.seq;
+  let lines = 0;
+  let torn = false;
+  for (const file of typeof files === 'string' ? [files] : files) {
+    const read = await readLines<JournalLine>(file);
+    for (const line of read.items) {
+      if (line.seq <= applied) continue;
+      if (line.seq !== applied + 1) throw new Error(`${file}: journal line ${line.seq} follows ${applied}: a line is missing`);
+      applyLine(article, line);
+      applied = line.seq;
+    }
+    lines += read.items.length;
+    torn ||= read.torn;
   }
-  return { seq: applied, lines: items.length, torn };
+  return { seq: applied, lines, torn };
 }
 
-/** The article as a freshly opened store would see it (snapshot plus journal), without changing files. */
+/** The article as a freshly opened store would see it (snapshot plus journals), without changing files. */
 export async function readArticleFiles(snapshotFile: string, journalFile: string): Promise<Article> {
   const { article, seq } = fromSnapshot(JSON.parse(await readFile(snapshotFile, 'utf8')) as Snapshot);
-  await replayJournal(journalFile, article, seq);
+  await replayJournal([compactingFileOf(journalFile), journalFile], article, seq);
   return article;
 }

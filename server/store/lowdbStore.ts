@@ -5,34 +5,37 @@
  *   DATA_DIR/articles/ID.json                snapshot of the article: paragraphs, current suggestions, undo
  *                                            stack, and `journalSeq`, the last journal line it includes
  *   DATA_DIR/articles/ID.journal.jsonl       one line per action since the snapshot (see articleJournal.ts)
+ *   DATA_DIR/articles/ID.compacting.jsonl    while a compaction runs: the journal lines it folds into ID.json
  *   DATA_DIR/articles/ID.history.jsonl       every revision, append-only
  *   DATA_DIR/articles/ID.suggestions.jsonl   every suggestion, append-only
  *
- * An action changes the article in memory under the article's lock; its suggestions, revisions and
- * journal line are then appended, in that order, outside the lock, by a writer that batches the
- * actions of the requests handled in one turn of the event loop into one append per file; the action
- * is answered once its journal line is on disk (written, not fsynced: this survives a killed process,
- * not a power cut). Readers (getArticle, listArticles, history) see only that durable state.
- * Every COMPACT_LINES journal lines (or COMPACT_BYTES), and on close, the snapshot is rewritten atomically
- * (temporary file + rename) and only then is the journal truncated; lines the snapshot already
- * includes are skipped on replay, so a crash between the two loses nothing. A crash between the
- * history append and the journal append leaves revisions the article does not know of, and opening
- * the store drops them again, so history and article always agree. An append that fails (a full
- * disk, a read-only directory) is cut off again and its actions, with those queued behind them, are
- * refused as `storage unavailable` (faults.ts); memory goes back to the stored state, and the next
- * write repairs history and rewrites the snapshot first, so the store carries on once the fault clears.
+ * An action changes a draft of the article in memory under the article's lock (core/draft.ts); its
+ * suggestions, revisions and journal line are then appended, in that order, outside the lock, by a
+ * writer that batches the actions of the requests handled in one turn of the event loop into one
+ * append per file (heldArticle.ts); the action is answered once its journal line is on disk (written,
+ * not fsynced: this survives a killed process, not a power cut). Readers (getArticle, listArticles,
+ * history) see only that durable state. Every COMPACT_LINES journal lines (or COMPACT_BYTES) the
+ * snapshot is rewritten in the background, in slices, while actions go on (heldArticle.ts); on opening
+ * and closing at once. Lines the snapshot already includes are skipped on replay, so a crash at any
+ * point loses nothing. A crash between the history append and the journal append leaves revisions the
+ * article does not know of, and opening the store drops them again, so history and article always
+ * agree. An append that fails (a full disk, a read-only directory) is cut off again and its actions,
+ * with those queued behind them, are refused as `storage unavailable` (faults.ts); memory goes back to
+ * the stored state, and the next write repairs history and rewrites the snapshot first, so the store
+ * carries on once the fault clears.
  */
-import { rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { Article, ArticleSummary, Revision, Suggestion } from '../core/types.js';
-import { articleReview } from '../core/reviewState.js';
-import { countStatuses } from '../core/paragraphState.js';
 import { draftOf, freezeArticle } from '../core/draft.js';
-import { appendTextSync, linesOf, readLines, rewriteLines, writeAtomic, writeAtomicSync } from './appendLog.js';
-import { diffArticle, fromSnapshot, replayJournal, toSnapshot, type Snapshot } from './articleJournal.js';
+import { cloneArticle, summarize } from './articleViews.js';
+import { readLines, rewriteLines, writeAtomic } from './appendLog.js';
+import { compactingFileOf, diffArticle, fromSnapshot, replayJournal, type Snapshot } from './articleJournal.js';
+import { HeldArticle, type ArticlePaths } from './heldArticle.js';
+import { snapshotText } from './snapshotFile.js';
 import { KeyedLock } from './keyedLock.js';
 import { asStorageFault, checkWithin, type StoreHealth } from './faults.js';
 import type { ArticleChange, Store } from './types.js';
@@ -51,6 +54,9 @@ interface Catalog {
   articles: CatalogEntry[];
 }
 
+// Both stores hand readers these (pg/ imports them from here).
+export { cloneArticle, summarize } from './articleViews.js';
+
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 function jsonFile<T>(file: string): DataFile<T> {
@@ -59,36 +65,9 @@ function jsonFile<T>(file: string): DataFile<T> {
 }
 
 /**
- * A reader's copy, deep enough for any change a caller might make to it: paragraphs, the undo stack
- * and the usage tally are copied (and not frozen); what is only ever replaced (a suggestion, findings,
- * comments) is shared. A full structuredClone of a large article costs more than a whole action.
- */
-export function cloneArticle(a: Article): Article {
-  return {
-    ...a,
-    paragraphs: a.paragraphs.map((p) => ({ ...p })),
-    undo: a.undo.map((e) => ({ ...e, before: e.before.map((b) => ({ ...b })), created: [...e.created] })),
-    ...(a.usage ? { usage: { ...a.usage } } : {}),
-  };
-}
-
-export function summarize(article: Article): ArticleSummary {
-  return {
-    id: article.id,
-    title: article.title,
-    createdAt: article.createdAt,
-    updatedAt: article.updatedAt,
-    counts: countStatuses(article.paragraphs),
-    paragraphs: article.paragraphs.filter((p) => p.status !== 'deleted').length,
-    hasSource: article.hasSource,
-    review: articleReview(article.paragraphs),
-  };
-}
-
-/**
- * Compaction: rewrite the snapshot and truncate the journal after this many lines or bytes. Each
- * compaction stringifies the whole article on the event loop (a few ms for 200 paragraphs), so it
- * is kept rare; replaying 1,000 lines on opening costs a few ms.
+ * Compaction: rewrite the snapshot and start a new journal after this many lines or bytes. It runs in
+ * the background, in slices (heldArticle.ts), but still writes the whole article: kept rare, and
+ * replaying 1,000 lines on opening costs a few ms.
  */
 const COMPACT_LINES = 1000;
 const COMPACT_BYTES = 4 * 1024 * 1024;
@@ -100,41 +79,10 @@ export interface LowdbStoreOptions {
   compactBytes?: number;
 }
 
-/** An action applied in memory whose appends are not on disk yet. */
-interface Pending {
-  seq: number;
-  /** The article after this action (frozen: later actions work on drafts of it). */
-  state: Article;
-  line: string;
-  revisions: Revision[];
-  suggestions: Suggestion[];
-  resolve(): void;
-  reject(e: unknown): void;
-}
-
-/** An open article: its state in memory, what is on disk, and the writer's queue. */
-interface Held {
-  /** The latest state, possibly ahead of the disk by the pending actions: what changes build on. */
-  data: Article;
-  seq: number;
-  /** The state the files on disk (snapshot plus journal) give: what readers see. */
-  durable: Article;
-  durableSeq: number;
-  journalLines: number;
-  journalBytes: number;
-  pending: Pending[];
-  draining: boolean;
-  writing?: Promise<void>;
-  /** Bumped when a write fails and memory goes back to the disk's state. */
-  generation: number;
-  /** The journal may hold lines of actions that failed: compact before appending again. */
-  dirty: boolean;
-}
-
 export class LowdbStore implements Store {
   readonly dir: string;
   #catalog!: Low<Catalog>;
-  #articles = new Map<string, Held>();
+  #articles = new Map<string, HeldArticle>();
   #lock = new KeyedLock();
   /** Committed actions, announced once durable (the live desk). */
   readonly changes = new MemoryChangeFeed();
@@ -158,6 +106,24 @@ export class LowdbStore implements Store {
     return join(this.dir, 'articles', `${id}${suffix}`);
   }
 
+  #paths(id: string): ArticlePaths {
+    const journal = this.#articlePath(id, '.journal.jsonl');
+    return {
+      snapshot: this.#articlePath(id),
+      journal,
+      compacting: compactingFileOf(journal),
+      compactTmp: join(this.dir, 'articles', `.${id}.json.compact.tmp`),
+      history: this.#articlePath(id, '.history.jsonl'),
+      suggestions: this.#articlePath(id, '.suggestions.jsonl'),
+    };
+  }
+
+  #hold(id: string, article: Article, seq: number): HeldArticle {
+    const held = new HeldArticle(this.#paths(id), freezeArticle(article), seq, { lines: this.#compactLines, bytes: this.#compactBytes });
+    this.#articles.set(id, held);
+    return held;
+  }
+
   async #load(): Promise<void> {
     await mkdir(join(this.dir, 'articles'), { recursive: true });
     for (const f of await readdir(this.dir)) {
@@ -179,12 +145,12 @@ export class LowdbStore implements Store {
       const raw = await jsonFile<Snapshot>(this.#articlePath(id)).read();
       if (!raw) continue;
       const { article, seq: snapshotSeq } = fromSnapshot(raw);
-      const { seq, lines, torn } = await replayJournal(this.#articlePath(id, '.journal.jsonl'), article, snapshotSeq);
-      const held = newHeld(freezeArticle(article), seq);
-      this.#articles.set(id, held);
-      await this.#repairHistory(article);
+      const paths = this.#paths(id);
+      const { seq, lines, torn } = await replayJournal([paths.compacting, paths.journal], article, snapshotSeq);
+      const held = this.#hold(id, article, seq);
+      await held.repairHistory();
       // Start from a clean journal (this also drops a torn last line).
-      if (lines || torn) await this.#compact(id, held);
+      if (lines || torn || existsSync(paths.compacting)) held.compactNow();
       if (!this.#catalog.data.articles.some((e) => e.id === id)) {
         this.#catalog.data.articles.push(entryOf(article));
         catalogChanged = true;
@@ -193,39 +159,6 @@ export class LowdbStore implements Store {
     const before = this.#catalog.data.articles.length;
     this.#catalog.data.articles = this.#catalog.data.articles.filter((e) => this.#articles.has(e.id));
     if (catalogChanged || before !== this.#catalog.data.articles.length) await this.#catalog.write();
-  }
-
-  /** Drops revisions written by an action whose journal line never reached the disk (crash), and torn lines. */
-  async #repairHistory(article: Article): Promise<void> {
-    const file = this.#articlePath(article.id, '.history.jsonl');
-    const { items, torn } = await readLines<Revision>(file);
-    const latest = new Map(article.paragraphs.map((p) => [p.id, p.revision]));
-    const seen = new Set<string>();
-    const kept = items.filter((r) => {
-      const key = `${r.paragraphId}:${r.n}`;
-      if (seen.has(key) || r.n > (latest.get(r.paragraphId) ?? 0)) return false;
-      seen.add(key);
-      return true;
-    });
-    if (torn || kept.length !== items.length) await rewriteLines(file, kept);
-    const sfile = this.#articlePath(article.id, '.suggestions.jsonl');
-    const sug = await readLines<Suggestion>(sfile);
-    if (sug.torn) await rewriteLines(sfile, sug.items);
-  }
-
-  /**
-   * Writes the durable state as the snapshot, then empties the journal (in that order: see the top).
-   * Synchronously, like the appends: the writer of this article waits for the compaction, and four
-   * thread-pool round trips, each queued behind every request of a busy event loop, held every
-   * action of the article for tens of milliseconds; the synchronous writes of a 450 KB snapshot take
-   * well under one.
-   */
-  async #compact(id: string, held: Held): Promise<void> {
-    writeAtomicSync(this.#articlePath(id), toSnapshot(held.durable, held.durableSeq));
-    writeFileSync(this.#articlePath(id, '.journal.jsonl'), '');
-    held.journalLines = 0;
-    held.journalBytes = 0;
-    held.dirty = false;
   }
 
   async listArticles(): Promise<ArticleSummary[]> {
@@ -261,9 +194,9 @@ export class LowdbStore implements Store {
         // Files a delete cut short may have left: the snapshot, written last, is what makes the article.
         await rm(this.#articlePath(article.id, '.journal.jsonl'), { force: true });
         await rm(this.#articlePath(article.id, '.suggestions.jsonl'), { force: true });
-        const copy = freezeArticle(structuredClone(article));
-        await writeAtomic(this.#articlePath(article.id), toSnapshot(copy, 0));
-        this.#articles.set(article.id, newHeld(copy, 0));
+        const copy = structuredClone(article);
+        await writeAtomic(this.#articlePath(article.id), snapshotText(copy, 0));
+        this.#hold(article.id, copy, 0);
       } catch (e) {
         throw asStorageFault(e);
       }
@@ -281,12 +214,13 @@ export class LowdbStore implements Store {
     if (!this.#articles.has(id)) return false;
     await this.#lock.run(`article:${id}`, async () => {
       const held = this.#articles.get(id);
-      if (held) await settle(held);
+      // No compaction may write the article file again once it is gone.
+      if (held) await held.retire();
       try {
         // The article file first: once it is gone the article is (a failure before leaves it whole).
         await rm(this.#articlePath(id), { force: true });
         this.#articles.delete(id);
-        for (const suffix of ['.journal.jsonl', '.history.jsonl', '.suggestions.jsonl']) {
+        for (const suffix of ['.journal.jsonl', '.compacting.jsonl', '.history.jsonl', '.suggestions.jsonl']) {
           await rm(this.#articlePath(id, suffix), { force: true });
         }
       } catch (e) {
@@ -318,14 +252,7 @@ export class LowdbStore implements Store {
       const line = JSON.stringify(diffArticle(original, draft, seq)) + '\n';
       held.data = draft;
       held.seq = seq;
-      const written = new Promise<void>((resolve, reject) => {
-        held.pending.push({ seq, state: draft, line, revisions, suggestions: suggestions ?? [], resolve, reject });
-      });
-      written.catch(() => undefined);
-      if (!held.draining) {
-        held.draining = true;
-        held.writing = this.#drain(id, held);
-      }
+      const written = held.append({ seq, state: draft, line, revisions, suggestions: suggestions ?? [] });
       return { result, written, revisions };
     });
     // The appends run outside the lock, and concurrent actions share them: the answer still waits
@@ -333,78 +260,6 @@ export class LowdbStore implements Store {
     await applied.written;
     this.changes.publish(id, applied.revisions);
     return applied.result;
-  }
-
-  /** Appends the pending actions, batch after batch, until none is left. */
-  async #drain(id: string, held: Held): Promise<void> {
-    try {
-      // Let the actions of requests handled in this turn of the event loop join the batch.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (held.pending.length) {
-        const batch = held.pending.splice(0);
-        const files = ['.suggestions.jsonl', '.history.jsonl', '.journal.jsonl'].map((s) => this.#articlePath(id, s));
-        let sizes: number[] = [];
-        try {
-          if (held.dirty) {
-            // An earlier batch failed (disk full, read-only): drop what it left in history first.
-            await this.#repairHistory(held.durable);
-            await this.#compact(id, held);
-          }
-          sizes = files.map((f) => statSync(f, { throwIfNoEntry: false })?.size ?? 0);
-          // Suggestions and revisions first, the journal line last: a revision without its line is
-          // dropped on opening, a line without its revisions could not be repaired.
-          appendTextSync(files[0]!, linesOf(batch.flatMap((b) => b.suggestions)));
-          appendTextSync(files[1]!, linesOf(batch.flatMap((b) => b.revisions)));
-          const text = batch.map((b) => b.line).join('');
-          appendTextSync(files[2]!, text);
-          const last = batch.at(-1)!;
-          held.durable = last.state;
-          held.durableSeq = last.seq;
-          held.journalLines += batch.length;
-          held.journalBytes += text.length;
-        } catch (e) {
-          // Nothing of this batch counts: go back to the disk's state, fail these actions and those
-          // built on them, drop their revisions from history and rewrite the snapshot.
-          const failed = [...batch, ...held.pending.splice(0)];
-          held.generation++;
-          held.data = held.durable;
-          held.seq = held.durableSeq;
-          held.dirty = true;
-          // Cut what this batch appended (whole or torn lines) off again; where that fails too, the
-          // next write repairs history and compacts first (see `dirty`), and so does opening.
-          files.forEach((f, i) => {
-            const before = sizes[i];
-            if (before === undefined) return;
-            try {
-              if ((statSync(f, { throwIfNoEntry: false })?.size ?? 0) > before) truncateSync(f, before);
-            } catch {
-              // Left for the repair.
-            }
-          });
-          try {
-            await this.#repairHistory(held.durable);
-            await this.#compact(id, held);
-          } catch {
-            // Still dirty: the next write compacts first.
-          }
-          const fault = asStorageFault(e);
-          for (const b of failed) b.reject(fault);
-          continue;
-        }
-        for (const b of batch) b.resolve();
-        if (held.journalLines >= this.#compactLines || held.journalBytes >= this.#compactBytes) {
-          try {
-            await this.#compact(id, held);
-          } catch {
-            // The journal is still whole: try again after as many lines again.
-            held.journalLines = 0;
-            held.journalBytes = 0;
-          }
-        }
-      }
-    } finally {
-      held.draining = false;
-    }
   }
 
   /**
@@ -447,6 +302,11 @@ export class LowdbStore implements Store {
     return (await readLines<Suggestion>(this.#articlePath(articleId, '.suggestions.jsonl'))).items;
   }
 
+  /** Waits until the article's appends and a compaction running in the background are done (tests). */
+  async idle(id: string): Promise<void> {
+    await this.#articles.get(id)?.idle();
+  }
+
   async close(): Promise<void> {
     // Wait for queued writes by taking every lock once, then fold each journal into its snapshot.
     await Promise.all(
@@ -454,25 +314,12 @@ export class LowdbStore implements Store {
         this.#lock.run(`article:${id}`, async () => {
           const held = this.#articles.get(id);
           if (!held) return;
-          await settle(held);
-          if (held.journalLines || held.dirty) await this.#compact(id, held).catch(() => undefined);
+          await held.close().catch(() => undefined);
         }),
       ),
     );
     await this.#lock.run('catalog', async () => undefined);
   }
-}
-
-function newHeld(article: Article, seq: number): Held {
-  return {
-    data: article, seq, durable: article, durableSeq: seq, journalLines: 0, journalBytes: 0,
-    pending: [], draining: false, generation: 0, dirty: false,
-  };
-}
-
-/** Waits until the writer has nothing left to append. */
-async function settle(held: Held): Promise<void> {
-  while (held.draining) await held.writing?.catch(() => undefined);
 }
 
 function entryOf(a: Article): CatalogEntry {

@@ -48,7 +48,14 @@ export interface UserStore {
   listUsers(): Promise<User[]>;
   getUser(username: string): Promise<User | undefined>;
   saveUser(user: User): Promise<void>;
-  deleteUser(username: string): Promise<boolean>;
+  /**
+   * Changes the user's role, and nothing else. With `check`, in one atomic step with it: `check` sees
+   * the user's name and role and how many admins there are, and no other role change or removal can come between it
+   * and the write (it throws to refuse, and nothing is written). Answers false when there is no such user.
+   */
+  setRole(username: string, role: Role, check?: AdminCheck): Promise<boolean>;
+  /** Removes the user with their tokens and sessions; `check` as for `setRole`. Answers false when there is no such user. */
+  deleteUser(username: string, check?: AdminCheck): Promise<boolean>;
   findUserByToken(secret: string): Promise<User | undefined>;
   createSession(session: Session): Promise<void>;
   findSession(secret: string): Promise<Session | undefined>;
@@ -56,6 +63,12 @@ export interface UserStore {
   /** Ends every session of the user except the one whose cookie secret is `exceptSecret`; answers how many ended. */
   deleteSessions(username: string, exceptSecret?: string): Promise<number>;
 }
+
+/**
+ * Runs where a role change or a removal is decided (see `setRole`): the user's name and role and the
+ * number of admins, all as they are at that moment; it throws to refuse the change.
+ */
+export type AdminCheck = (user: Pick<User, 'username' | 'role'>, admins: number) => void;
 
 interface UsersFile {
   version: 1;
@@ -111,13 +124,33 @@ export class LowdbUserStore implements UserStore {
     });
   }
 
-  async deleteUser(username: string) {
+  // Role changes and removals check and write inside the write queue, on the data as the queue has
+  // it: two of them never both see the same admins (each runs after the one before was written).
+  async setRole(username: string, role: Role, check?: AdminCheck) {
     if (!this.#db.data.users.some((x) => x.username === username)) return false;
+    let found = false;
     await this.#write((d) => {
+      const u = d.users.find((x) => x.username === username);
+      if (!u) return;
+      check?.({ username: u.username, role: u.role }, adminCount(d));
+      u.role = role;
+      found = true;
+    });
+    return found;
+  }
+
+  async deleteUser(username: string, check?: AdminCheck) {
+    if (!this.#db.data.users.some((x) => x.username === username)) return false;
+    let found = false;
+    await this.#write((d) => {
+      const u = d.users.find((x) => x.username === username);
+      if (!u) return;
+      check?.({ username: u.username, role: u.role }, adminCount(d));
       d.users = d.users.filter((x) => x.username !== username);
       d.sessions = d.sessions.filter((s) => s.username !== username);
+      found = true;
     });
-    return true;
+    return found;
   }
 
   async findUserByToken(secret: string) {
@@ -158,4 +191,8 @@ export class LowdbUserStore implements UserStore {
     });
     return ended;
   }
+}
+
+function adminCount(d: UsersFile): number {
+  return d.users.filter((u) => u.role === 'admin').length;
 }

@@ -31,3 +31,23 @@ describe('a process using the checks worker', () => {
     expect(out.stdout.trim()).toBe('1 1');
   }, 40_000);
 });
+
+describe('glossaries on the checks worker', () => {
+  const glossary = [{ term: 'intelligent wearable', preferred: 'smart wearable' }];
+  const before = 'The smart wearable market grew 12 percent.';
+  const after = 'The intelligent wearable market grew 21 percent.';
+
+  it('give the same findings when the worker already holds the glossary as when it is sent', async () => {
+    const expected = runChecks(before, after, { glossary });
+    expect(expected.map((f) => f.check).sort()).toEqual(['glossary', 'numbers']);
+    // The first job carries the entries; the later ones (same array) only its number.
+    const first = await runChecksOffThread(before, after, { glossary });
+    const later = await Promise.all([1, 2, 3].map(() => runChecksOffThread(before, after, { glossary })));
+    expect(first).toEqual(expected);
+    for (const r of later) expect(r).toEqual(expected);
+    // A changed glossary is a new array, with findings of its own.
+    const other = [{ term: 'smart wear', preferred: 'smart wearable' }];
+    expect(await runChecksOffThread(before, after, { glossary: other })).toEqual(runChecks(before, after, { glossary: other }));
+    expect(await runChecksOffThread(before, after, { glossary })).toEqual(expected);
+  });
+});

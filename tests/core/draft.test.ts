@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, freezeArticle, ownParagraph } from '../../server/core/draft.js';
+import { indexOfParagraph } from '../../server/core/paragraphLookup.js';
 import type { Article } from '../../server/core/types.js';
 import { applyLine, diffArticle } from '../../server/store/articleJournal.js';
 
@@ -70,4 +71,55 @@ describe('copy-on-write drafts', () => {
     ownParagraph(same, 0).text = 'changed';
     expect(diffArticle(d, freezeArticle(same), 5).undo).toBeUndefined();
   });
+
+  it('find what changed from the places written, whichever way they were written, as a whole comparison would', () => {
+    const a = stored(50);
+    const whole = (d: Article, seq: number) => diffArticle(a, { ...d, paragraphs: [...d.paragraphs] }, seq);
+    const d = draftOf(a);
+    ownParagraph(d, 3).text = 'taken and changed';
+    d.paragraphs[20] = { ...a.paragraphs[20]!, status: 'edited' }; // written without ownParagraph
+    d.paragraphs[30] = a.paragraphs[30]!; // written with the same paragraph: no change
+    freezeArticle(d);
+    expect(Object.isFrozen(d.paragraphs[20])).toBe(true);
+    const line = diffArticle(a, d, 6);
+    expect(line.p!.map((p) => p.id)).toEqual(['p4', 'p21']);
+    expect(line).toEqual(whole(d, 6));
+  });
+
+  it('fall back to the whole article when paragraphs move, or come and go', () => {
+    const a = stored(6);
+    const swapped = draftOf(a);
+    [swapped.paragraphs[1], swapped.paragraphs[4]] = [swapped.paragraphs[4]!, swapped.paragraphs[1]!];
+    freezeArticle(swapped);
+    expect(diffArticle(a, swapped, 7).order).toEqual(['p1', 'p5', 'p3', 'p4', 'p2', 'p6']);
+    const split = draftOf(a);
+    expect(indexOfParagraph(split, 'p4')).toBe(3);
+    split.paragraphs.splice(2, 0, { id: 'p7', index: 2, kind: 'body', mt: '', text: 'new', status: 'edited', revision: 1 });
+    // The id map the draft shared with the article is outgrown, never wrong.
+    expect(indexOfParagraph(split, 'p4')).toBe(4);
+    expect(indexOfParagraph(split, 'p7')).toBe(2);
+    expect(indexOfParagraph(a, 'p4')).toBe(3);
+    freezeArticle(split);
+    const line = diffArticle(a, split, 8);
+    expect(line.order).toEqual(['p1', 'p2', 'p7', 'p3', 'p4', 'p5', 'p6']);
+    const replayed = structuredClone(a);
+    applyLine(replayed, JSON.parse(JSON.stringify(line)));
+    expect(replayed.paragraphs).toEqual(split.paragraphs);
+    // A draft compared with an article it was not made from is compared whole.
+    const other = draftOf(split);
+    ownParagraph(other, 0).text = 'x';
+    freezeArticle(other);
+    expect(diffArticle(a, other, 9).order).toEqual(line.order);
+  });
+
+  it('hand readers a plain frozen array, not the proxy of the draft', () => {
+    const a = stored(3);
+    const d = draftOf(a);
+    ownParagraph(d, 1).text = 'changed';
+    freezeArticle(d);
+    expect(() => structuredClone(d)).not.toThrow();
+    expect(Object.isFrozen(d.paragraphs)).toBe(true);
+    expect(indexOfParagraph(d, 'p2')).toBe(1);
+  });
 });
+

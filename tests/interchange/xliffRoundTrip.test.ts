@@ -12,7 +12,7 @@
  *  - files that are not well-formed (undeclared namespace prefixes) are refused with a 400 that says
  *    where, and exactly those that xmllint finds not well-formed.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,13 @@ describe('third-party XLIFF files: import, then export', () => {
   }
 });
 
+/** Whether `schema` is for the XLIFF version `file` declares (by namespace, else by its version attribute); true when it declares none. */
+function schemaFits(schema: SchemaName, file: string): boolean {
+  const head = readFileSync(file, 'utf8').slice(0, 4000);
+  const version = head.match(/urn:oasis:names:tc:xliff:document:(\d\.\d)/)?.[1] ?? head.match(/<xliff\b[^>]*\bversion\s*=\s*["'](\d\.\d)/)?.[1];
+  return !version || schema.startsWith(version);
+}
+
 describe.skipIf(skipXmllint)('third-party XLIFF files: well-formedness and validity (xmllint)', () => {
   it('refuses as not well-formed exactly the files xmllint finds not well-formed', () => {
     for (const name of files) {
@@ -176,12 +183,14 @@ describe.skipIf(skipXmllint)('third-party XLIFF files: well-formedness and valid
 
   it('validates every export against each schema its file validates against, with no schema error the file did not have', () => {
     expect(exportsToCheck.length).toBeGreaterThan(100);
-    const inputs = [...new Set(exportsToCheck.map((e) => e.input))];
     const valid: Record<string, number> = {};
     for (const schema of Object.keys(SCHEMAS) as SchemaName[]) {
-      const inputResults = validate(schema, inputs);
-      const outputResults = validate(schema, exportsToCheck.map((e) => e.output));
-      for (const e of exportsToCheck) {
+      // A file is checked against the schemas of its own XLIFF version: against the other version's,
+      // input and export fail alike on the root element, which says nothing (and took a third of the time).
+      const checks = exportsToCheck.filter((e) => schemaFits(schema, e.input));
+      const inputResults = validate(schema, [...new Set(checks.map((e) => e.input))]);
+      const outputResults = validate(schema, checks.map((e) => e.output));
+      for (const e of checks) {
         const i = inputResults.get(e.input)!;
         const o = outputResults.get(e.output)!;
         if (i.valid) {

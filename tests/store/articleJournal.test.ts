@@ -3,7 +3,8 @@
  * snapshot rewritten only on compaction, and reopening after a crash at any point gives the state of
  * the last answered action.
  */
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor, Article, Revision } from '../../server/core/types.js';
@@ -205,8 +206,10 @@ describe('the store with a journal', () => {
     const store = await LowdbStore.open(dir, { compactLines: 200 });
     const { article: a, revisions } = article('long');
     await store.createArticle(a, revisions);
-    // One at a time: a compaction runs before the next line is appended.
+    // One at a time: a compaction starts a new journal after the 200th line of the last, and writes the
+    // snapshot in the background; `idle` waits for the last one to finish.
     for (let i = 0; i < 450; i++) await store.updateArticle('long', bump(`text ${i}`, `p${(i % 3) + 1}`));
+    await store.idle('long');
     const journalLines = (await readFile(f.journal, 'utf8')).split('\n').filter(Boolean).length;
     expect(journalLines).toBe(50);
     const snapshot = JSON.parse(await readFile(f.snapshot, 'utf8')) as { journalSeq: number };
@@ -217,4 +220,145 @@ describe('the store with a journal', () => {
     expect(plain(await again.getArticle('long'))).toEqual(memory);
     expect((await again.getArticle('long'))!.paragraphs.map((p) => p.revision)).toEqual([151, 151, 151]);
   });
+
+  it('compacts in the background: actions go on, and a kill at any point of it loses nothing', async () => {
+    const dir = await tempDir();
+    const f = files(dir, 'bg');
+    const compacting = join(dir, 'articles', 'bg.compacting.jsonl');
+    const store = await LowdbStore.open(dir, { compactLines: 5 });
+    const { article: a, revisions } = article('bg');
+    await store.createArticle(a, revisions);
+    const killed = await tempDir();
+    for (let i = 0; i < 4; i++) await store.updateArticle('bg', bump(`text ${i}`));
+    // The fifth line starts a compaction: its journal is renamed away, the snapshot is being written.
+    // Read at once (synchronously), before the compaction's first write comes back.
+    await store.updateArticle('bg', bump('text 4'));
+    expect(readFileSync(compacting, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
+    expect(JSON.parse(readFileSync(f.snapshot, 'utf8')).journalSeq).toBe(0);
+    // A kill now (the files copied as they are) reopens to every answered action.
+    cpSync(dir, killed, { recursive: true });
+    const fifth = plain(await store.getArticle('bg'));
+    expect(plain(await (await LowdbStore.open(killed)).getArticle('bg'))).toEqual(fifth);
+    // Actions go on meanwhile, into a new journal; and so does a kill then.
+    await rm(killed, { recursive: true });
+    await store.updateArticle('bg', bump('during'));
+    cpSync(dir, killed, { recursive: true });
+    const memory = plain(await store.getArticle('bg'));
+    const reopened = await LowdbStore.open(killed);
+    expect(plain(await reopened.getArticle('bg'))).toEqual(memory);
+    expect((await reopened.history('bg', 'p1')).map((r) => r.text).at(-1)).toBe('during');
+    await store.idle('bg');
+    await expect(stat(compacting)).rejects.toThrow(/ENOENT/);
+    expect(JSON.parse(await readFile(f.snapshot, 'utf8')).journalSeq).toBe(5);
+    expect(plain(await readArticleFiles(f.snapshot, f.journal))).toEqual(memory);
+    await store.close();
+    expect(plain(await (await LowdbStore.open(dir)).getArticle('bg'))).toEqual(memory);
+    for (const d of [dir, killed]) await rm(d, { recursive: true, force: true });
+  });
+
+  it('skips the renamed journal a compaction wrote into the snapshot (a kill before it was removed)', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir, { compactLines: 4 });
+    const { article: a, revisions } = article('left');
+    await store.createArticle(a, revisions);
+    for (let i = 0; i < 4; i++) await store.updateArticle('left', bump(`text ${i}`));
+    const compacting = join(dir, 'articles', 'left.compacting.jsonl');
+    const lines = await readFile(compacting, 'utf8');
+    await store.idle('left');
+    await store.updateArticle('left', bump('after'));
+    await writeFile(compacting, lines); // as if the kill came between the snapshot's rename and the removal
+    const memory = plain(await store.getArticle('left'));
+    const again = await LowdbStore.open(dir);
+    expect(plain(await again.getArticle('left'))).toEqual(memory);
+    expect((await again.history('left', 'p1')).map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    await expect(stat(compacting)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a compaction still running leaves a deleted article deleted, and one closed whole', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir, { compactLines: 3 });
+    for (const id of ['gone', 'shut']) {
+      const { article: a, revisions } = article(id, 40);
+      await store.createArticle(a, revisions);
+      for (let i = 0; i < 3; i++) await store.updateArticle(id, bump(`text ${i}`));
+    }
+    await store.deleteArticle('gone');
+    await store.updateArticle('shut', bump('last'));
+    const memory = plain(await store.getArticle('shut'));
+    await store.close();
+    const names = await readdir(join(dir, 'articles'));
+    expect(names.filter((n) => n.startsWith('gone') || n.startsWith('.gone'))).toEqual([]);
+    expect(names.filter((n) => n.includes('compact'))).toEqual([]);
+    expect(await readFile(files(dir, 'shut').journal, 'utf8')).toBe('');
+    const again = await LowdbStore.open(dir);
+    expect(await again.getArticle('gone')).toBeUndefined();
+    expect(plain(await again.getArticle('shut'))).toEqual(memory);
+  });
+
+  it('keeps every answered action through a kill at any moment, compactions running', async () => {
+    const dir = await tempDir();
+    const store = await LowdbStore.open(dir, { compactLines: 7 });
+    // Paragraphs of some length, so that writing the snapshot takes several slices (turns of the loop).
+    const { article: a, revisions } = article('kills', 200);
+    for (const p of a.paragraphs) p.text = p.mt = `${p.mt} ${'A long paragraph of wire copy. '.repeat(40)}`;
+    await store.createArticle(a, revisions);
+    const answered: Array<[string, number]> = [];
+    // A kill leaves the files as they are at that moment: copied at once, between two turns of the loop.
+    const kills: Array<{ dir: string; answered: number; midCompaction: boolean }> = [];
+    let stop = false;
+    const killer = (async () => {
+      while (!stop) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const copy = await tempDir();
+        cpSync(dir, copy, { recursive: true });
+        kills.push({ dir: copy, answered: answered.length, midCompaction: existsSync(join(dir, 'articles', 'kills.compacting.jsonl')) });
+      }
+    })();
+    for (let wave = 0; wave < 60; wave++) {
+      await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+        const pid = `p${((wave + i) % 4) + 1}`;
+        answered.push([pid, await store.updateArticle('kills', bump(`wave ${wave} edit ${i}`, pid))]);
+      }));
+    }
+    stop = true;
+    await killer;
+    expect(kills.length).toBeGreaterThan(10);
+    // Some of them taken while a compaction ran.
+    expect(kills.filter((k) => k.midCompaction).length).toBeGreaterThan(2);
+    for (const kill of kills) {
+      const reopened = await LowdbStore.open(kill.dir);
+      const got = (await reopened.getArticle('kills'))!;
+      const history = await reopened.history('kills');
+      for (const [pid, n] of answered.slice(0, kill.answered)) {
+        expect(got.paragraphs.find((p) => p.id === pid)!.revision).toBeGreaterThanOrEqual(n);
+        expect(history.some((r) => r.paragraphId === pid && r.n === n)).toBe(true);
+      }
+      // History and article agree: every paragraph's revisions run 1 … its revision.
+      for (const p of got.paragraphs) {
+        expect(history.filter((r) => r.paragraphId === p.id).map((r) => r.n)).toEqual(Array.from({ length: p.revision }, (_, i) => i + 1));
+      }
+      await reopened.close();
+      await rm(kill.dir, { recursive: true, force: true });
+    }
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('of ten edits on one base revision at once, applies exactly one and refuses the rest as stale', async () => {
+    const app = await startApp({ users: false, env: { ...process.env, DATABASE_URL: '' } });
+    apps.push(app);
+    const s = app.services;
+    const actor: Actor = { username: 'admin', role: 'admin' };
+    const { article: imported } = await importArticle(s, { text: 'One paragraph.\n\nAnother paragraph.', title: 'Ten at once', actor });
+    const base = imported.paragraphs[1]!.revision;
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) =>
+      editParagraph(s, { articleId: imported.id, paragraphId: 'p2', baseRevision: base, actor, text: `Another paragraph, take ${i}.` })));
+    const applied = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(applied).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).constructor.name).toBe('StaleRevisionError');
+    const history = await s.store.history(imported.id, 'p2');
+    expect(history.map((r) => r.n)).toEqual([base, base + 1]);
+    expect(history.at(-1)!.text).toBe((applied[0] as PromiseFulfilledResult<{ text: string }>).value.text);
+  });
 });
+

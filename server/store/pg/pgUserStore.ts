@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Role } from '../../core/types.js';
-import { hashSecret, type ApiToken, type LoginLimits, type Session, type User, type UserStore } from '../userStore.js';
+import { hashSecret, type AdminCheck, type ApiToken, type LoginLimits, type Session, type User, type UserStore } from '../userStore.js';
 import { iso, transaction, type Queryable } from './database.js';
 import { PgLoginLimiter } from './pgLoginLimiter.js';
 
@@ -110,18 +110,52 @@ export class PgUserStore implements UserStore {
     await (client ? work(client) : transaction(this.pool, work));
   }
 
-  async deleteUser(username: string): Promise<boolean> {
-    // Tokens and sessions go with the user (ON DELETE CASCADE).
-    const r = await this.#db.query('DELETE FROM users WHERE username = $1', [username]);
-    return (r.rowCount ?? 0) > 0;
+  async setRole(username: string, role: Role, check?: AdminCheck): Promise<boolean> {
+    return this.#changeUser(username, check, async (c) => {
+      await c.query('UPDATE users SET role = $2 WHERE username = $1', [username, role]);
+    });
   }
 
+  async deleteUser(username: string, check?: AdminCheck): Promise<boolean> {
+    // Tokens and sessions go with the user (ON DELETE CASCADE).
+    if (!check) {
+      const r = await this.#db.query('DELETE FROM users WHERE username = $1', [username]);
+      return (r.rowCount ?? 0) > 0;
+    }
+    return this.#changeUser(username, check, async (c) => {
+      await c.query('DELETE FROM users WHERE username = $1', [username]);
+    });
+  }
+
+  /**
+   * A role change or removal in a transaction that first locks every admin's row (in one order, so two
+   * cannot deadlock), then the user's: a concurrent one waits, and then no longer counts an admin this
+   * one demoted or removed. `check` runs on what the locks hold; it throws to refuse (ROLLBACK).
+   */
+  #changeUser(username: string, check: AdminCheck | undefined, write: (c: PoolClient) => Promise<void>): Promise<boolean> {
+    return transaction(this.pool, async (c) => {
+      const admins = await c.query('SELECT username FROM users WHERE role = $1 ORDER BY username FOR UPDATE', ['admin']);
+      const { rows } = await c.query<Pick<UserRow, 'username' | 'role'>>('SELECT username, role FROM users WHERE username = $1 FOR UPDATE', [username]);
+      if (!rows[0]) return false;
+      check?.({ username: rows[0].username, role: rows[0].role }, admins.rowCount ?? 0);
+      await write(c);
+      return true;
+    });
+  }
+
+  /** Every API request asks: the user and all their tokens in one statement (one round trip). */
   async findUserByToken(secret: string): Promise<User | undefined> {
-    const { rows } = await this.#db.query<UserRow>(
-      'SELECT u.username, u.role, u.password_hash, u.created_at FROM api_tokens t JOIN users u ON u.username = t.username WHERE t.hash = $1',
+    const { rows } = await this.#db.query<UserRow & { tokens: Array<[string, string, string, string]> }>(
+      `SELECT u.username, u.role, u.password_hash, u.created_at,
+         (SELECT coalesce(json_agg(json_build_array(k.id, k.name, k.hash, k.created_at) ORDER BY k.position), '[]'::json)
+          FROM api_tokens k WHERE k.username = u.username) AS tokens
+       FROM api_tokens t JOIN users u ON u.username = t.username WHERE t.hash = $1`,
       [hashSecret(secret)],
     );
-    return (await this.#withTokens(rows))[0];
+    const u = rows[0];
+    if (!u) return undefined;
+    const tokens = u.tokens.map(([id, name, hash, createdAt]): ApiToken => ({ id, name, hash, createdAt: iso(createdAt) }));
+    return { username: u.username, role: u.role, passwordHash: u.password_hash, createdAt: iso(u.created_at), tokens };
   }
 
   async createSession(session: Session, client?: PoolClient): Promise<void> {
