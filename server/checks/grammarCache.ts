@@ -3,15 +3,25 @@
  * milliseconds per paragraph (and over a second to start), so pages never wait for it: they show
  * what is known and fetch the rest as it is ready. Harper runs on its own worker thread (see
  * grammar.ts); a text that another request is already linting is waited for, not linted twice.
+ * Bounded by entries and by (estimated) bytes, the oldest entry going first: a paragraph can carry
+ * up to 500 flags, so a count alone would let the cache grow to gigabytes.
  */
 import { createHash } from 'node:crypto';
 import { countFlags, lintParagraph, type GrammarFlag } from './grammar.js';
 
 const MAX_ENTRIES = 20_000;
+const MAX_BYTES = 32 * 1024 * 1024;
 
 export interface ParagraphFlags {
   count: number;
   flags: GrammarFlag[];
+}
+
+/** Rough heap size of an entry: its key, the object and array, and each flag with its strings. */
+function sizeOf(flags: readonly GrammarFlag[]): number {
+  let n = 160;
+  for (const f of flags) n += 96 + 2 * (f.kind.length + f.message.length + (f.suggestion?.length ?? 0));
+  return n;
 }
 
 function key(text: string): string {
@@ -20,16 +30,24 @@ function key(text: string): string {
 
 export class GrammarCache {
   #cache = new Map<string, ParagraphFlags>();
+  #bytes = 0;
   /** Texts being linted right now, by key. */
   #running = new Map<string, Promise<void>>();
   #lint: (text: string) => Promise<GrammarFlag[]>;
+  #maxBytes: number;
 
-  constructor(lint: (text: string) => Promise<GrammarFlag[]> = lintParagraph) {
+  constructor(lint: (text: string) => Promise<GrammarFlag[]> = lintParagraph, maxBytes = MAX_BYTES) {
     this.#lint = lint;
+    this.#maxBytes = maxBytes;
   }
 
   get(text: string): ParagraphFlags | undefined {
     return this.#cache.get(key(text));
+  }
+
+  /** Entries and their estimated bytes. */
+  get stats(): { entries: number; bytes: number } {
+    return { entries: this.#cache.size, bytes: this.#bytes };
   }
 
   /** Lints the texts not known yet, one at a time, until the time budget is spent. */
@@ -51,8 +69,14 @@ export class GrammarCache {
   async #lintInto(k: string, text: string): Promise<void> {
     try {
       const flags = await this.#lint(text);
-      if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
+      const bytes = sizeOf(flags);
+      while (this.#cache.size && (this.#cache.size >= MAX_ENTRIES || this.#bytes + bytes > this.#maxBytes)) {
+        const [oldest, entry] = this.#cache.entries().next().value!;
+        this.#cache.delete(oldest);
+        this.#bytes -= sizeOf(entry.flags);
+      }
       this.#cache.set(k, { count: countFlags(flags), flags });
+      this.#bytes += bytes;
     } finally {
       this.#running.delete(k);
     }

@@ -3,6 +3,11 @@
  * WebAssembly, and ~1.5 s plus several hundred MB for Harper's first use) does not hold up other
  * editors' requests on the main thread. In-process, the operations run on the very same code
  * (`./grammarCore.ts`).
+ *
+ * Harper's memory (~250–300 MB: its dictionary in WebAssembly memory, which WebAssembly never gives
+ * back, and the compiled code) is released by ending the worker once it had no job for a while: in
+ * the server, `POSTEDIT_WORKER_IDLE_SECONDS` (see offThread.ts, main.ts). The next job starts a
+ * fresh worker, which answers the same after its ~1.5 s set-up.
  */
 import type { Worker } from 'node:worker_threads';
 import { runGrammarOp, type GrammarOp, type GrammarOptions, type GrammarResults } from './grammarCore.js';

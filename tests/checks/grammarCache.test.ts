@@ -46,4 +46,19 @@ describe('GrammarCache', () => {
     await cache.fill(['a'], 1_000);
     expect(cache.get('a')?.count).toBe(0);
   });
+
+  it('stays within its byte bound, dropping the oldest entries first', async () => {
+    const flags = (n: number): GrammarFlag[] => Array.from({ length: n }, (_, i) => ({ kind: 'Spelling', message: `Did you mean “word${i}”?`, start: i, end: i + 1 }));
+    const cache = new GrammarCache(async (text) => flags(text.length * 10), 20_000);
+    await cache.fill(['a', 'bb', 'ccc'], 5_000); // 10, 20 and 30 flags: ~2, ~4 and ~6 KB
+    expect(cache.stats.bytes).toBeLessThanOrEqual(20_000);
+    expect(cache.stats.entries).toBe(3);
+    await cache.fill(['dddddddd'], 5_000); // 80 flags, ~16 KB: the older entries make room
+    expect(cache.stats.bytes).toBeLessThanOrEqual(20_000);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('dddddddd')?.count).toBe(80);
+    await cache.fill(['a'], 5_000);
+    expect(cache.get('a')?.count).toBe(10);
+    expect(cache.stats.bytes).toBeLessThanOrEqual(20_000);
+  });
 });

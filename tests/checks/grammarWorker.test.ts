@@ -1,13 +1,15 @@
 /**
  * Harper on its worker thread (server/checks/offThreadGrammar.ts): the same answers as in-process,
- * an in-process fallback with the same answers when the worker dies, and an idle worker that lets
- * a CLI exit. The death test comes last: after it, this file's grammar runs in-process.
+ * an in-process fallback with the same answers when the worker dies, an idle worker that lets a CLI
+ * exit, and one that is ended when idle (giving Harper's memory back) and started again by the next
+ * job. The death test comes last: after it, this file's grammar runs in-process.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as offThread from '../../server/checks/grammar.js';
 import * as inProcess from '../../server/checks/grammarCore.js';
+import { setDefaultWorkerIdleMs } from '../../server/checks/offThread.js';
 import { grammarWorkerForTests } from '../../server/checks/offThreadGrammar.js';
 import { runModuleScript } from '../support/moduleScript.js';
 
@@ -70,6 +72,34 @@ describe('a process using the grammar worker', () => {
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout.trim())).toEqual(['It was the end.', true, true]);
   }, 90_000);
+});
+
+describe('an idle grammar worker (the server ends it after POSTEDIT_WORKER_IDLE_SECONDS)', () => {
+  it('is ended once idle, and the next job starts a new one with the same answers', async () => {
+    const before = await Promise.all(TEXTS.map((t) => offThread.planSafeFixes(t, opts)));
+    const first = grammarWorkerForTests();
+    expect(first).toBeDefined();
+    setDefaultWorkerIdleMs(300);
+    try {
+      // The idle time is read when the worker falls idle: after this job.
+      const flags = await offThread.lintParagraph(TEXTS[0]!, opts);
+      const ended = await new Promise<number>((resolve) => first!.once('exit', resolve));
+      expect(ended).toBe(1); // terminated
+      expect(grammarWorkerForTests()).toBeUndefined();
+
+      const again = await Promise.all(TEXTS.map((t) => offThread.planSafeFixes(t, opts)));
+      const second = grammarWorkerForTests();
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      expect(offThread.grammarRunsOffThread()).toBe(true);
+      expect(again).toEqual(before);
+      expect(await offThread.lintParagraph(TEXTS[0]!, opts)).toEqual(flags);
+    } finally {
+      setDefaultWorkerIdleMs(0);
+      await offThread.warmUpGrammar(); // falls idle again with no idle time: kept
+    }
+    expect(grammarWorkerForTests()).toBeDefined();
+  }, 120_000);
 });
 
 describe('when the grammar worker dies', () => {

@@ -1,0 +1,94 @@
+/**
+ * `npm start` runs the server compiled to JavaScript (`npm run build` → dist/, then `node dist/main.js`):
+ * the worker threads must load the compiled `.js` workers (no tsx in the process), the data files the
+ * checks read must be next to the compiled code, and the answers must be those of the TypeScript.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../../server/checks/index.js';
+import { lintParagraph } from '../../server/checks/grammarCore.js';
+import { runMtChecks } from '../../server/checks/mt/index.js';
+import { corpusDir, removeData, repoRoot, tempDir } from '../support/app.js';
+import { storeEnvFor } from '../support/postgres.js';
+
+const GRAMMAR = 'We was there in Baoan with 200 enterprises. It was a important the the step.';
+const BEFORE = 'In 2014 output reached 2927 billion yuan.';
+const AFTER = 'In 2014 output reached 292.7 billion yuan.';
+const MT = 'Mayor Wang Hongbin said the output value reached 1.2 billion yuan.';
+const SOURCE = '王宏彬市长说，产值达到12亿元。';
+
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8' });
+  expect(build.status, build.stderr + build.stdout).toBe(0);
+}, 120_000);
+
+describe('the compiled server (dist/)', () => {
+  it('runs Harper, the fact guard and the MT checks on their worker threads from .js, with the same answers', async () => {
+    const script = `(async () => {
+      const grammar = await import('./dist/checks/grammar.js');
+      const checks = await import('./dist/checks/offThreadChecks.js');
+      const mt = await import('./dist/checks/mt/offThread.js');
+      const [flags, findings, mtFlags] = await Promise.all([
+        grammar.lintParagraph(${JSON.stringify(GRAMMAR)}, { timeBudgetMs: 60000 }),
+        checks.runChecksOffThread(${JSON.stringify(BEFORE)}, ${JSON.stringify(AFTER)}),
+        mt.runMtChecksOffThread(${JSON.stringify(MT)}, ${JSON.stringify(SOURCE)}),
+      ]);
+      console.log(JSON.stringify({ flags, findings, mtFlags, offThread: [grammar.grammarRunsOffThread(), checks.checksRunOffThread(), mt.mtChecksRunOffThread()] }));
+    })();`;
+    // Plain node, no tsx anywhere in the process; with a V8 flag, which the workers inherit.
+    const run = spawnSync(process.execPath, ['--max-old-space-size=1024', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 90_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const got = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(got.offThread).toEqual([true, true, true]);
+    expect(got.flags).toEqual(await lintParagraph(GRAMMAR, { timeBudgetMs: 60_000 }));
+    expect(got.flags.some((f: { kind: string }) => f.kind === 'Repetition')).toBe(true);
+    expect(got.findings).toEqual(runChecks(BEFORE, AFTER, {}));
+    expect(got.mtFlags).toEqual(runMtChecks(MT, SOURCE, {}));
+  }, 120_000);
+
+  it('serves an imported article with its grammar and MT flags (`node dist/main.js`, as `npm start` runs it)', async () => {
+    const dataDir = await tempDir();
+    const corpus = join(await tempDir(), 'corpus');
+    await mkdir(corpus, { recursive: true });
+    for (const f of ['wmt23-rfi-19800.en.txt', 'wmt23-rfi-19800.en.src.txt']) await copyFile(join(corpusDir, 'wmt-zhen', f), join(corpus, f));
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: repoRoot,
+      env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, CORPUS_DIR: corpus, PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' },
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let out = '';
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 30_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /Postedit is running: http:\/\/[^:]+:(\d+)\//.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        child.stderr.on('data', (d) => (out += d));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chief', password: 'long enough secret' }) });
+      expect(login.status).toBe(200);
+      const headers = { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+      const page = await fetch(`${base}/articles/wmt23-rfi-19800-en`, { headers });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<main');
+      let flags: { pending: number; paragraphs: Array<{ count: number | null }> } = { pending: 1, paragraphs: [] };
+      for (let i = 0; i < 30 && flags.pending; i++) flags = await (await fetch(`${base}/api/articles/wmt23-rfi-19800-en/flags?budget=5000`, { headers })).json();
+      expect(flags.pending).toBe(0);
+      expect(flags.paragraphs).toHaveLength(10);
+      const mt = await (await fetch(`${base}/api/articles/wmt23-rfi-19800-en/mt-flags?budget=30000`, { headers })).json();
+      expect(mt.pending).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await removeData(dataDir);
+    }
+  }, 120_000);
+});
