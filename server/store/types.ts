@@ -29,7 +29,9 @@ export interface Store {
   /**
    * Runs `change` on a copy of the article while holding the article's write lock, then persists the
    * copy and what `change` returned, atomically from a reader's point of view. If `change` throws,
-   * nothing is stored. Changes to one article run one at a time.
+   * nothing is stored. Changes to one article run one at a time. `change` may be run more than once
+   * (on PostgreSQL, again on the newer article when another instance wrote it meanwhile), only the
+   * last run counting: it must change nothing but the article it is given.
    */
   updateArticle<T>(id: string, change: (article: Article) => ArticleChange<T> | Promise<ArticleChange<T>>): Promise<T>;
   /** Revisions of an article (or of one paragraph), oldest first. */

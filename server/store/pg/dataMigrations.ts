@@ -10,6 +10,7 @@ export type DataStep = (client: PoolClient) => Promise<void>;
 
 export const DATA_STEPS: Record<string, DataStep> = {
   '4_paragraph_rows': splitArticleDocuments,
+  '7_brief_tally': tallyBriefs,
 };
 
 /** Articles read per query while migrating (each may be a few hundred KB). */
@@ -51,6 +52,34 @@ async function splitArticleDocuments(c: PoolClient): Promise<void> {
         );
       }
       await c.query('UPDATE articles SET meta = $2::json WHERE id = $1', [id, JSON.stringify(meta)]);
+    }
+    after = rows.at(-1)!.seq;
+  }
+}
+
+/**
+ * 007: each article's brief lists its paragraphs' statuses and reviews (`paragraphs`); it gets their
+ * counts instead (`tally`: [status, review or null, count], by status and review), its other fields
+ * kept. Parsed here, not in SQL, as in 004.
+ */
+async function tallyBriefs(c: PoolClient): Promise<void> {
+  let after = '0';
+  for (;;) {
+    const { rows } = await c.query<{ id: string; seq: string; brief: { paragraphs?: Array<{ status: string; review?: string }>; [key: string]: unknown } }>(
+      'SELECT id, seq, brief FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [after, BATCH * 10],
+    );
+    if (rows.length === 0) return;
+    for (const { id, brief } of rows) {
+      if (!Array.isArray(brief.paragraphs)) continue;
+      const { paragraphs, ...rest } = brief;
+      const counts = new Map<string, number>();
+      for (const p of paragraphs) counts.set(`${p.status}|${p.review ?? ''}`, (counts.get(`${p.status}|${p.review ?? ''}`) ?? 0) + 1);
+      const tally = [...counts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, n]) => {
+        const [status, review] = k.split('|');
+        return [status, review || null, n];
+      });
+      await c.query('UPDATE articles SET brief = $2::json WHERE id = $1', [id, JSON.stringify({ ...rest, tally })]);
     }
     after = rows.at(-1)!.seq;
   }
