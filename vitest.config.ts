@@ -27,7 +27,12 @@ export default defineConfig({
         extends: true,
         test: { name: 'server', include: ['tests/{web,store,runs,engines,interchange,cli}/**/*.test.ts'], isolate: false },
       },
-      { extends: true, test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'], isolate: false } },
+      {
+        extends: true,
+        // A page with grammar flags waits for Harper's first start; with the other workers busy that
+        // has taken over 20 s on this 2-core machine.
+        test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'], isolate: false, testTimeout: 60000, hookTimeout: 60000 },
+      },
       { extends: true, test: { name: 'isolated', include: ISOLATED } },
     ],
   },
