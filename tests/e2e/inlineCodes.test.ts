@@ -60,8 +60,10 @@ describe.skipIf(skipBrowser)('inline codes in the editor, in Chromium', () => {
     expect(await page.locator('#p2 a[onclick]').count()).toBe(0);
     // The MT column shows them too, and a chip looks like one (a box, not running text).
     expect(await page.locator('#p2 .col-mt .code-chip').count()).toBe(3);
-    const box = await current.nth(0).evaluate((el) => {
-      const s = getComputedStyle(el);
+    // Found and measured in one step: a live update can replace the row between two steps, and a
+    // detached chip has no computed style (seen once on a loaded CI run).
+    const box = await page.evaluate(() => {
+      const s = getComputedStyle(document.querySelector('#p2 [data-role="current"] .code-chip')!);
       return { display: s.display, border: s.borderTopStyle };
     });
     expect(box).toEqual({ display: 'inline-block', border: 'solid' });
