@@ -112,6 +112,20 @@ export class ActionRecorder {
   }
 }
 
+/**
+ * After an action that is not undoable and keeps the text (a new suggestion, a submit for review),
+ * earlier actions stay undoable: undo entries that expected a moved paragraph's old revision now
+ * expect its new one.
+ */
+export function carryUndoEntries(article: Article, moved: ReadonlyMap<string, { from: number; to: number }>): void {
+  if (!moved.size) return;
+  const stale = (b: UndoEntry['before'][number]) => moved.get(b.paragraphId)?.from === b.revisionAfter;
+  // Entries are shared with the stored article: replaced, never changed in place.
+  article.undo = article.undo.map((entry) =>
+    entry.before.some(stale) ? { ...entry, before: entry.before.map((b) => (stale(b) ? { ...b, revisionAfter: moved.get(b.paragraphId)!.to } : b)) } : entry,
+  );
+}
+
 /** Where the paragraph is in the article; a 404 when it is not there. */
 export function paragraphIndex(article: Article, paragraphId: string): number {
   const i = indexOfParagraph(article, paragraphId);
@@ -247,12 +261,7 @@ export async function changeParagraph(
     refreshFindings(article, rec, glossaryForArticle(entries, article));
     if (undoable && rec.revisions.length) rec.pushUndo(rec.revisions[0]!.action);
     else {
-      // An action that is not undoable (a new suggestion) keeps the text: earlier actions stay undoable.
-      const stale = (b: UndoEntry['before'][number]) => b.paragraphId === p.id && b.revisionAfter === revisionBefore;
-      // Entries are shared with the stored article: replaced, never changed in place.
-      article.undo = article.undo.map((entry) =>
-        entry.before.some(stale) ? { ...entry, before: entry.before.map((b) => (stale(b) ? { ...b, revisionAfter: p.revision } : b)) } : entry,
-      );
+      carryUndoEntries(article, new Map([[p.id, { from: revisionBefore, to: p.revision }]]));
       article.updatedAt = rec.at;
     }
     return { result: structuredClone(answer), revisions: rec.revisions, suggestions: rec.suggestions };

@@ -4,7 +4,7 @@ import {
 } from '../core/reviewState.js';
 import type { Actor, Comment, Paragraph } from '../core/types.js';
 import { BadRequestError, ForbiddenError, InvalidStateError } from './errors.js';
-import { ActionRecorder, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
+import { ActionRecorder, carryUndoEntries, changeParagraph, findParagraph, type ParagraphTarget } from './paragraphChange.js';
 import type { Services } from './services.js';
 import { ownParagraph } from '../core/draft.js';
 
@@ -81,15 +81,19 @@ export async function commentParagraph(services: Services, props: CommentProps):
 export async function submitArticle(services: Services, props: { articleId: string; actor: Actor }): Promise<{ submitted: number }> {
   return services.store.updateArticle(props.articleId, (article) => {
     const rec = new ActionRecorder(article, props.actor, services.now().toISOString());
+    const moved = new Map<string, { from: number; to: number }>();
     for (let i = 0; i < article.paragraphs.length; i++) {
       const shared = article.paragraphs[i]!;
       if (!submittable(shared.status, shared.review ?? 'none')) continue;
       const p = ownParagraph(article, i);
-      rec.touch(p);
+      const from = p.revision;
       p.review = 'in-review';
       rec.record(p, 'submit', p.text, { review: 'in-review' });
+      moved.set(p.id, { from, to: p.revision });
     }
     if (rec.revisions.length === 0) throw new InvalidStateError('nothing to submit: accept, edit or reject paragraphs first (pending ones stay with the editor)');
+    // As for a single paragraph's submit: the text is unchanged, so earlier actions stay undoable.
+    carryUndoEntries(article, moved);
     article.updatedAt = rec.at;
     return { result: { submitted: rec.revisions.length }, revisions: rec.revisions };
   });

@@ -13,7 +13,7 @@ import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { mergeParagraph } from '../../server/commands/mergeParagraph.js';
 import { rejectSuggestion } from '../../server/commands/rejectSuggestion.js';
 import { revertParagraph } from '../../server/commands/revertParagraph.js';
-import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
+import { reviewParagraph, submitArticle } from '../../server/commands/reviewParagraph.js';
 import { splitParagraph } from '../../server/commands/splitParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { undoLastAction } from '../../server/commands/undoLastAction.js';
@@ -169,5 +169,16 @@ describe('undo', () => {
     await reviewParagraph(desk.services, { articleId: id, paragraphId: 'p7', baseRevision: q.revision, action: 'approve', actor: rita });
     await expect(undo(id)).rejects.toBeInstanceOf(LockedError);
     expect(await desk.para(id, 'p7')).toMatchObject({ status: 'edited', review: 'approved' });
+  });
+
+  it('sending the whole article for review keeps earlier actions undoable, as a single paragraph\'s submit does', async () => {
+    const id = await desk.article();
+    await editParagraph(desk.services, { articleId: id, paragraphId: 'p2', baseRevision: 1, text: 'The alliance was founded.', actor: ed });
+    await editParagraph(desk.services, { articleId: id, paragraphId: 'p3', baseRevision: 1, text: 'It has fifty members.', actor: ed });
+    expect(await submitArticle(desk.services, { articleId: id, actor: ed })).toEqual({ submitted: 2 });
+    const r = await undo(id);
+    expect(r.undone).toBe('edit');
+    expect(r.paragraphs).toMatchObject([{ id: 'p3', text: mtOf(3), status: 'pending' }]);
+    expect(await desk.para(id, 'p2')).toMatchObject({ text: 'The alliance was founded.', review: 'in-review' });
   });
 });
