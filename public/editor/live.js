@@ -21,16 +21,28 @@ const typing = (row) => {
   return ta && ta.value !== ta.defaultValue ? ta : null;
 };
 
-/** Replaces a row keeping what the editor looks at where it was on the screen. */
-async function replaceInPlace(row) {
+/**
+ * Replaces a row keeping what the editor looks at where it was on the screen; `decorate` (the
+ * "changed by" badge) runs before the scroll is corrected, since it can make the row taller.
+ */
+async function replaceInPlace(row, decorate = () => {}) {
   const anchor = state.current && state.current !== row ? state.current : row;
   const before = anchor.getBoundingClientRect().top;
   const focusedElsewhere = document.activeElement && !row.contains(document.activeElement) ? document.activeElement : null;
   const fresh = await refreshRow(row);
+  decorate(fresh);
   const target = anchor === row ? fresh : anchor;
   window.scrollBy(0, target.getBoundingClientRect().top - before);
   if (focusedElsewhere?.isConnected) focusedElsewhere.focus({ preventScroll: true });
   return fresh;
+}
+
+/** Runs `change` (presence badges, the presence bar) keeping the selected row where it was on the screen. */
+function keepingPlace(change) {
+  const anchor = state.current;
+  const before = anchor?.getBoundingClientRect().top;
+  change();
+  if (anchor?.isConnected && before !== undefined) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
 }
 
 function mark(fresh, e) {
@@ -124,8 +136,7 @@ async function onChange(e) {
     const ta = typing(row);
     if (ta && e.actor !== me) { void notice(row, e, ta); continue; }
     if (row.classList.contains('busy')) continue; // this page's own request will refresh it
-    const fresh = await replaceInPlace(row);
-    if (e.actor !== me) mark(fresh, e);
+    await replaceInPlace(row, (fresh) => { if (e.actor !== me) mark(fresh, e); });
   }
   refreshCounts();
 }
@@ -153,6 +164,10 @@ function showPresenceOn(row) {
 }
 
 function onPresence(users) {
+  keepingPlace(() => showPresence(users));
+}
+
+function showPresence(users) {
   presence = users;
   const others = users.filter((u) => u.username !== me);
   const bar = document.querySelector('.presence-bar');
