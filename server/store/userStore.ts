@@ -126,28 +126,28 @@ export class LowdbUserStore implements UserStore {
 
   // Role changes and removals check and write inside the write queue, on the data as the queue has
   // it: two of them never both see the same admins (each runs after the one before was written).
-  async setRole(username: string, role: Role, check?: AdminCheck) {
-    if (!this.#db.data.users.some((x) => x.username === username)) return false;
-    let found = false;
-    await this.#write((d) => {
-      const u = d.users.find((x) => x.username === username);
-      if (!u) return;
-      check?.({ username: u.username, role: u.role }, adminCount(d));
+  setRole(username: string, role: Role, check?: AdminCheck) {
+    return this.#changeChecked(username, check, (u) => {
       u.role = role;
-      found = true;
     });
-    return found;
   }
 
-  async deleteUser(username: string, check?: AdminCheck) {
+  deleteUser(username: string, check?: AdminCheck) {
+    return this.#changeChecked(username, check, (_, d) => {
+      d.users = d.users.filter((x) => x.username !== username);
+      d.sessions = d.sessions.filter((s) => s.username !== username);
+    });
+  }
+
+  /** Finds the user in the queued data, runs the admin check there, then the change; false when there is no such user. */
+  async #changeChecked(username: string, check: AdminCheck | undefined, change: (u: User, d: UsersFile) => void): Promise<boolean> {
     if (!this.#db.data.users.some((x) => x.username === username)) return false;
     let found = false;
     await this.#write((d) => {
       const u = d.users.find((x) => x.username === username);
       if (!u) return;
       check?.({ username: u.username, role: u.role }, adminCount(d));
-      d.users = d.users.filter((x) => x.username !== username);
-      d.sessions = d.sessions.filter((s) => s.username !== username);
+      change(u, d);
       found = true;
     });
     return found;

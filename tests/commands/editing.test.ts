@@ -17,18 +17,13 @@ import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { deleteParagraph } from '../../server/commands/deleteParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import type { Engine } from '../../server/engines/types.js';
-import { attempt, ed, eve, NEWS, openDesk, refusal, rita, type Desk } from '../support/commands.js';
+import { attempt, ed, eve, mtOf, openDesk, refusal, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 beforeAll(async () => {
   desk = await openDesk();
 });
 afterAll(async () => desk?.close());
-
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 
 /** An engine that rewrites the text with a function (the store stays real). */
 const rewriting = (rewrite: (t: string) => string): Engine => ({ id: 'test', model: 'test-1', describe: () => 'test engine', suggest: async (r) => ({ text: rewrite(r.text), model: 'test-1' }) });

@@ -15,14 +15,10 @@ import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { reviewReport } from '../../server/commands/reviewReport.js';
 import { splitParagraph } from '../../server/commands/splitParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
-import { ed, NEWS, openDesk, rita, type Desk } from '../support/commands.js';
+import { ed, mtOf, NEWS, openDesk, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 let id: string;
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 const P2 = 'The alliance was founded in the national incubator on 28 January.';
 const P3 = 'Output of the industry reached 1 billion yuan in 2014.';
 

@@ -11,7 +11,7 @@ import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { commentParagraph, reviewParagraph, submitArticle, type ReviewProps } from '../../server/commands/reviewParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { undoLastAction } from '../../server/commands/undoLastAction.js';
-import { ada, attempt, ed, NEWS, openDesk, refusal, rita, type Desk } from '../support/commands.js';
+import { ada, attempt, ed, mtOf, openDesk, refusal, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -19,10 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => desk?.close());
 
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 const review = (props: ReviewProps) => attempt(() => reviewParagraph(desk.services, props));
 
 /** An article whose p2 is edited by ed (revision 2). */

@@ -15,7 +15,7 @@ import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { splitParagraph } from '../../server/commands/splitParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { articleScope } from '../../server/store/glossaryStore.js';
-import { ed, eve, NEWS, openDesk, refusal, rita, type Desk } from '../support/commands.js';
+import { ed, eve, mtOf, openDesk, refusal, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -23,10 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => desk?.close());
 
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 const order = async (id: string) => (await desk.get(id)).paragraphs.map((p) => `${p.id}:${p.status}`);
 
 describe('split', () => {

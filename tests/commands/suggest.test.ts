@@ -14,18 +14,13 @@ import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { undoLastAction } from '../../server/commands/undoLastAction.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import type { Engine, SuggestRequest } from '../../server/engines/types.js';
-import { ed, eve, NEWS, openDesk, refusal, rita, type Desk } from '../support/commands.js';
+import { ed, eve, mtOf, NEWS, openDesk, refusal, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 beforeAll(async () => {
   desk = await openDesk();
 });
 afterAll(async () => desk?.close());
-
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 
 /** An engine that records what it was asked and answers with `answer` (the offline cleanup by default). */
 function recording(options: { id?: string; answer?: (r: SuggestRequest) => Promise<string> | string; usage?: { prompt: number; completion: number } } = {}) {

@@ -17,7 +17,7 @@ import { reviewParagraph, submitArticle } from '../../server/commands/reviewPara
 import { splitParagraph } from '../../server/commands/splitParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { undoLastAction } from '../../server/commands/undoLastAction.js';
-import { ed, eve, NEWS, openDesk, rita, type Desk } from '../support/commands.js';
+import { ed, eve, mtOf, NEWS, openDesk, rita, type Desk } from '../support/commands.js';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -25,10 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => desk?.close());
 
-const mtOf = (i: number) => {
-  const s = NEWS[i - 1]!;
-  return typeof s === 'string' ? s : s.text;
-};
 const undo = (articleId: string, actor = ed) => undoLastAction(desk.services, { articleId, actor });
 
 describe('undo', () => {

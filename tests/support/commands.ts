@@ -39,6 +39,12 @@ export const NEWS: ParagraphSpec[] = [
   'Most enterprises gathered in Baoan , about 200 in all.',
 ];
 
+/** The text of NEWS's paragraph `i` (1-based, as in p1, p2 …): what the MT says before anyone acts. */
+export function mtOf(i: number): string {
+  const s = NEWS[i - 1]!;
+  return typeof s === 'string' ? s : s.text;
+}
+
 export interface Desk {
   services: Services;
   dataDir: string;
