@@ -21,9 +21,10 @@ export async function addUser(users: UserStore, props: { username: string; passw
   const username = normaliseUsername(props.username);
   if (!USERNAME.test(username)) throw new BadRequestError('a username has 2–40 characters: lowercase letters, digits, dot, dash, underscore');
   if (!isRole(props.role)) throw new BadRequestError(`the role must be editor, reviewer or admin, not "${props.role}"`);
-  if (await users.getUser(username)) throw new BadRequestError(`the user "${username}" exists already`);
+  const taken = () => new BadRequestError(`the user "${username}" exists already`);
+  if (await users.getUser(username)) throw taken();
   const user: User = { username, role: props.role, passwordHash: await hashPassword(checkPassword(props.password)), createdAt: new Date().toISOString(), tokens: [] };
-  await users.saveUser(user);
+  if (!(await users.createUser(user))) throw taken();
   return user;
 }
 
@@ -46,10 +47,8 @@ export interface PasswordChange {
  */
 export async function setPassword(users: UserStore, username: string, password: string, options: { keepSession?: string } = {}): Promise<PasswordChange> {
   const user = await mustGet(users, username);
-  user.passwordHash = await hashPassword(checkPassword(password));
-  const tokensRevoked = user.tokens.length;
-  user.tokens = [];
-  await users.saveUser(user);
+  const tokensRevoked = await users.setPasswordHash(user.username, await hashPassword(checkPassword(password)));
+  if (tokensRevoked === undefined) throw new NotFoundError(`no user "${username}"`);
   const sessionsEnded = await users.deleteSessions(user.username, options.keepSession);
   return { sessionsEnded, tokensRevoked };
 }
@@ -97,18 +96,15 @@ function tokenName(name: unknown): string {
 export async function createToken(users: UserStore, username: string, name = 'token'): Promise<string> {
   const user = await mustGet(users, username);
   const secret = `pe_${newSecret(24)}`;
-  user.tokens.push({ id: randomUUID(), name: tokenName(name), hash: hashSecret(secret), createdAt: new Date().toISOString() });
-  await users.saveUser(user);
+  const added = await users.addToken(user.username, { id: randomUUID(), name: tokenName(name), hash: hashSecret(secret), createdAt: new Date().toISOString() });
+  if (!added) throw new NotFoundError(`no user "${username}"`);
   return secret;
 }
 
 /** Revokes one API token of the user, by its id. */
 export async function revokeToken(users: UserStore, username: string, tokenId: string): Promise<void> {
   const user = await mustGet(users, username);
-  const before = user.tokens.length;
-  user.tokens = user.tokens.filter((t) => t.id !== tokenId);
-  if (user.tokens.length === before) throw new NotFoundError(`${user.username} has no such token`);
-  await users.saveUser(user);
+  if (!(await users.removeToken(user.username, tokenId))) throw new NotFoundError(`${user.username} has no such token`);
 }
 
 /** Checks a password; answers the user, or undefined for a wrong name or password alike. */

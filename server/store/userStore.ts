@@ -47,7 +47,19 @@ export interface UserStore {
   countUsers(): Promise<number>;
   listUsers(): Promise<User[]>;
   getUser(username: string): Promise<User | undefined>;
+  /** Creates or replaces the whole user, tokens included: for copying between stores. Actions change one field instead. */
   saveUser(user: User): Promise<void>;
+  /** Adds the user unless the name is taken (false then), in one step with the check. */
+  createUser(user: User): Promise<boolean>;
+  /**
+   * Sets the password hash and revokes every API token of the user, in one step, changing nothing else
+   * (a role changed meanwhile stays). Answers how many tokens were revoked, or undefined when there is no such user.
+   */
+  setPasswordHash(username: string, passwordHash: string): Promise<number | undefined>;
+  /** Adds an API token to the user's; false when there is no such user. */
+  addToken(username: string, token: ApiToken): Promise<boolean>;
+  /** Removes one API token of the user; false when the user has no token with that id. */
+  removeToken(username: string, tokenId: string): Promise<boolean>;
   /**
    * Changes the user's role, and nothing else. With `check`, in one atomic step with it: `check` sees
    * the user's name and role and how many admins there are, and no other role change or removal can come between it
@@ -122,6 +134,52 @@ export class LowdbUserStore implements UserStore {
       if (i >= 0) d.users[i] = structuredClone(user);
       else d.users.push(structuredClone(user));
     });
+  }
+
+  async createUser(user: User) {
+    let created = false;
+    await this.#write((d) => {
+      if (d.users.some((x) => x.username === user.username)) return;
+      d.users.push(structuredClone(user));
+      created = true;
+    });
+    return created;
+  }
+
+  // Each change below finds the user in the queued data and changes one field there, so it never
+  // writes back a copy read before another change (a role set meanwhile would be undone).
+  async setPasswordHash(username: string, passwordHash: string) {
+    let revoked: number | undefined;
+    await this.#write((d) => {
+      const u = d.users.find((x) => x.username === username);
+      if (!u) return;
+      u.passwordHash = passwordHash;
+      revoked = u.tokens.length;
+      u.tokens = [];
+    });
+    return revoked;
+  }
+
+  async addToken(username: string, token: ApiToken) {
+    let added = false;
+    await this.#write((d) => {
+      const u = d.users.find((x) => x.username === username);
+      if (!u) return;
+      u.tokens.push({ ...token });
+      added = true;
+    });
+    return added;
+  }
+
+  async removeToken(username: string, tokenId: string) {
+    let removed = false;
+    await this.#write((d) => {
+      const u = d.users.find((x) => x.username === username);
+      if (!u || !u.tokens.some((t) => t.id === tokenId)) return;
+      u.tokens = u.tokens.filter((t) => t.id !== tokenId);
+      removed = true;
+    });
+    return removed;
   }
 
   // Role changes and removals check and write inside the write queue, on the data as the queue has

@@ -153,6 +153,38 @@ describe('passwords, sessions and tokens', () => {
     await expect(createToken(users, name, 'x'.repeat(61))).rejects.toThrow('a token name has at most 60 characters');
   });
 
+  it('a role changed at the same moment as a token, a revocation or a password is kept, and so is the other change', async () => {
+    const name = fresh('max');
+    await addUser(users, { username: name, password: 'long enough', role: 'editor' });
+    const kept = await createToken(users, name, 'kept');
+    const goneId = (await users.getUser(name))!.tokens[0]!.id;
+    // The role change first: each account action used to save a copy of the user read before it, undoing the role.
+    const [, added] = await Promise.all([setRole(users, name, 'reviewer'), createToken(users, name, 'added')]);
+    expect((await users.getUser(name))?.role).toBe('reviewer');
+    expect((await users.findUserByToken(added))?.username).toBe(name);
+    await Promise.all([setRole(users, name, 'editor'), revokeToken(users, name, goneId)]);
+    expect((await users.getUser(name))?.role).toBe('editor');
+    expect(await users.findUserByToken(kept)).toBeUndefined();
+    expect((await users.getUser(name))!.tokens.map((t) => t.name)).toEqual(['added']);
+    const [, change] = await Promise.all([setRole(users, name, 'reviewer'), setPassword(users, name, 'brand new password')]);
+    expect(change.tokensRevoked).toBe(1);
+    expect((await users.getUser(name))?.role).toBe('reviewer');
+    expect((await checkLogin(users, name, 'brand new password'))?.username).toBe(name);
+  });
+
+  it('two people adding the same new name at once: one is added, the other is told it is taken', async () => {
+    const name = fresh('ned');
+    const results = await Promise.allSettled([
+      addUser(users, { username: name, password: 'first password', role: 'editor' }),
+      addUser(users, { username: name, password: 'second password', role: 'admin' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason.message).toBe(`the user "${name}" exists already`);
+    const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ role: string }>).value;
+    expect((await users.getUser(name))?.role).toBe(won.role);
+  });
+
   it('removing a user ends their sessions and their tokens', async () => {
     const name = fresh('lou');
     await addUser(users, { username: name, password: 'long enough', role: 'editor' });

@@ -314,6 +314,24 @@ describe.each(userBackends)('the $name user store', ({ skip, open }) => {
     expect(await users.findUserByToken('nope')).toBeUndefined();
   });
 
+  test('changes one field of a user in place: creates once, adds and removes tokens, sets a password hash revoking tokens', async () => {
+    const { users, reopen } = await open();
+    expect(await users.createUser(user('fin', 'reviewer'))).toBe(true);
+    expect(await users.createUser(user('fin', 'admin'))).toBe(false);
+    const at = new Date().toISOString();
+    expect(await users.addToken('fin', { id: 'k1', name: 'one', hash: hashSecret('key-1'), createdAt: at })).toBe(true);
+    expect(await users.addToken('fin', { id: 'k2', name: 'two', hash: hashSecret('key-2'), createdAt: at })).toBe(true);
+    expect(await users.addToken('nobody', { id: 'k3', name: 'x', hash: hashSecret('key-3'), createdAt: at })).toBe(false);
+    expect((await (await reopen()).getUser('fin'))!.tokens.map((t) => t.name)).toEqual(['one', 'two']);
+    expect(await users.removeToken('fin', 'k1')).toBe(true);
+    expect(await users.removeToken('fin', 'k1')).toBe(false);
+    expect(await users.findUserByToken('key-1')).toBeUndefined();
+    expect(await users.setPasswordHash('fin', 'scrypt$new')).toBe(1);
+    expect(await users.setPasswordHash('nobody', 'scrypt$new')).toBeUndefined();
+    const fin = (await (await reopen()).getUser('fin'))!;
+    expect(fin).toEqual(expect.objectContaining({ role: 'reviewer', passwordHash: 'scrypt$new', tokens: [] }));
+  });
+
   test('keeps sessions by the hash of their secret, until they expire, are deleted, or their user is', async () => {
     const { users, reopen } = await open();
     await users.saveUser(user('cat'));

@@ -110,6 +110,41 @@ export class PgUserStore implements UserStore {
     await (client ? work(client) : transaction(this.pool, work));
   }
 
+  async createUser(user: User): Promise<boolean> {
+    const r = await this.pool.query(
+      'INSERT INTO users (username, role, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING',
+      [user.username, user.role, user.passwordHash, user.createdAt],
+    );
+    if ((r.rowCount ?? 0) === 0) return false;
+    for (const token of user.tokens) await this.addToken(user.username, token);
+    return true;
+  }
+
+  // The changes below touch only their own column or rows: a role set meanwhile stays as it is.
+  async setPasswordHash(username: string, passwordHash: string): Promise<number | undefined> {
+    return transaction(this.pool, async (c) => {
+      const r = await c.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, passwordHash]);
+      if ((r.rowCount ?? 0) === 0) return undefined;
+      return (await c.query('DELETE FROM api_tokens WHERE username = $1', [username])).rowCount ?? 0;
+    });
+  }
+
+  async addToken(username: string, token: ApiToken): Promise<boolean> {
+    // The position after the user's last token keeps the list in the order tokens were made.
+    const r = await this.pool.query(
+      `INSERT INTO api_tokens (id, username, position, name, hash, created_at)
+       SELECT $2, u.username, coalesce((SELECT max(position) + 1 FROM api_tokens WHERE username = u.username), 0), $3, $4, $5
+       FROM users u WHERE u.username = $1`,
+      [username, token.id, token.name, token.hash, token.createdAt],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async removeToken(username: string, tokenId: string): Promise<boolean> {
+    const r = await this.pool.query('DELETE FROM api_tokens WHERE username = $1 AND id = $2', [username, tokenId]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async setRole(username: string, role: Role, check?: AdminCheck): Promise<boolean> {
     return this.#changeUser(username, check, async (c) => {
       await c.query('UPDATE users SET role = $2 WHERE username = $1', [username, role]);
