@@ -4,7 +4,15 @@
  * jin ping), as people's and places' names from Chinese are in English news.
  */
 import { readFileSync } from 'node:fs';
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+
+type PinyinFn = typeof import('pinyin-pro').pinyin;
+let pinyinFn: PinyinFn | undefined;
+
+/** pinyin-pro (~20 MB resident) loads on first use, for the reason segment.ts gives for jieba. */
+function pinyinPro(): PinyinFn {
+  return (pinyinFn ??= (createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro')).pinyin);
+}
 
 export interface Syllable {
   /** Lowercase, toneless; ü written v. */
@@ -21,7 +29,7 @@ export function syllablesOf(text: string): Syllable[] {
   const out: Syllable[] = [];
   for (const m of text.matchAll(HAN_RUN)) {
     // One syllable per character (code point) of the run, read in context (多音字).
-    const read = pinyin(m[0], { toneType: 'none', type: 'array', v: true });
+    const read = pinyinPro()(m[0], { toneType: 'none', type: 'array', v: true });
     let at = m.index;
     let i = 0;
     for (const ch of m[0]) {
@@ -36,7 +44,7 @@ export function syllablesOf(text: string): Syllable[] {
 
 /** Toneless reading of a person's name, surname readings applied (曾 = Zeng): 宋涛 → ["song", "tao"]. */
 export function personPinyin(name: string): string[] {
-  return pinyin(name, { toneType: 'none', type: 'array', v: true, mode: 'surname' }).map((s) => s.toLowerCase());
+  return pinyinPro()(name, { toneType: 'none', type: 'array', v: true, mode: 'surname' }).map((s) => s.toLowerCase());
 }
 
 let syllableSet: Set<string> | undefined;

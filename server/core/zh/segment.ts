@@ -3,8 +3,8 @@
  * with its HMM on, so words its dictionary lacks (宋涛, 岸田文雄) come out whole rather than as
  * single characters.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { createRequire } from 'node:module';
+import type { Jieba } from '@node-rs/jieba';
 
 export interface ZhToken {
   word: string;
@@ -21,6 +21,17 @@ export interface ZhToken {
 
 let jieba: Jieba | undefined;
 
+/**
+ * jieba and its 5 MB dictionary (~30 MB resident) load on the first segmentation: the server's main
+ * thread imports the MT checks but runs them on a worker thread, so it never pays for them.
+ */
+function loadJieba(): Jieba {
+  const require = createRequire(import.meta.url);
+  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+  const { dict } = require('@node-rs/jieba/dict.js') as { dict: Buffer };
+  return JiebaClass.withDict(dict);
+}
+
 const HAN = /\p{Script=Han}/u;
 const SPACE = /^\s+$/u;
 
@@ -31,7 +42,7 @@ const SPACE = /^\s+$/u;
  */
 export function dictionaryPieces(word: string): ZhToken[] {
   if (!word) return [];
-  jieba ??= Jieba.withDict(dict);
+  jieba ??= loadJieba();
   let at = 0;
   return jieba.tag(word, false).map(({ word: w, tag }) => {
     const start = at;
@@ -56,7 +67,7 @@ export function segmentZh(text: string): ZhToken[] {
 let last: { text: string; tokens: ZhToken[] } | undefined;
 
 function segment(text: string): ZhToken[] {
-  jieba ??= Jieba.withDict(dict);
+  jieba ??= loadJieba();
   const tokens: ZhToken[] = [];
   let at = 0;
   for (const { word, tag } of jieba.tag(text, true)) {
