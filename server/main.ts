@@ -1,6 +1,6 @@
 /** `npm start`: open the data directory, import the corpus, serve the workbench. */
 import { createServices } from './boot.js';
-import { importCorpus } from './commands/importFiles.js';
+import { importCorpus } from './interchange/importFiles.js';
 import { warmMtFlags } from './commands/mtFlags.js';
 import { loadDotEnv, parseTrustProxy, readConfig } from './config.js';
 import { createApp } from './web/app.js';

@@ -1,8 +1,8 @@
-/** `npm run import -- FILE…`: imports articles (with NAME.src.txt / NAME.ref.txt beside them). */
+/** `npm run import -- FILE…`: imports .txt, .md, .docx and XLIFF articles (with NAME.src.txt / NAME.ref.txt beside them). */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createServices } from '../boot.js';
-import { importFile } from '../commands/importFiles.js';
+import { importFile } from '../interchange/importFiles.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { runningServer } from '../store/dataDirLock.js';
 import { fail } from './fail.js';
@@ -22,9 +22,10 @@ const services = await createServices({ dataDir, corpusDir: config.corpusDir });
 let failed = 0;
 for (const file of positionals) {
   try {
-    const { article, created } = await importFile(services, resolve(file), { username: values.user ?? 'import', role: 'admin' });
+    const { article, created, warnings } = await importFile(services, resolve(file), { username: values.user ?? 'import', role: 'admin' });
     const n = article.paragraphs.length;
     console.log(`${created ? 'imported' : 'already there'}: ${file} → ${article.id} (${n} paragraph${n === 1 ? '' : 's'}${article.hasSource ? ', with source' : ''}${article.hasReference ? ', with reference' : ''})`);
+    for (const w of warnings) console.log(`  warning: ${w}`);
   } catch (e) {
     failed++;
     console.error(`failed: ${(e as Error).message}`);

@@ -1,10 +1,10 @@
 /**
  * The import command: the one place an article comes into the store, whatever it came in as. Every
  * way in ends in `importUnits`, with the paragraphs as units (importedUnits.ts):
- *   - pasted text, the JSON API, files on disk (importFiles.ts: the CLI, the corpus at start-up):
- *     `importArticle` → importText.ts cuts the text into units → `importUnits`;
- *   - uploads (interchange/upload.ts): .txt and .md cut by importText.ts too, .docx and XLIFF read
- *     in interchange/; previewed, then `importUnits`.
+ *   - pasted text, the JSON API, .txt/.md files on disk (interchange/importFiles.ts: the CLI, the
+ *     corpus at start-up): `importArticle` → importText.ts cuts the text into units → `importUnits`;
+ *   - uploads (interchange/upload.ts) and .docx/XLIFF files on disk: .txt and .md cut by
+ *     importText.ts too, .docx and XLIFF read in interchange/; previewed, then `importUnits`.
  *
  * The formats are read into units elsewhere (pure); this stores them: ids from the file name or
  * title, duplicates found by content hash (the same text again answers the existing article), the

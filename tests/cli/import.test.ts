@@ -50,6 +50,6 @@ describe('npm run import', () => {
   it('refuses source and reference files given as articles', async () => {
     const r = await runImport(await newDataDir(), join(corpusDir, 'wmt-zhen', 'wmt23-rfi-19800.en.src.txt'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/only \.txt and \.md articles can be imported/);
+    expect(r.stderr).toMatch(/only \.txt, \.md, \.docx and XLIFF articles can be imported/);
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../server/boot.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { importArticle } from '../../server/commands/importArticle.js';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { commentParagraph } from '../../server/commands/reviewParagraph.js';
 import { suggestParagraph } from '../../server/commands/suggestParagraph.js';
 import { addUser, createToken, openSession } from '../../server/commands/users.js';

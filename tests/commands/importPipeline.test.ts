@@ -3,17 +3,17 @@
  * .docx, XLIFF) are read into units and stored by the one import command, against a real temporary
  * store (lowdb, or PostgreSQL in the PG pass through DATABASE_URL).
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../server/commands/errors.js';
 import { importArticle, importUnits } from '../../server/commands/importArticle.js';
-import { importFile } from '../../server/commands/importFiles.js';
 import { textUnits } from '../../server/commands/importText.js';
 import { MAX_PARAGRAPHS, unitsHash } from '../../server/commands/importedUnits.js';
 import type { Services } from '../../server/commands/services.js';
 import type { Article } from '../../server/core/types.js';
 import { articleToDocx } from '../../server/interchange/docx.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { importPrepared, prepareUpload } from '../../server/interchange/upload.js';
 import { buildXliff } from '../../server/interchange/xliff.js';
 import { ada, openDesk, type Desk } from '../support/commands.js';
@@ -145,6 +145,27 @@ describe('files on disk', () => {
     expect(article.paragraphs.map((p) => p.source)).toEqual(['第一段。', '第二段。']);
     const upload = await prepareUpload({ name: 'utf16-story.txt', data: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) }, { source: { name: 's.txt', data: Buffer.from('第一段。\n\n第二段。') } });
     expect(upload.contentHash).toBe(article.contentHash);
+  });
+
+  it('imports a .docx file with its source beside it, and an XLIFF file, as their uploads would', async () => {
+    const pasted = await importArticle(services, { text: story(2), actor: ada });
+    const docx = join(desk.dataDir, 'disk-story.docx');
+    await writeFile(docx, await articleToDocx(pasted.article));
+    await writeFile(join(desk.dataDir, 'disk-story.src.txt'), '第一段。\n\n第二段。');
+    const fromDisk = await importFile(services, docx, ada);
+    expect(fromDisk).toMatchObject({ created: true, article: { id: 'disk-story', origin: 'disk-story.docx', hasSource: true }, warnings: [] });
+    expect(fromDisk.article.paragraphs.map((p) => [p.mt, p.source])).toEqual(pasted.article.paragraphs.map((p, i) => [p.mt, ['第一段。', '第二段。'][i]]));
+    const xliff = join(desk.dataDir, 'third-party.xlf');
+    await writeFile(xliff, await readFile(new URL('../fixtures/xliff/mc__1111_prova.md.xlf', import.meta.url)));
+    const uploaded = await prepareUpload({ name: 'third-party.xlf', data: await readFile(xliff) });
+    const imported = await importFile(services, xliff, ada);
+    expect(imported.created).toBe(true);
+    expect(imported.article.contentHash).toBe(uploaded.contentHash);
+    expect(imported.article.original?.format).toBe('xliff');
+    expect(imported.article.paragraphs).toHaveLength(uploaded.count);
+    const other = join(desk.dataDir, 'notes.odt');
+    await writeFile(other, 'x');
+    await expect(importFile(services, other, ada)).rejects.toThrow(/^notes\.odt: only \.txt, \.md, \.docx and XLIFF articles can be imported/);
   });
 
   it('names the file in a refusal', async () => {

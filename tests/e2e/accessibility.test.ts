@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import type { Role } from '../../server/core/types.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';

@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
 import { passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';

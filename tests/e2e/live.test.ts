@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
 import { passwordOf, seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';
 import type { Role } from '../../server/core/types.js';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
 import { corpusDir, passwordOf, startApp, type RunningApp } from '../support/app.js';
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { importLanguages, langFromFileName, langFromScript, undecidedLine, undecidedSummary } from '../../server/core/articleFacts.js';
 import type { Article, ParagraphStatus } from '../../server/core/types.js';
 import { articleToDocx } from '../../server/interchange/docx.js';

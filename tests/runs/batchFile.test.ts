@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editParagraph } from '../../server/commands/editParagraph.js';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { prepareRun } from '../../server/runs/startRun.js';
 import type { OpenAIEngine } from '../../server/engines/openai.js';
 import { customId, downloadBatchResults, ingestBatchResults, parseCustomId, submitBatchFile, waitForBatch, writeBatchFile } from '../../server/runs/batchFile.js';

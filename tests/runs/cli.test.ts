@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { openRunStore } from '../../server/store/open.js';
 import { removeData, seedPath, tempDir } from '../support/app.js';
 import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';

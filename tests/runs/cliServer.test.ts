@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { removeData, seedPath, tempDir } from '../support/app.js';
 import { ADMIN, servicesFor, testEngines } from './helpers.js';
 import { startRunsApp } from './runsApp.js';

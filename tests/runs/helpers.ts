@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { createServices } from '../../server/boot.js';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import type { Services } from '../../server/commands/services.js';
 import type { Actor } from '../../server/core/types.js';
 import { OfflineEngine } from '../../server/engines/offline.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { diffWords } from '../../server/core/diff.js';
 import { hter, wordEditDistance } from '../../server/core/metrics.js';
 import type { Suggestion } from '../../server/core/types.js';

@@ -9,7 +9,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { importCorpus } from '../../server/commands/importFiles.js';
+import { importCorpus } from '../../server/interchange/importFiles.js';
 import type { Role } from '../../server/core/types.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { corpusDir, passwordOf, repoRoot, startApp, tokenClient, type RunningApp } from './app.js';

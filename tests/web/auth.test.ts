@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { LoginLimiter } from '../../server/auth/loginLimiter.js';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.js';
 import { storeEnvFor } from '../support/postgres.js';

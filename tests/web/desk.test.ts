@@ -3,7 +3,7 @@
  * suggest-all for editors, undo after a suggest, and conflicts that say who changed what.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { passwordOf, seedPath, sessionClient, startApp, tokenClient, type RunningApp } from '../support/app.js';
 
 let app: RunningApp;

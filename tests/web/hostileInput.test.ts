@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { openStores } from '../../server/store/open.js';
 import { removeData, repoRoot, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';

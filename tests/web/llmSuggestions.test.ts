@@ -3,7 +3,7 @@
  * server, suggestions with guard warnings, the cache, desk examples, errors, grammar flags.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { OpenAIEngine } from '../../server/engines/openai.js';
 import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { corpusDir, startApp, tokenClient, type RunningApp } from '../support/app.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { allow, ROLES, type Action } from '../../server/core/policy.js';
 import type { Role } from '../../server/core/types.js';
 import { client, seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';

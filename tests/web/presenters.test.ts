@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import type { Paragraph, ParagraphStatus, ReviewState, Role } from '../../server/core/types.js';
 import { PARAGRAPH_ACTIONS, paragraphCan, paragraphView, viewerCan, type ParagraphCan } from '../../server/web/presenters.js';
 import { seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';

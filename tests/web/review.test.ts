@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../server/commands/importFiles.js';
+import { importFile } from '../../server/interchange/importFiles.js';
 import { seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';
 
 let app: RunningApp;
