@@ -13,6 +13,7 @@ import { parseGlossary, type GlossaryEntry } from '../core/glossary.js';
 import { medianLengthRatio } from '../core/lengthRatio.js';
 import { paragraphRisk } from '../core/risk.js';
 import type { MtFlag } from '../core/types.js';
+import { ENGINE_IDS, isEngineId } from '../engines/ids.js';
 import { fail } from './fail.js';
 
 const USAGE = 'usage: npm run qe -- IN.jsonl --out OUT.jsonl [--engine offline|openai] [--glossary FILE]  |  npm run qe -- --score FILE';
@@ -102,7 +103,7 @@ if (values.score !== undefined) {
   if (positionals.length !== 1) fail(USAGE, 2);
   const started = performance.now();
   const outFile = values.out ?? '-';
-  if (values.engine !== 'offline' && values.engine !== 'openai') fail(`--engine must be offline or openai, not "${values.engine}"`, 2);
+  if (!isEngineId(values.engine)) fail(`--engine must be ${ENGINE_IDS.join(' or ')}, not "${values.engine}"`, 2);
   let glossary: GlossaryEntry[] | undefined;
   if (values.glossary) {
     try {

@@ -1,14 +1,15 @@
 /**
  * The engine registry: every suggestion engine, by id, and which one serves suggestions, chosen from
- * the configuration. *A new engine*: one file in engines/ and one entry in ENGINES (its id in ENGINE_IDS).
+ * the configuration. *A new engine*: one file in engines/ and one entry in ENGINES (its id in ids.ts).
  */
 import { safeFixes } from '../checks/grammar.js';
 import { OfflineEngine } from './offline.js';
 import { OpenAIEngine, engineConfigFromEnv } from './openai.js';
 import type { Engine } from './types.js';
 
-export const ENGINE_IDS = ['offline', 'openai'] as const;
-export type EngineId = (typeof ENGINE_IDS)[number];
+import { ENGINE_IDS, isEngineId, type EngineId } from './ids.js';
+
+export { ENGINE_IDS, isEngineId, type EngineId };
 
 /** What an entry is given: the environment, and the run's model and retry choice when a run names the engine. */
 interface EngineOptions {
@@ -30,10 +31,6 @@ const ENGINES: Record<EngineId, (env: NodeJS.ProcessEnv, options: EngineOptions)
 /** The OpenAI-compatible engine when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline one. */
 export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): Engine {
   return engineById(engineConfigFromEnv(env) ? 'openai' : 'offline', env);
-}
-
-export function isEngineId(id: string): id is EngineId {
-  return (ENGINE_IDS as readonly string[]).includes(id);
 }
 
 /**
