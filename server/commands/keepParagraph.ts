@@ -12,11 +12,16 @@ import { indexOfParagraph } from '../core/paragraphLookup.js';
  */
 export function keepParagraph(services: Services, props: ParagraphTarget): Promise<Paragraph> {
   return changeParagraph(services, props, 'keep', (p, rec) => {
-    rec.touch(p);
-    const open = p.suggestion && p.suggestion.basedOn === p.text && p.status === 'suggested' ? p.suggestion.id : undefined;
-    p.status = 'kept';
-    rec.record(p, 'keep', p.text, open ? { suggestionId: open } : {});
+    keep(p, rec);
   });
+}
+
+/** Marks the paragraph kept, recording the suggestion it turns down when one is open on its text. */
+function keep(p: Paragraph, rec: ActionRecorder): void {
+  rec.touch(p);
+  const open = p.suggestion && p.suggestion.basedOn === p.text && p.status === 'suggested' ? p.suggestion.id : undefined;
+  p.status = 'kept';
+  rec.record(p, 'keep', p.text, open ? { suggestionId: open } : {});
 }
 
 export interface KeepManyProps {
@@ -54,10 +59,7 @@ export async function keepParagraphs(services: Services, props: KeepManyProps): 
         continue;
       }
       const p = findParagraph(article, id);
-      rec.touch(p);
-      const open = p.suggestion && p.suggestion.basedOn === p.text && p.status === 'suggested' ? p.suggestion.id : undefined;
-      p.status = 'kept';
-      rec.record(p, 'keep', p.text, open ? { suggestionId: open } : {});
+      keep(p, rec);
       result.kept.push(id);
     }
     if (rec.revisions.length) rec.pushUndo('keep');
