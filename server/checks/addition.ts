@@ -13,6 +13,8 @@ import type { Check } from './types.js';
 
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"'“”]+|(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}-]+\.)+(?:com|org|net|info|io|co|ru|cn|uk|de|biz|xyz|top|app|site|online|me|ly|gov|edu)\b(?:\/[^\s<>"'“”]*)?/giu;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** What any link the URL pattern finds contains: a scheme, "www." or a dot before a top-level domain. */
+const LINK_HINT = /:\/\/|www\.|\.(?:com|org|net|info|io|co|ru|cn|uk|de|biz|xyz|top|app|site|online|me|ly|gov|edu)\b/i;
 const HANDLE = /(?<![\p{L}\p{N}@#&])[@#][\p{L}_][\p{L}\p{N}_]{2,}/gu;
 /** Four capitals or more, standing alone: a shouted word or an unexplained acronym. */
 const SHOUTED = /(?<![\p{L}\p{N}])\p{Lu}{4,}(?![\p{L}\p{N}])/gu;
@@ -91,9 +93,11 @@ function callsToAction(after: string, known: string): Hit[] {
 /** A paragraph that itself has this many shouted words is written in capitals (a headline): capitals are its style. */
 const SHOUTING_PARAGRAPH = 2;
 
-function shouted(before: string, after: string, knownWords: ReadonlySet<string>): Hit[] {
-  if ((before.match(SHOUTED) ?? []).length >= SHOUTING_PARAGRAPH) return [];
-  return [...after.matchAll(SHOUTED)]
+function shouted(before: string, after: string, source: string): Hit[] {
+  const shouts = [...after.matchAll(SHOUTED)];
+  if (!shouts.length || (before.match(SHOUTED) ?? []).length >= SHOUTING_PARAGRAPH) return [];
+  const knownWords = new Set([...extractWords(before), ...extractWords(source)].map((w) => w.norm));
+  return shouts
     .filter((m) => !ROMAN_NUMERAL.test(m[0]) && !knownWords.has(normalizeWord(m[0])))
     .map((m) => ({ text: m[0], span: [m.index, m.index + m[0].length] as Span }));
 }
@@ -134,15 +138,18 @@ export const additionCheck: Check = {
     if (notRewriteCheck.run(before, after, ctx).length) return [];
     const source = ctx.source ?? '';
     const known = `${before}\n${source}`.toLowerCase();
-    const knownWords = new Set(extractWords(`${before}\n${source}`).map((w) => w.norm));
     const findings: Finding[] = [];
-    const links = hitsOf(URL, after, known);
+    // Each pattern runs only on a rewrite with the character it needs: most have none, and the
+    // patterns (lookbehinds, Unicode classes) cost tens of µs a paragraph each.
+    const links = LINK_HINT.test(after) ? hitsOf(URL, after, known) : [];
     if (links.length) findings.push(finding(`Adds a link the paragraph does not have: "${quoted(links[0]!.text)}"`, links));
-    const addresses = [...hitsOf(EMAIL, after, known), ...hitsOf(HANDLE, after, known)].filter((h) => !links.some((l) => h.span[0] < l.span[1] && l.span[0] < h.span[1]));
+    const emails = after.includes('@') ? hitsOf(EMAIL, after, known) : [];
+    const handles = after.includes('@') || after.includes('#') ? hitsOf(HANDLE, after, known) : [];
+    const addresses = [...emails, ...handles].filter((h) => !links.some((l) => h.span[0] < l.span[1] && l.span[0] < h.span[1]));
     if (addresses.length) findings.push(finding(`Adds an address the paragraph does not have: "${quoted(addresses[0]!.text)}"`, addresses));
     const calls = callsToAction(after, known);
     if (calls.length) findings.push(finding(`Adds an instruction to the reader: "${quoted(calls[0]!.text)}"`, calls));
-    const shouts = shouted(before, after, knownWords);
+    const shouts = shouted(before, after, source);
     if (shouts.length) findings.push(finding(`Adds "${shouts[0]!.text}", which the paragraph does not have`, shouts));
     const flagged = new Set(calls.map((c) => c.span[0]));
     const sentences = newSentences(before, after, source).filter((s) => !flagged.has(s.span[0]));
