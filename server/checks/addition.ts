@@ -7,7 +7,7 @@
  * is the not-a-rewrite check's: this check stays quiet on it rather than repeat it.
  */
 import type { Finding } from '../core/types.js';
-import { extractWords, findPhrase, isFunctionWord, normalizeWord, recent, type Span } from '../core/facts.js';
+import { extractWords, findPhrase, isFunctionWord, normalizeWord, recent, wordSet, type Span } from '../core/facts.js';
 import { notRewriteCheck } from './notRewrite.js';
 import type { Check } from './types.js';
 
@@ -56,14 +56,27 @@ function isContent(norm: string): boolean {
   return norm.length >= 3 && !/\d/.test(norm) && !isFunctionWord(norm);
 }
 
-function hitsOf(pattern: RegExp, after: string, known: string): Hit[] {
-  return [...after.matchAll(pattern)]
-    .map((m) => ({ text: m[0].replace(/[.,;:!?)]+$/u, ''), start: m.index }))
+function matchesOf(pattern: RegExp, after: string): Array<{ text: string; start: number }> {
+  return [...after.matchAll(pattern)].map((m) => ({ text: m[0].replace(/[.,;:!?)]+$/u, ''), start: m.index }));
+}
+
+function unknownHits(matches: ReadonlyArray<{ text: string; start: number }>, known: string): Hit[] {
+  return matches
     .filter((m) => m.text && !known.includes(m.text.toLowerCase()))
     .map((m) => ({ text: m.text, span: [m.start, m.start + m.text.length] as Span }));
 }
 
-function sentencesOf(text: string): Hit[] {
+function hitsOf(pattern: RegExp, after: string, known: string): Hit[] {
+  return unknownHits(matchesOf(pattern, after), known);
+}
+
+/** Calls to action anywhere in a text (memoised per text: a rewrite's text is checked again on accept; shared). */
+const callsAnywhere = recent((text: string) => matchesOf(CALL_TO_ACTION_ANYWHERE, text));
+
+/** The sentences of a text (memoised per text; shared, do not change). */
+const sentencesOf = recent((text: string): readonly Hit[] => cutSentences(text));
+
+function cutSentences(text: string): Hit[] {
   const out: Hit[] = [];
   let start = 0;
   const push = (end: number) => {
@@ -86,20 +99,29 @@ function callsToAction(after: string, known: string): Hit[] {
     const m = CALL_TO_ACTION.exec(s.text);
     return m && !findPhrase(known, m[0]);
   });
-  const inside = hitsOf(CALL_TO_ACTION_ANYWHERE, after, known).filter((h) => !openers.some((o) => h.span[0] < o.span[1] && o.span[0] < h.span[1]));
+  const inside = unknownHits(callsAnywhere(after), known).filter((h) => !openers.some((o) => h.span[0] < o.span[1] && o.span[0] < h.span[1]));
   return [...openers, ...inside].sort((a, b) => a.span[0] - b.span[0]);
 }
 
 /** A paragraph that itself has this many shouted words is written in capitals (a headline): capitals are its style. */
 const SHOUTING_PARAGRAPH = 2;
 
+/** The shouted words of a text (memoised: the pattern scans every position of it; shared, do not change). */
+const shoutsOf = recent((text: string): readonly Hit[] =>
+  [...text.matchAll(SHOUTED)].map((m) => ({ text: m[0], span: [m.index, m.index + m[0].length] as Span })),
+);
+
 function shouted(before: string, after: string, source: string): Hit[] {
-  const shouts = [...after.matchAll(SHOUTED)];
-  if (!shouts.length || (before.match(SHOUTED) ?? []).length >= SHOUTING_PARAGRAPH) return [];
-  const knownWords = new Set([...extractWords(before), ...extractWords(source)].map((w) => w.norm));
+  const shouts = shoutsOf(after);
+  if (!shouts.length || shoutsOf(before).length >= SHOUTING_PARAGRAPH) return [];
+  const inBefore = wordSet(before);
+  const inSource = wordSet(source);
   return shouts
-    .filter((m) => !ROMAN_NUMERAL.test(m[0]) && !knownWords.has(normalizeWord(m[0])))
-    .map((m) => ({ text: m[0], span: [m.index, m.index + m[0].length] as Span }));
+    .filter((m) => {
+      const norm = normalizeWord(m.text);
+      return !ROMAN_NUMERAL.test(m.text) && !inBefore.has(norm) && !inSource.has(norm);
+    })
+    .map((m) => ({ text: m.text, span: [m.span[0], m.span[1]] as Span }));
 }
 
 /**
@@ -127,7 +149,7 @@ function quoted(text: string): string {
 }
 
 function finding(message: string, hits: Hit[]): Finding {
-  return { check: 'addition', severity: 'warning', message, beforeSpans: [], afterSpans: hits.map((h) => h.span) };
+  return { check: 'addition', severity: 'warning', message, beforeSpans: [], afterSpans: hits.map((h): Span => [h.span[0], h.span[1]]) };
 }
 
 export const additionCheck: Check = {

@@ -59,19 +59,26 @@ export function containment(before: string, after: string): number | undefined {
   return common / a.size;
 }
 
-function assistantCues(before: string, after: string): Array<{ text: string; span: Span }> {
-  const seen = before.toLowerCase();
-  const out: Array<{ text: string; span: Span }> = [];
+/** The assistant cues a text holds, by cue (memoised per text: a rewrite comes back on accept; shared). */
+const cuesOf = recent((after: string): ReadonlyArray<{ text: string; start: number }> => {
+  const out: Array<{ text: string; start: number }> = [];
   for (const cue of ASSISTANT_CUES) {
     const m = cue.exec(after);
     if (!m) continue;
     const text = m[0].trim().replace(/^[\s"'“*#>-]+/, '');
-    // The article itself may say it (a quoted "I cannot accept"); the rewrite then keeps it.
-    if (!text || seen.includes(text.toLowerCase().replace(/s$/, ''))) continue;
-    const start = m.index + m[0].indexOf(text);
-    out.push({ text, span: [start, start + text.length] });
+    if (text) out.push({ text, start: m.index + m[0].indexOf(text) });
   }
   return out;
+});
+
+function assistantCues(before: string, after: string): Array<{ text: string; span: Span }> {
+  const cues = cuesOf(after);
+  if (!cues.length) return [];
+  const seen = before.toLowerCase();
+  // The article itself may say it (a quoted "I cannot accept"); the rewrite then keeps it.
+  return cues
+    .filter((c) => !seen.includes(c.text.toLowerCase().replace(/s$/, '')))
+    .map((c) => ({ text: c.text, span: [c.start, c.start + c.text.length] as Span }));
 }
 
 function newMarkup(before: string, after: string): Array<{ text: string; span: Span }> {

@@ -12,7 +12,10 @@
  * - Jobs go in batches, one message per turn of the event loop, and come back in batches
  *   (`{ id, result }` or `{ id, error }` each): on a busy machine every message wakes the other thread,
  *   and each wake-up can cost the sender its core (measured ~90 µs of the main thread per message under
- *   load, for ~1 µs of copying).
+ *   load, for ~1 µs of copying). A queue whose worker answers each batch with one message, all at once
+ *   (`oneBatchAtATime`: the fact guard, the MT checks), sends no batch while one is being worked on: the
+ *   jobs that come meanwhile wait here and go together when its answer arrives, so a busy worker is
+ *   sent one message per batch it runs rather than one per turn of this loop.
  * - The worker is referenced only while a job waits for it: an idle worker never keeps a process (CLI,
  *   benchmark) from exiting, and a busy one keeps it waiting for the answer.
  * - If the worker cannot start or dies with jobs waiting, those jobs and all later ones run in-process
@@ -43,6 +46,8 @@ export interface OffThreadOptions {
   /** Terminate the worker after this many ms without a job (read when it falls idle; 0: never).
    *  Without it, the process's default applies (`setDefaultWorkerIdleMs`). */
   idleMs?: () => number;
+  /** The worker answers each batch with a single message: hold the next batch until that answer. */
+  oneBatchAtATime?: boolean;
 }
 
 let defaultIdleMs = 0;
@@ -75,6 +80,8 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
   let nextId = 1;
   let outbox: Array<Envelope<J>> = [];
   let flushScheduled = false;
+  /** Batches sent and not yet answered (counted only with `oneBatchAtATime`). */
+  let inFlight = 0;
   let idleTimer: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
 
@@ -85,6 +92,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
     worker = undefined;
     ready = false;
     outbox = [];
+    inFlight = 0;
     for (const [id, p] of pending) {
       pending.delete(id);
       local(p);
@@ -93,9 +101,10 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
 
   function flush(): void {
     flushScheduled = false;
-    if (!worker || !ready || !outbox.length) return;
+    if (!worker || !ready || !outbox.length || inFlight > 0) return;
     const jobs = outbox;
     outbox = [];
+    if (options.oneBatchAtATime) inFlight++;
     worker.postMessage(jobs);
   }
 
@@ -124,12 +133,14 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
       return undefined;
     }
     worker = w;
+    inFlight = 0;
     w.on('message', (m: { ready: true } | Answer[]) => {
       if (!Array.isArray(m)) {
         ready = true;
         flush();
         return;
       }
+      if (inFlight > 0 && worker === w) inFlight--;
       for (const a of m) {
         const p = pending.get(a.id);
         if (!p) continue;
@@ -138,6 +149,8 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
         else local(p);
       }
       if (!pending.size && worker === w) idle(w);
+      // The jobs held while this batch ran (oneBatchAtATime) go now, as one message.
+      else if (worker === w && outbox.length && !flushScheduled) flush();
     });
     w.on('error', () => {
       if (worker === w) failAll();
@@ -147,6 +160,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
       if (pending.size) failAll();
       worker = undefined;
       ready = false;
+      inFlight = 0;
     });
     // After the listeners, which ref the worker again when added.
     w.unref();

@@ -37,7 +37,7 @@ function contextOf(job: CheckJob, glossary: GlossaryEntry[] | undefined): CheckC
 const queue = offThreadQueue<CheckJob, Finding[]>(
   new URL('./checkWorker.ts', import.meta.url),
   (j: LocalJob) => runChecks(j.before, j.after, contextOf(j, j.local ?? j.entries)),
-  { idleMs: () => 0 },
+  { idleMs: () => 0, oneBatchAtATime: true },
 );
 
 const numbers = new WeakMap<GlossaryEntry[], number>();

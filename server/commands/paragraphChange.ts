@@ -244,7 +244,9 @@ export async function changeParagraph(
   const { undoable = true, requireBase = true } = options;
   const entries = await uploadedGlossary(services, target.articleId);
   if (options.expectedText) {
-    const stored = await services.store.readArticle(target.articleId);
+    // Only to prime the checks: a copy that may be stale (PostgreSQL's cached one, no round trip) will do;
+    // if it is, the checks run again under the lock on the current text.
+    const stored = services.store.peekArticle?.(target.articleId) ?? (await services.store.readArticle(target.articleId));
     const before = stored && paragraphById(stored, target.paragraphId);
     const text = before && options.expectedText(before);
     if (before?.mt && text && text !== before.mt) await primeChecks(before.mt, text, before.source, glossaryForArticle(entries, stored), before.codes);

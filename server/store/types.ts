@@ -22,6 +22,12 @@ export interface Store {
    * keep in memory, up to date with what is stored. Never change what it returns.
    */
   readArticle(id: string): Promise<Article | undefined>;
+  /**
+   * The article as this process last saw it, without asking the database whether it is still current
+   * (it may be stale on PostgreSQL, where another instance may have written since), or undefined when
+   * none is at hand. For hints only (what to prepare before `updateArticle`), never for a decision.
+   */
+  peekArticle?(id: string): Article | undefined;
   findArticleByHash(contentHash: string): Promise<string | undefined>;
   /** Stores a new article with its first revisions. Fails if the id is taken. */
   createArticle(article: Article, revisions: Revision[]): Promise<void>;

@@ -15,6 +15,19 @@ describe('runChecksOffThread', () => {
     expect(results[0]!.some((f) => f.check === 'numbers')).toBe(true);
     expect(checksRunOffThread()).toBe(true);
   });
+
+  it('answers jobs sent while a batch is on the worker (held, then sent together), each with its own findings', async () => {
+    const pairs = Array.from({ length: 12 }, (_, i): [string, string] => [`In 2014 output reached ${2900 + i} billion yuan.`, `In 2014 output reached ${i % 3 ? 2900 + i : 29 + i} billion yuan.`]);
+    const answers: Array<Promise<unknown>> = [];
+    // One job per turn of the event loop: later ones arrive while an earlier batch is being checked.
+    for (const [a, b] of pairs) {
+      answers.push(runChecksOffThread(a, b, {}));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(answers);
+    pairs.forEach(([a, b], i) => expect(results[i]).toEqual(runChecks(a, b, {})));
+    expect(results.filter((r) => (r as unknown[]).length).length).toBe(4);
+  });
 });
 
 describe('a process using the checks worker', () => {

@@ -391,6 +391,23 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect(await mine.readArticle('no-such-article')).toBeUndefined();
   });
 
+  it('peekArticle answers from the cached copy without a query: possibly stale, brought up to date by the next read', async () => {
+    const mine = new PgStore(pool, { ownsPool: false });
+    const other = new PgStore(pool, { ownsPool: false });
+    const { article, revisions } = makeArticle('peeked', 4);
+    await mine.createArticle(article, revisions);
+    expect(mine.peekArticle('peeked')).toBeUndefined();
+    const read = (await mine.readArticle('peeked'))!;
+    mine.readStats = { reads: 0, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 };
+    expect(mine.peekArticle('peeked')).toBe(read);
+    await other.updateArticle('peeked', edit('p3', 'written elsewhere', 'u-peek'));
+    // No round trip: still the copy this instance holds, not the other instance's write.
+    expect(mine.peekArticle('peeked')!.paragraphs[2]!.text).toBe(STRANGE);
+    expect(mine.readStats.reads).toBe(0);
+    expect((await mine.readArticle('peeked'))!.paragraphs[2]!.text).toBe('written elsewhere');
+    expect(mine.peekArticle('peeked')!.paragraphs[2]!.text).toBe('written elsewhere');
+  });
+
   it('hands out copies: changing what getArticle returned changes neither the cache nor the next read', async () => {
     const store = new PgStore(pool, { ownsPool: false });
     const { article, revisions } = makeArticle('copies', 3);

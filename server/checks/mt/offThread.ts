@@ -15,7 +15,7 @@ export function runMtJob(job: MtCheckJob): MtFlag[] {
   return runMtChecks(job.mt, job.source, job.ctx);
 }
 
-const queue = offThreadQueue<MtCheckJob, MtFlag[]>(new URL('./mtWorker.ts', import.meta.url), runMtJob);
+const queue = offThreadQueue<MtCheckJob, MtFlag[]>(new URL('./mtWorker.ts', import.meta.url), runMtJob, { oneBatchAtATime: true });
 
 export function runMtChecksOffThread(mt: string, source: string | undefined, ctx: MtCheckContext = {}): Promise<MtFlag[]> {
   return queue.run(source === undefined ? { mt, ctx } : { mt, source, ctx });

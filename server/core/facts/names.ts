@@ -97,15 +97,20 @@ const midSentenceCapitals = recent((text: string): ReadonlySet<string> => {
   return new Set(words.filter((w) => isNameWord(w) && !isSentenceStart(text, w.span[0])).map((w) => w.norm));
 });
 
+/** A run of capitalised words, and whether it opens a sentence (or the text is title-cased). */
+interface NameRun {
+  words: WordFact[];
+  initial: boolean;
+}
+
 /**
- * Proper names: runs of capitalised words. A capitalised word opening a sentence counts only when
- * the next word is capitalised too or the word is capitalised in mid-sentence somewhere in the text
- * or in `context` (e.g. the other side of a rewrite). Runs made only of designators are left out.
+ * What of a text's names depends on the text alone: its runs of capitalised words and whether it is
+ * title-cased. Shared (memoised per text: each rewrite's two texts are asked for twice, and a paragraph's
+ * MT with every action on it): do not change.
  */
-export function extractNames(text: string, context: readonly string[] = []): NameFact[] {
+const nameRuns = recent((text: string): { titleCase: boolean; runs: readonly NameRun[] } => {
   const words = extractWords(text);
   const titleCase = isTitleCase(words);
-  const known = new Set([text, ...context].flatMap((t) => [...midSentenceCapitals(t)]));
   const runs: WordFact[][] = [];
   let run: WordFact[] = [];
   let prevEnd = -1;
@@ -124,11 +129,27 @@ export function extractNames(text: string, context: readonly string[] = []): Nam
     prevEnd = w.span[1];
   }
   if (run.length) runs.push(run);
+  return { titleCase, runs: runs.map((r) => ({ words: r, initial: titleCase || isSentenceStart(text, r[0]!.span[0]) })) };
+});
 
+/** Words known as names: capitalised in mid-sentence in any of the texts. */
+interface Known {
+  has(norm: string): boolean;
+}
+
+/**
+ * Proper names: runs of capitalised words. A capitalised word opening a sentence counts only when
+ * the next word is capitalised too or the word is capitalised in mid-sentence somewhere in the text
+ * or in `context` (e.g. the other side of a rewrite). Runs made only of designators are left out.
+ */
+export function extractNames(text: string, context: readonly string[] = []): NameFact[] {
+  const { titleCase, runs } = nameRuns(text);
+  const capitals = [midSentenceCapitals(text), ...context.map((t) => midSentenceCapitals(t))];
+  const known: Known = { has: (norm) => capitals.some((s) => s.has(norm)) };
   const names: NameFact[] = [];
-  for (let r of runs) {
+  for (const { words, initial } of runs) {
+    let r = words;
     const first = r[0]!;
-    const initial = titleCase || isSentenceStart(text, first.span[0]);
     if (initial && !known.has(first.norm) && !(r.length > 1 && !titleCase)) r = r.slice(1);
     if (titleCase) r = dropUnknownFromTitle(r, known);
     // A leading designator is a title ("Mayor Wang Hongbin"), a trailing one part of the name ("Baoan District").
@@ -144,7 +165,7 @@ export function extractNames(text: string, context: readonly string[] = []): Nam
 }
 
 /** In a headline only words known as names elsewhere count; the rest is title-casing. */
-function dropUnknownFromTitle(run: WordFact[], known: Set<string>): WordFact[] {
+function dropUnknownFromTitle(run: WordFact[], known: Known): WordFact[] {
   const kept = run.filter((w) => known.has(w.norm));
   if (!kept.length) return [];
   const from = run.indexOf(kept[0]!);

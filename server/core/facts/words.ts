@@ -90,16 +90,33 @@ function wordsOf(text: string): WordFact[] {
   return out;
 }
 
-/** The normalised words of a text, for "does the other text mention it" questions. */
-export function wordSet(text: string): Set<string> {
-  return new Set(extractWords(text).map((w) => w.norm));
+/** The normalised words of a text, for "does the other text mention it" questions (shared: do not change). */
+export const wordSet = recent((text: string): ReadonlySet<string> => new Set(extractWords(text).map((w) => w.norm)));
+
+/**
+ * The pattern of a phrase, by phrase and case rule: the checks look for the same few phrases (aliases,
+ * glossary terms, calls to action) in every rewrite, and compiling one cost more than running it.
+ * The patterns have no `g` or `y` flag, so a shared one keeps no state between calls.
+ */
+const phrasePatterns = new Map<string, RegExp | null>();
+const PHRASE_PATTERNS = 2048;
+
+function phrasePattern(phrase: string, ignoreCase: boolean): RegExp | null {
+  const key = `${ignoreCase ? 'i' : 'c'}${phrase}`;
+  let re = phrasePatterns.get(key);
+  if (re !== undefined) return re;
+  const words = phrase.replace(/’/g, "'").trim().split(/\s+/).filter(Boolean);
+  const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\u00a0-]+');
+  re = words.length ? new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, ignoreCase ? 'iu' : 'u') : null;
+  if (phrasePatterns.size >= PHRASE_PATTERNS) phrasePatterns.delete(phrasePatterns.keys().next().value!);
+  phrasePatterns.set(key, re);
+  return re;
 }
 
 /** Where a phrase occurs in a text as whole words, ignoring spacing, apostrophe style and (by default) case. */
 export function findPhrase(text: string, phrase: string, ignoreCase = true): Span | undefined {
-  const words = phrase.replace(/’/g, "'").trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return undefined;
-  const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\u00a0-]+');
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, ignoreCase ? 'iu' : 'u').exec(text.replace(/’/g, "'"));
+  const re = phrasePattern(phrase, ignoreCase);
+  if (!re) return undefined;
+  const m = re.exec(text.includes('’') ? text.replace(/’/g, "'") : text);
   return m ? [m.index, m.index + m[0].length] : undefined;
 }

@@ -129,6 +129,11 @@ export class PgStore implements Store {
     return (await this.#cache.read(this.pool, id))?.article;
   }
 
+  /** Store.peekArticle: the cached (frozen) copy, not checked against the article row (no round trip). */
+  peekArticle(id: string): Article | undefined {
+    return this.#cache.get(id)?.article;
+  }
+
   /** The copy of the article this instance holds, if any (frozen; for tests and diagnostics). */
   cached(id: string): CachedArticle | undefined {
     return this.#cache.get(id);
