@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStores } from '../../server/store/open.js';
 import { corpusDir, removeData, repoRoot, tempDir } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 /** The import CLI on a fresh data directory (and, with DATABASE_URL set, a database of its own). */
 async function newDataDir(): Promise<string> {
@@ -14,7 +15,7 @@ async function newDataDir(): Promise<string> {
 }
 
 const runImport = async (dataDir: string, ...files: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...files, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env: await storeEnvFor(dataDir) });
+  spawnSync(process.execPath, [...entryArgs('server/cli/import.ts'), ...files, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env: await storeEnvFor(dataDir) });
 
 describe('npm run import', () => {
   it('imports an article with its aligned source and reference, once', async () => {

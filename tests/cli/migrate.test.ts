@@ -29,6 +29,7 @@ import { interrupted, LowdbRunStore, type Run } from '../../server/store/runStor
 import { LowdbUserStore } from '../../server/store/userStore.js';
 import { corpusDir, repoRoot, seedPath, tempDir } from '../support/app.js';
 import { pgForTests, pgSkipReason, type PgForTests } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 const reason = pgSkipReason();
 if (reason) console.warn(`migrate CLI: skipped: ${reason}`);
@@ -41,7 +42,7 @@ afterAll(async () => pg?.close());
 
 function runMigrate(args: string[], databaseUrl: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'cli', 'migrate.ts'), ...args], {
+    const child = spawn(process.execPath, [...entryArgs(join('server', 'cli', 'migrate.ts')), ...args], {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,8 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../support/app.js';
+import { entryArgs } from '../support/entry.js';
 
-const runQe = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/qe.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
+const runQe = (...args: string[]) => spawnSync(process.execPath, [...entryArgs('server/cli/qe.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });
 
 describe('npm run qe', () => {
   it('writes every line back with flags and risk, and flags Chinese left in the MT', async () => {

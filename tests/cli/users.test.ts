@@ -10,6 +10,7 @@ import { checkLogin } from '../../server/commands/users.js';
 import { openStores } from '../../server/store/open.js';
 import { client, removeData, repoRoot, sessionClient, startApp, tempDir } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
 if (!SCRIPT) console.warn('cli/users: the terminal tests are skipped: no `script` (util-linux) to make a pseudo-terminal');
@@ -22,7 +23,7 @@ async function newDataDir(): Promise<{ dataDir: string; env: NodeJS.ProcessEnv }
 
 /** The CLI with stdin and stdout pipes (as a script runs it). */
 function users(env: NodeJS.ProcessEnv, dataDir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env: { ...env, ...extraEnv }, input: '' });
+  return spawnSync(process.execPath, [...entryArgs('server/cli/users.ts'), ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env: { ...env, ...extraEnv }, input: '' });
 }
 
 /**
@@ -30,7 +31,7 @@ function users(env: NodeJS.ProcessEnv, dataDir: string, args: string[], extraEnv
  * appears. Answers everything the terminal showed (prompts, echo if any, messages) and the exit code.
  */
 async function onTerminal(env: NodeJS.ProcessEnv, dataDir: string, args: string[], answers: string[]): Promise<{ code: number | null; out: string }> {
-  const command = [process.execPath, '--import', 'tsx', 'server/cli/users.ts', ...args, '--data', dataDir].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = [process.execPath, ...entryArgs('server/cli/users.ts'), ...args, '--data', dataDir].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn(SCRIPT!, ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { ...env, POSTEDIT_PASSWORD: '' } });
   let out = '';
   let asked = 0;

@@ -20,6 +20,7 @@ import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js
 import { startAppOnDatabase } from '../support/pgApp.js';
 import { postgresForFile } from '../support/postgres.js';
 import { ADMIN, expectOneResultPerLiveParagraph, importSeed, importWmt, runSuggestRevisions, testEngines } from './helpers.js';
+import { entryArgs } from '../support/entry.js';
 
 const postgres = postgresForFile('pgWorkers');
 const reason = postgres.reason;
@@ -171,7 +172,7 @@ describe.skipIf(!!reason)('workers on PostgreSQL', () => {
     const a = await node(db.url);
     const children: ChildProcess[] = [];
     const spawnWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server/cli/worker.ts'), '--concurrency', '2', '--lease-seconds', '2', '--poll-ms', '50'], {
+      const child = spawn(process.execPath, [...entryArgs(join(repoRoot, 'server/cli/worker.ts')), '--concurrency', '2', '--lease-seconds', '2', '--poll-ms', '50'], {
         cwd: repoRoot,
         env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: a.dataDir, CORPUS_DIR: corpusDir, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' },
         stdio: ['ignore', 'pipe', 'pipe'],

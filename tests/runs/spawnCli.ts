@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 export interface CliRun {
   pid: number;
@@ -20,7 +21,7 @@ export interface CliRun {
 export async function cli(script: 'batch' | 'eval', args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const i = args.indexOf('--data');
   const base = i >= 0 && args[i + 1] ? await storeEnvFor(args[i + 1]!) : { ...process.env, DATABASE_URL: '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'cli', `${script}.ts`), ...args], {
+  const child = spawn(process.execPath, [...entryArgs(join('server', 'cli', `${script}.ts`)), ...args], {
     cwd: repoRoot,
     env: { ...base, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,8 @@ import { createServices } from '../../server/boot.js';
 import type { Services } from '../../server/commands/services.js';
 import { OfflineEngine } from '../../server/engines/offline.js';
 import type { Engine } from '../../server/engines/types.js';
-import { addUser, createToken } from '../../server/commands/users.js';
+import { createToken } from '../../server/commands/users.js';
+import { hashPassword } from '../../server/auth/passwords.js';
 import type { Role } from '../../server/core/types.js';
 import { createApp, type AppOptions } from '../../server/web/app.js';
 import { openRunStore } from '../../server/store/open.js';
@@ -41,6 +42,18 @@ export interface RunningApp {
   close(remove?: boolean): Promise<void>;
 }
 
+/**
+ * The role users' password hashes, made once per worker and stored as they are by every app the
+ * worker starts: scrypt is slow on purpose (~40 ms a hash here), and ~50 apps a run each made three.
+ * (Adding users with all their checks is tested in tests/commands/users.test.ts.)
+ */
+const roleHashes = new Map<Role, Promise<string>>();
+function roleHash(role: Role): Promise<string> {
+  let hash = roleHashes.get(role);
+  if (!hash) roleHashes.set(role, (hash = hashPassword(passwordOf(role))));
+  return hash;
+}
+
 export async function startApp(options: { dataDir?: string; engine?: Engine; app?: AppOptions; users?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? (await tempDir());
   // With DATABASE_URL set, the app's store is a database of its own (one per data directory).
@@ -49,7 +62,7 @@ export async function startApp(options: { dataDir?: string; engine?: Engine; app
   const tokens = {} as Record<Role, string>;
   if (options.users !== false) {
     for (const role of ROLES) {
-      if (!(await services.users.getUser(role))) await addUser(services.users, { username: role, password: passwordOf(role), role });
+      if (!(await services.users.getUser(role))) await services.users.createUser({ username: role, role, passwordHash: await roleHash(role), createdAt: new Date().toISOString(), tokens: [] });
       tokens[role] = await createToken(services.users, role, 'tests');
     }
   }

@@ -5,6 +5,7 @@ import { LoginLimiter } from '../../server/auth/loginLimiter.js';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.js';
 import { storeEnvFor } from '../support/postgres.js';
 import { client, passwordOf, removeData, repoRoot, seedPath, sessionClient, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
+import { entryArgs } from '../support/entry.js';
 
 let app: RunningApp;
 let id: string;
@@ -153,7 +154,7 @@ describe('first run', () => {
 
   it('prints the set-up link on the console when no admin is configured', async () => {
     const dataDir = await tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, entryArgs('server/main.ts'), {
       cwd: repoRoot,
       env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', POSTEDIT_ADMIN_USER: '', POSTEDIT_ADMIN_PASSWORD: '' },
     });
@@ -227,7 +228,7 @@ describe('headers and error pages', () => {
 describe('npm run users', () => {
   let env: NodeJS.ProcessEnv = process.env;
   const users = (dataDir: string, ...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env });
+    spawnSync(process.execPath, [...entryArgs('server/cli/users.ts'), ...args, '--data', dataDir], { cwd: repoRoot, encoding: 'utf8', env });
 
   it('adds, lists, changes and removes users, and prints tokens that work', async () => {
     const dataDir = await tempDir();

@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../server/store/open.js';
 import { corpusDir, removeData, repoRoot, sessionClient, tempDir } from '../support/app.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 const ARTICLE = 'baoan-smart-wearables-en';
 const ADMIN = { user: 'admin', password: 'crash-test-password-1' };
@@ -65,7 +66,7 @@ afterAll(async () => {
 });
 
 async function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, entryArgs('server/main.ts'), {
     cwd: repoRoot,
     env: {
       ...(await storeEnvFor(dataDir)),

@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { corpusDir, removeData, repoRoot, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 let app: RunningApp;
 let articleId: string;
@@ -190,7 +191,7 @@ describe('npm start: production settings unless POSTEDIT_DEV=1', () => {
   async function start(extra: NodeJS.ProcessEnv): Promise<{ url: string; out: () => string }> {
     const dataDir = await tempDir();
     onTestFinished(() => removeData(dataDir));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, entryArgs('server/main.ts'), {
       cwd: repoRoot,
       env: {
         ...(await storeEnvFor(dataDir)),

@@ -14,6 +14,7 @@ import { openStores } from '../../server/store/open.js';
 import { removeData, repoRoot, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
 import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { entryArgs } from '../support/entry.js';
 
 const actor = { username: 'admin', role: 'admin' as const };
 
@@ -50,7 +51,7 @@ async function walk(dir: string): Promise<string[]> {
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...args], {
+    const child = spawn(process.execPath, [...entryArgs('server/cli/import.ts'), ...args], {
       cwd: repoRoot,
       env: { ...env, NODE_ENV: 'development', OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { addUser, checkLogin, createToken } from '../../server/commands/users.js
 import { parseTrustProxy } from '../../server/config.js';
 import { client, passwordOf, removeData, repoRoot, sessionClient, startApp, tempDir, tokenClient, type RunningApp } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
+import { entryArgs } from '../support/entry.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -348,7 +349,7 @@ describe('TRUST_PROXY and the per-address login limit', () => {
   it('npm start refuses TRUST_PROXY=true with a one-line reason', async () => {
     const dataDir = await tempDir();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      const child = spawn(process.execPath, entryArgs('server/main.ts'), {
         cwd: repoRoot,
         env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', TRUST_PROXY: 'true', POSTEDIT_ADMIN_USER: 'boss', POSTEDIT_ADMIN_PASSWORD: 'boss password' },
       });
