@@ -15,7 +15,10 @@ export default defineConfig({
     // browser tests spend much of their time waiting on sockets, child processes and Chromium, so more
     // workers keep both cores busy (npm test: 196 s with the default, 139 s with three, measured here;
     // with one project for all but the isolated files, vitest run took 114 s with three, 106 s with four).
-    maxWorkers: 4,
+    // Since then the CPU is the limit throughout a run (both cores ~99% busy), and each worker pays its
+    // own module loads, Harper start and Chromium: vitest run took 85 s with three against 91–107 s with
+    // four (141 s of CPU against 151 s), measured here on 2026-12-04.
+    maxWorkers: 3,
     // A page with grammar flags waits for Harper's first start; with the other workers busy that has
     // taken over 20 s on this 2-core machine.
     testTimeout: 60000,

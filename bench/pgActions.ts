@@ -406,7 +406,9 @@ article as the ones before it left it. Each instance keeps the article in memory
 changes run on that copy and the statement applies only if the article row is still at its version — one round trip, no
 lock held while the command runs; otherwise (another instance wrote since) they run again under the article row's lock
 (\`SELECT … FOR UPDATE\`) on the rows read since. Two instances taking turns on one article therefore mostly take the
-lock path: two round trips, and a read of what the other wrote.`;
+lock path: two round trips, and a read of what the other wrote. The Bearer token's user and the shared glossary
+revision cost no round trip while nothing changed them: each instance keeps them and drops them when a trigger's
+notification says users, tokens or glossaries changed (server/store/pg/pgSignals.ts, migration 008).`;
     placeSectionAfter('pgActions', ['batch', 'memory']);
     writeSection('pgActions', section);
     return { two, one, ...(lowdb ? { lowdb } : {}), met, throughputRatio, p99Ratio };

@@ -2,11 +2,13 @@
  * Harper's linter for this thread: loaded lazily by the first call that needs it, configured and
  * warmed up once, shared by every later call, and replaced if it ever fails.
  *
- * Loading takes about 1–2 s: the WebAssembly binary (`harper.js/binary`, read from its file, so no
- * 21 MB base64 copy of it stays on the heap as with `harper.js/binaryInlined`) is compiled, and
- * Harper builds its dictionary in WebAssembly memory (~150–230 MB, which WebAssembly never gives
- * back while the thread lives). Concurrent first calls share the same setup promise. The memory is
- * released by ending the thread: the app runs Harper on a worker thread of its own that is
+ * Loading takes about 1–2 s: the WebAssembly binary (`harper.js/slimBinary`, read from its file, so no
+ * 21 MB base64 copy of it stays on the heap as with the `…Inlined` entry points) is compiled, and
+ * Harper builds its dictionary in WebAssembly memory (~160 MB, which WebAssembly never gives back
+ * while the thread lives). The first misspelt word with no dictionary word within three edits (a
+ * foreign name, say) makes Harper build an edit-distance-4 automaton it keeps: ~64 MB more and a
+ * one-off ~4.5 s lint (measured on the corpus). Concurrent first calls share the same setup
+ * promise. The memory is released by ending the thread: the app runs Harper on a worker thread of its own that is
  * terminated after a while without work (`./offThreadGrammar.ts`).
  */
 import type { LocalLinter, SuggestionKind } from 'harper.js';
@@ -49,8 +51,11 @@ async function createEngine(): Promise<Engine> {
   // noise of a busy 2-core machine. (A V8 flag, so process-wide; the only other WebAssembly in the
   // process is undici's small HTTP parser.)
   setFlagsFromString('--liftoff-only');
-  const [harper, { binary }] = await Promise.all([import('harper.js'), import('harper.js/binary')]);
-  const linter = new harper.LocalLinter({ binary, dialect: harper.Dialect.American });
+  // The slim build (Harper without its Typst/TeX parsers and thesaurus: the same answers on the
+  // corpus, README and RESULTS, 2,190 lints). `harper.js/binary` instantiates the slim module too,
+  // beside the full one, for its top-level helpers: ~26 MB more resident for nothing we use.
+  const [harper, { slimBinary }] = await Promise.all([import('harper.js'), import('harper.js/slimBinary')]);
+  const linter = new harper.LocalLinter({ binary: slimBinary, dialect: harper.Dialect.American });
   await linter.setup();
   // Let the event loop turn once: a one-off ~1 s main-thread task that V8 queues after the wasm
   // set-up is cheap now but would otherwise land in the middle of the first real request.

@@ -4,9 +4,10 @@
  * editors' requests on the main thread. In-process, the operations run on the very same code
  * (`./grammarCore.ts`).
  *
- * Harper's memory (~250–300 MB: its dictionary in WebAssembly memory, which WebAssembly never gives
- * back, and the compiled code) is released by ending the worker once it had no job for a while: in
- * the server, `POSTEDIT_WORKER_IDLE_SECONDS` (see offThread.ts, main.ts). The next job starts a
+ * Harper's memory (~210–260 MB: its dictionary, ~160 MB of WebAssembly memory that WebAssembly
+ * never gives back, ~64 MB more once a misspelt word had no suggestion within three edits — see
+ * grammarLinter.ts —, and the compiled code) is released by ending the worker once it had no job
+ * for a while: in the server, `POSTEDIT_WORKER_IDLE_SECONDS` (see offThread.ts, main.ts). The next job starts a
  * fresh worker, which answers the same after its ~1.5 s set-up.
  */
 import type { Worker } from 'node:worker_threads';

@@ -211,7 +211,7 @@ function memoChecks(mt: string, text: string, source: string | undefined, glossa
  * Computes, on the checks' worker thread, the findings an action is about to need, so the article
  * lock is not held while the main thread runs the fact guard.
  */
-async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[]): Promise<void> {
+export async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[]): Promise<void> {
   const memo = memoFor(glossary);
   const key = memoKey(mt, text, source, codes);
   if (memo.has(key)) return;

@@ -10,7 +10,7 @@ import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import { DecidedError, EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
-import { changeParagraph, checkBase, checkState, checkUnlocked, paragraphIndex } from './paragraphChange.js';
+import { changeParagraph, checkBase, checkState, checkUnlocked, paragraphIndex, primeChecks } from './paragraphChange.js';
 import type { Services } from './services.js';
 
 export interface SuggestProps {
@@ -100,8 +100,13 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   } catch (e) {
     throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
   }
-  // The checks run on a worker thread: other editors' requests go on meanwhile.
-  const checks = await runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) });
+  // The checks run on a worker thread: other editors' requests go on meanwhile. An editor's own
+  // suggestion also gets the findings its accept will need (MT → suggestion), in the same message to
+  // the worker: the accept then has nothing to wait for. Bulk suggestions (runs, suggest-all) are not primed.
+  const [checks] = await Promise.all([
+    runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) }),
+    (props.undoable ?? !props.runId) && p.mt && result.text !== p.mt && result.text !== p.text ? primeChecks(p.mt, result.text, p.source, glossary, p.codes).catch(() => undefined) : undefined,
+  ]);
   const suggestion: Suggestion = {
     id: `s-${randomUUID()}`,
     paragraphId: p.id,

@@ -14,6 +14,7 @@ import { PgGlossaryStore } from './pg/pgGlossaryStore.js';
 import { PgStore } from './pg/pgStore.js';
 import { PgRunStore } from './pg/pgRunStore.js';
 import { PgUserStore } from './pg/pgUserStore.js';
+import { PgSignals } from './pg/pgSignals.js';
 import { LowdbRunStore, type RunStore } from './runStore.js';
 import { LowdbGlossaryStore, type GlossaryStore } from './glossaryStore.js';
 import type { Store } from './types.js';
@@ -57,17 +58,21 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
   const size = poolSize(env);
   const pool = openPool(url, size === undefined ? {} : { max: size });
   let glossaries: PgGlossaryStore;
+  // Token lookups and the glossary revision are cached while this listens (pgSignals.ts); the store closes it.
+  const signals = new PgSignals(pool);
   try {
     await migrate(pool);
-    glossaries = await PgGlossaryStore.open(pool);
+    await signals.start();
+    glossaries = await PgGlossaryStore.open(pool, signals);
     // Everything shared is in the database; the data directory holds this instance's own files
     // (the running-server marker).
     await mkdir(dataDir, { recursive: true });
   } catch (e) {
+    await signals.close();
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeDatabase(url)}: ${(e as Error).message}`);
   }
-  return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir }), users: new PgUserStore(pool), glossaries };
+  return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir, signals }), users: new PgUserStore(pool, pool, signals), glossaries };
 }
 
 /**

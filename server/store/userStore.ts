@@ -2,7 +2,7 @@
  * Users, sessions and API tokens. Secrets are stored only as hashes: a stolen data directory gives
  * no working session cookie or token.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -89,13 +89,16 @@ interface UsersFile {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  // One-shot hash: the same hex digest as createHash's, without a Hash object per API request.
+  return hash('sha256', secret, 'hex');
 }
 
 export class LowdbUserStore implements UserStore {
   #db: Low<UsersFile>;
 
   #writes: WriteQueue<UsersFile>;
+  /** Users by token hash, for the data object it was built from (every write replaces that object). */
+  #tokens: { data: UsersFile; byHash: Map<string, User> } | undefined;
 
   private constructor(db: Low<UsersFile>) {
     this.#db = db;
@@ -113,6 +116,17 @@ export class LowdbUserStore implements UserStore {
 
   #write(change: (data: UsersFile) => void): Promise<void> {
     return this.#writes.write(change);
+  }
+
+  /** Every API request looks its token up: an index instead of a scan of every user's tokens. */
+  #tokenIndex(): Map<string, User> {
+    const data = this.#db.data;
+    if (this.#tokens?.data !== data) {
+      const byHash = new Map<string, User>();
+      for (const u of data.users) for (const t of u.tokens) if (!byHash.has(t.hash)) byHash.set(t.hash, u);
+      this.#tokens = { data, byHash };
+    }
+    return this.#tokens.byHash;
   }
 
   async countUsers() {
@@ -212,8 +226,7 @@ export class LowdbUserStore implements UserStore {
   }
 
   async findUserByToken(secret: string) {
-    const hash = hashSecret(secret);
-    const u = this.#db.data.users.find((x) => x.tokens.some((t) => t.hash === hash));
+    const u = this.#tokenIndex().get(hashSecret(secret));
     return u && structuredClone(u);
   }
 

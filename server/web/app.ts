@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Services } from '../commands/services.js';
-import { apiRouter } from './api.js';
+import { apiRouter, paragraphActionRouter } from './api.js';
 import { interchangeRouter } from './interchange.js';
 import { runsRouter, type RunsRouterOptions } from './runs.js';
 import type { RunStore } from '../store/runStore.js';
@@ -99,6 +99,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
     res.locals.nav = { users: can.manageUsers };
     next();
   });
+  app.use('/api', paragraphActionRouter(services));
   const runs = options.runStore ? runsRouter(services, options.runStore, options.runs) : undefined;
   app.locals.hasRuns = !!runs;
   if (runs) {

@@ -6,12 +6,16 @@
  * it: changes from all instances apply one at a time against the committed glossaries (a merge never
  * loses entries another instance stored meanwhile), with the same results as the lowdb store. The
  * counter also tells an instance when its cached glossaries (articleGlossary, the row cache) are stale:
- * `refresh()` reads it, and `revision()` changes whenever a new value has been seen.
+ * `refresh()` reads it, and `revision()` changes whenever a new value has been seen. With listening
+ * signals (pgSignals.ts: a trigger notifies every change on commit) `refresh()` reads it only after a
+ * notification, so an action does not ask the database each time; another instance's upload is used
+ * from the moment its notification arrives.
  */
 import type { Pool } from 'pg';
 import type { GlossaryEntry } from '../../core/glossary.js';
 import { mergeGlossaries, type GlossaryMode, type GlossaryStore, type StoredGlossary } from '../glossaryStore.js';
 import { iso, transaction, type Queryable } from './database.js';
+import type { PgSignals } from './pgSignals.js';
 
 interface GlossaryRow {
   scope: string;
@@ -42,16 +46,20 @@ export class PgGlossaryStore implements GlossaryStore {
   /** The shared revision last seen, and this process's revision number, which changes with it. */
   #seen: string | undefined;
   #revision = 0;
+  #signals: PgSignals | undefined;
+  /** The `glossaries` generation under which the shared revision was last read (current: no need to read it). */
+  #readAt: number | undefined;
 
   /** `db`: run reads on this client instead (a snapshot transaction, for `npm run migrate`). */
-  constructor(pool: Pool, db: Queryable = pool) {
+  constructor(pool: Pool, db: Queryable = pool, signals?: PgSignals) {
     this.pool = pool;
     this.#db = db;
+    this.#signals = signals;
   }
 
   /** Opens the store on the pool (which it does not close). */
-  static async open(pool: Pool): Promise<PgGlossaryStore> {
-    const store = new PgGlossaryStore(pool);
+  static async open(pool: Pool, signals?: PgSignals): Promise<PgGlossaryStore> {
+    const store = new PgGlossaryStore(pool, pool, signals);
     await store.refresh();
     return store;
   }
@@ -69,7 +77,12 @@ export class PgGlossaryStore implements GlossaryStore {
   }
 
   async refresh(): Promise<number> {
+    const signals = this.#signals?.live ? this.#signals : undefined;
+    const generation = signals?.generation('glossaries');
+    if (signals && this.#readAt === generation) return this.#revision;
     const { rows } = await this.#db.query<{ revision: string }>('SELECT revision FROM glossary_revision');
+    // Current until the next notification — unless one came (or the connection was lost) meanwhile.
+    this.#readAt = signals?.live && signals.generation('glossaries') === generation ? generation : undefined;
     return this.#see(rows[0]?.revision ?? '');
   }
 

@@ -43,6 +43,7 @@ import { ID_PATTERN, insertArticle } from './articleQueries.js';
 import { summaryOf, type Brief, type CachedArticle } from './articleRows.js';
 import { applyChanges, type Change } from './articleUpdate.js';
 import { PgChangeFeed } from './pgChangeFeed.js';
+import type { PgSignals } from './pgSignals.js';
 
 export { readArticle } from './articleQueries.js';
 export type { CachedArticle } from './articleRows.js';
@@ -64,6 +65,8 @@ export interface PgStoreOptions {
   ownsPool?: boolean;
   /** How many articles to keep in memory (default 64; 0 keeps none). */
   cachedArticles?: number;
+  /** The instance's invalidation signals (pgSignals.ts, shared with its user and glossary stores): closed with the store. */
+  signals?: PgSignals;
 }
 
 export interface PgCounts {
@@ -90,6 +93,7 @@ export class PgStore implements Store {
   #cache: ArticleCache;
   /** Per article, the changes waiting for the next transaction on it (see updateArticle). */
   #waiting = new Map<string, Queued[]>();
+  #signals: PgSignals | undefined;
   /** Committed actions of every instance, through LISTEN/NOTIFY (the live desk). */
   readonly changes: PgChangeFeed;
 
@@ -99,6 +103,12 @@ export class PgStore implements Store {
     this.#ownsPool = options.ownsPool ?? true;
     this.#cache = new ArticleCache(options.cachedArticles ?? CACHED_ARTICLES);
     this.changes = new PgChangeFeed(pool);
+    this.#signals = options.signals;
+  }
+
+  /** The invalidation signals the store was opened with (pgSignals.ts), if any. */
+  get signals(): PgSignals | undefined {
+    return this.#signals;
   }
 
   /** What this instance read to bring articles up to date; tests reset it. */
@@ -272,6 +282,7 @@ export class PgStore implements Store {
     // Let queued changes finish before the pool goes.
     await Promise.all(this.#pending);
     await this.changes.close();
+    await this.#signals?.close();
     this.#cache.clear();
     if (this.#ownsPool) await this.pool.end();
   }

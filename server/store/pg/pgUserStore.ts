@@ -8,6 +8,10 @@ import type { Role } from '../../core/types.js';
 import { hashSecret, type AdminCheck, type ApiToken, type LoginLimits, type Session, type User, type UserStore } from '../userStore.js';
 import { iso, transaction, type Queryable } from './database.js';
 import { PgLoginLimiter } from './pgLoginLimiter.js';
+import type { PgSignals } from './pgSignals.js';
+
+/** Most token lookups kept (all are dropped beyond it: a simple bound, not an LRU). */
+const CACHED_TOKENS = 1000;
 
 interface UserRow {
   username: string;
@@ -39,6 +43,10 @@ export interface PgUserCounts {
   sessions: number;
 }
 
+function copyUser(u: User): User {
+  return { ...u, tokens: u.tokens.map((t) => ({ ...t })) };
+}
+
 function toSession(r: SessionRow): Session {
   return { hash: r.hash, username: r.username, csrfToken: r.csrf_token, createdAt: iso(r.created_at), expiresAt: iso(r.expires_at) };
 }
@@ -46,15 +54,30 @@ function toSession(r: SessionRow): Session {
 export class PgUserStore implements UserStore {
   readonly pool: Pool;
   #db: Queryable;
+  #signals: PgSignals | undefined;
+  /** Token hash → the user it found, while the `users` generation it was read under is current (pgSignals.ts). */
+  #byToken = new Map<string, { generation: number; user: User }>();
 
   sharedLoginLimits(): LoginLimits {
     return new PgLoginLimiter(this.pool);
   }
 
-  /** `db`: run reads on this client instead (a snapshot transaction, for `npm run migrate`). */
-  constructor(pool: Pool, db: Queryable = pool) {
+  /**
+   * `db`: run reads on this client instead (a snapshot transaction, for `npm run migrate`). `signals`:
+   * keep token lookups while they listen (an app instance; see findUserByToken) — without them every
+   * lookup asks the database.
+   */
+  constructor(pool: Pool, db: Queryable = pool, signals?: PgSignals) {
     this.pool = pool;
     this.#db = db;
+    this.#signals = signals;
+  }
+
+  /** This instance changed users or tokens: drop its cached lookups now, not when the notification comes. */
+  #changed<T>(result: T): T {
+    this.#signals?.touch('users');
+    this.#byToken.clear();
+    return result;
   }
 
   async #withTokens(users: UserRow[]): Promise<User[]> {
@@ -108,6 +131,7 @@ export class PgUserStore implements UserStore {
       }
     };
     await (client ? work(client) : transaction(this.pool, work));
+    this.#changed(undefined);
   }
 
   async createUser(user: User): Promise<boolean> {
@@ -117,16 +141,16 @@ export class PgUserStore implements UserStore {
     );
     if ((r.rowCount ?? 0) === 0) return false;
     for (const token of user.tokens) await this.addToken(user.username, token);
-    return true;
+    return this.#changed(true);
   }
 
   // The changes below touch only their own column or rows: a role set meanwhile stays as it is.
   async setPasswordHash(username: string, passwordHash: string): Promise<number | undefined> {
-    return transaction(this.pool, async (c) => {
+    return this.#changed(await transaction(this.pool, async (c) => {
       const r = await c.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, passwordHash]);
       if ((r.rowCount ?? 0) === 0) return undefined;
       return (await c.query('DELETE FROM api_tokens WHERE username = $1', [username])).rowCount ?? 0;
-    });
+    }));
   }
 
   async addToken(username: string, token: ApiToken): Promise<boolean> {
@@ -137,29 +161,29 @@ export class PgUserStore implements UserStore {
        FROM users u WHERE u.username = $1`,
       [username, token.id, token.name, token.hash, token.createdAt],
     );
-    return (r.rowCount ?? 0) > 0;
+    return this.#changed((r.rowCount ?? 0) > 0);
   }
 
   async removeToken(username: string, tokenId: string): Promise<boolean> {
     const r = await this.pool.query('DELETE FROM api_tokens WHERE username = $1 AND id = $2', [username, tokenId]);
-    return (r.rowCount ?? 0) > 0;
+    return this.#changed((r.rowCount ?? 0) > 0);
   }
 
   async setRole(username: string, role: Role, check?: AdminCheck): Promise<boolean> {
-    return this.#changeUser(username, check, async (c) => {
+    return this.#changed(await this.#changeUser(username, check, async (c) => {
       await c.query('UPDATE users SET role = $2 WHERE username = $1', [username, role]);
-    });
+    }));
   }
 
   async deleteUser(username: string, check?: AdminCheck): Promise<boolean> {
     // Tokens and sessions go with the user (ON DELETE CASCADE).
     if (!check) {
       const r = await this.#db.query('DELETE FROM users WHERE username = $1', [username]);
-      return (r.rowCount ?? 0) > 0;
+      return this.#changed((r.rowCount ?? 0) > 0);
     }
-    return this.#changeUser(username, check, async (c) => {
+    return this.#changed(await this.#changeUser(username, check, async (c) => {
       await c.query('DELETE FROM users WHERE username = $1', [username]);
-    });
+    }));
   }
 
   /**
@@ -178,14 +202,34 @@ export class PgUserStore implements UserStore {
     });
   }
 
-  /** Every API request asks: the user and all their tokens in one statement (one round trip). */
+  /**
+   * Every API request asks. With listening signals (pgSignals.ts) a found user is kept until any change
+   * to users or tokens — on any instance, by any client — is notified (or this instance makes one):
+   * a revoked token, a deleted user or a new role count from the moment the notification arrives.
+   * Otherwise, and for unknown tokens: the user and all their tokens in one statement (one round trip).
+   */
   async findUserByToken(secret: string): Promise<User | undefined> {
+    const hash = hashSecret(secret);
+    const signals = this.#signals?.live ? this.#signals : undefined;
+    const generation = signals?.generation('users');
+    const kept = this.#byToken.get(hash);
+    if (signals && kept && kept.generation === generation) return copyUser(kept.user);
+    const user = await this.#lookUpToken(hash);
+    // Kept only if nothing was notified (or lost) while the statement ran.
+    if (user && signals?.live && signals.generation('users') === generation) {
+      if (this.#byToken.size >= CACHED_TOKENS) this.#byToken.clear();
+      this.#byToken.set(hash, { generation: generation!, user: copyUser(user) });
+    }
+    return user;
+  }
+
+  async #lookUpToken(hash: string): Promise<User | undefined> {
     const { rows } = await this.#db.query<UserRow & { tokens: Array<[string, string, string, string]> }>(
       `SELECT u.username, u.role, u.password_hash, u.created_at,
          (SELECT coalesce(json_agg(json_build_array(k.id, k.name, k.hash, k.created_at) ORDER BY k.position), '[]'::json)
           FROM api_tokens k WHERE k.username = u.username) AS tokens
        FROM api_tokens t JOIN users u ON u.username = t.username WHERE t.hash = $1`,
-      [hashSecret(secret)],
+      [hash],
     );
     const u = rows[0];
     if (!u) return undefined;
