@@ -8,7 +8,8 @@ import type { Engine } from './engines/types.js';
 import { openStores } from './store/open.js';
 import { GrammarCache } from './checks/grammarCache.js';
 import { MtFlagCache } from './checks/mt/flagCache.js';
-import { runMtChecksOffThread } from './checks/mt/offThread.js';
+import { releaseMtChecksWorker, runMtChecksOffThread } from './checks/mt/offThread.js';
+import { releaseGrammarWorker } from './checks/grammar.js';
 import { createMtAnnotator, mergeMtFlags } from './engines/mtAnnotator.js';
 import { engineConfigFromEnv } from './engines/openai.js';
 import type { MtAnnotate } from './checks/mt/flagCache.js';
@@ -57,6 +58,10 @@ export async function createServices(options: BootOptions): Promise<Services> {
     mtFlags: new MtFlagCache(runMtChecksOffThread, annotatorFromEnv(options.env ?? process.env)),
     glossaries,
     now: () => new Date(),
+    releaseWorkers: () => {
+      releaseGrammarWorker();
+      releaseMtChecksWorker();
+    },
     trustedEditors: trustedEditorsFromEnv(options.env ?? process.env),
   };
 }

@@ -10,6 +10,8 @@ export interface Config {
   corpusDir: string;
   /** Import the corpus directory on start. */
   importCorpus: boolean;
+  /** Lint every stored paragraph for grammar in the background after start (POSTEDIT_WARM_GRAMMAR=0: on first view). */
+  warmGrammar: boolean;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -62,5 +64,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     corpusDir: resolve(env.CORPUS_DIR ?? 'corpus'),
     importCorpus: env.IMPORT_CORPUS !== '0',
+    warmGrammar: env.POSTEDIT_WARM_GRAMMAR !== '0',
   };
 }

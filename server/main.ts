@@ -1,7 +1,7 @@
 /** `npm start`: open the data directory, import the corpus, serve the workbench. */
 import { createServices } from './boot.js';
 import { importCorpus } from './interchange/importFiles.js';
-import { warmMtFlags } from './commands/mtFlags.js';
+import { warmFlags } from './commands/warmFlags.js';
 import { loadDotEnv, parseTrustProxy, readConfig } from './config.js';
 import { createApp } from './web/app.js';
 import type { SetupState } from './web/auth.js';
@@ -38,8 +38,11 @@ if (config.importCorpus) {
   for (const f of report.failed) console.warn(`  skipped ${f.file}: ${f.error}`);
 }
 
-// The MT checks of every article, in the background: pages find them ready.
-void warmMtFlags(services);
+// The MT checks and grammar flags of every article, in the background: pages find them ready; the
+// check workers are ended once done (see commands/warmFlags.ts).
+void warmFlags(services, { grammar: config.warmGrammar }).then((r) =>
+  console.log(`flags ready: MT checks of ${r.articles} articles${config.warmGrammar ? `, grammar of ${r.linted} paragraphs` : ''} in ${(r.ms / 1000).toFixed(1)} s`),
+);
 
 // First run: an admin from the environment, or a one-time set-up link on the console.
 const setup: SetupState = {};

@@ -21,7 +21,7 @@ export {
   type GrammarOptions,
   type PlannedFix,
 } from './grammarCore.js';
-export { grammarRunsOffThread } from './offThreadGrammar.js';
+export { grammarRunsOffThread, releaseGrammarWorker } from './offThreadGrammar.js';
 
 /** Flags with [start, end) UTF-16 offsets into `text`, sorted by position (see grammarCore.ts). */
 export function lintParagraph(text: string, options: GrammarOptions = {}): Promise<GrammarFlag[]> {

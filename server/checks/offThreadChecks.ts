@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import type { GlossaryEntry } from '../core/glossary.js';
 import type { Finding } from '../core/types.js';
 import { runChecks } from './index.js';
-import { offThreadQueue } from './offThread.js';
+import { offThreadQueue, type Lane } from './offThread.js';
 import type { CheckContext } from './types.js';
 
 export interface CheckJob {
@@ -45,16 +45,17 @@ let lastNumber = 0;
 /** The glossaries the running worker was sent (a new worker starts with none). */
 let sent: { worker: Worker | undefined; numbers: Set<number> } = { worker: undefined, numbers: new Set() };
 
-export function runChecksOffThread(before: string, after: string, ctx: CheckContext = {}): Promise<Finding[]> {
+/** The fact guard's findings, on its worker; `lane` `later` for checks done ahead (see offThread.ts). */
+export function runChecksOffThread(before: string, after: string, ctx: CheckContext = {}, lane: Lane = 'now'): Promise<Finding[]> {
   const { glossary, ...rest } = ctx;
-  if (!glossary) return queue.run({ before, after, ctx: rest });
+  if (!glossary) return queue.run({ before, after, ctx: rest }, lane);
   let n = numbers.get(glossary);
   if (n === undefined) numbers.set(glossary, (n = ++lastNumber));
   const running = queue.worker();
   const known = running !== undefined && sent.worker === running && sent.numbers.has(n);
   const job: CheckJob = { before, after, ctx: rest, glossary: n, ...(known ? {} : { entries: glossary }) };
   Object.defineProperty(job, 'local', { value: glossary, enumerable: false });
-  const answer = queue.run(job);
+  const answer = queue.run(job, lane);
   // Jobs reach a worker in the order they were queued: every later job to this one finds the entries there.
   const worker = queue.worker();
   if (worker) {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { runChecks } from '../checks/index.js';
 import { runChecksOffThread } from '../checks/offThreadChecks.js';
+import type { Lane } from '../checks/offThread.js';
 import { glossaryForArticle, uploadedGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import type { InlineCode } from '../core/inlineCodes.js';
@@ -209,13 +210,14 @@ function memoChecks(mt: string, text: string, source: string | undefined, glossa
 
 /**
  * Computes, on the checks' worker thread, the findings an action is about to need, so the article
- * lock is not held while the main thread runs the fact guard.
+ * lock is not held while the main thread runs the fact guard. `lane` `later` when nobody waits for
+ * the action yet (a suggestion priming its accept): an editor's edit goes first.
  */
-export async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[]): Promise<void> {
+export async function primeChecks(mt: string, text: string, source: string | undefined, glossary: GlossaryEntry[], codes?: InlineCode[], lane: Lane = 'now'): Promise<void> {
   const memo = memoFor(glossary);
   const key = memoKey(mt, text, source, codes);
   if (memo.has(key)) return;
-  remember(memo, key, await runChecksOffThread(mt, text, checkContext(source, glossary, codes)));
+  remember(memo, key, await runChecksOffThread(mt, text, checkContext(source, glossary, codes), lane));
 }
 
 export function reindex(article: Article): void {

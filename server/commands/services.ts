@@ -21,6 +21,9 @@ export interface Services {
   /** MT flags (the MT checked against its source) and risk per paragraph, computed in the background. */
   mtFlags: MtFlagCache;
   now: () => Date;
+  /** End the grammar and MT-check worker threads now if they have no job (after a background warm-up:
+   *  their memory goes back at once); absent: they end after the idle time only. */
+  releaseWorkers?: () => void;
   /** Editors whose corrections may be LLM examples in other articles (POSTEDIT_TRUSTED_EDITORS); absent: none. */
   trustedEditors?: ReadonlySet<string>;
 }

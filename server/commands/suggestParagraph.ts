@@ -104,8 +104,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
   // suggestion also gets the findings its accept will need (MT → suggestion), in the same message to
   // the worker: the accept then has nothing to wait for. Bulk suggestions (runs, suggest-all) are not primed.
   const [checks] = await Promise.all([
-    runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) }),
-    (props.undoable ?? !props.runId) && p.mt && result.text !== p.mt && result.text !== p.text ? primeChecks(p.mt, result.text, p.source, glossary, p.codes).catch(() => undefined) : undefined,
+    runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) }, 'later'),
+    (props.undoable ?? !props.runId) && p.mt && result.text !== p.mt && result.text !== p.text ? primeChecks(p.mt, result.text, p.source, glossary, p.codes, 'later').catch(() => undefined) : undefined,
   ]);
   const suggestion: Suggestion = {
     id: `s-${randomUUID()}`,

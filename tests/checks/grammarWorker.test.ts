@@ -2,7 +2,7 @@
  * Harper on its worker thread (server/checks/offThreadGrammar.ts): the same answers as in-process,
  * an in-process fallback with the same answers when the worker dies, an idle worker that lets a CLI
  * exit, and one that is ended when idle (giving Harper's memory back) and started again by the next
- * job. The death test comes last: after it, this file's grammar runs in-process.
+ * job, or at once when released with no job waiting. The death test comes last: after it, this file's grammar runs in-process.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,28 @@ describe('an idle grammar worker (the server ends it after POSTEDIT_WORKER_IDLE_
       await offThread.warmUpGrammar(); // falls idle again with no idle time: kept
     }
     expect(grammarWorkerForTests()).toBeDefined();
+  }, 120_000);
+});
+
+describe('a released grammar worker (the server releases it after its start-up warm-up)', () => {
+  it('is ended at once when no job waits for it, kept while one does, and the next job starts a new one with the same answers', async () => {
+    await offThread.warmUpGrammar();
+    const first = grammarWorkerForTests();
+    expect(first).toBeDefined();
+    const text = `${TEXTS[1]} It was a important release.`;
+    const job = offThread.lintParagraph(text, opts);
+    offThread.releaseGrammarWorker(); // a job waits: kept
+    expect(grammarWorkerForTests()).toBe(first);
+    const flags = await job;
+    expect(flags.length).toBeGreaterThan(0);
+    const ended = new Promise<number>((resolve) => first!.once('exit', resolve));
+    offThread.releaseGrammarWorker();
+    expect(grammarWorkerForTests()).toBeUndefined();
+    expect(await ended).toBe(1); // terminated, not crashed
+    expect(await offThread.lintParagraph(text, opts)).toEqual(flags);
+    expect(grammarWorkerForTests()).toBeDefined();
+    expect(grammarWorkerForTests()).not.toBe(first);
+    expect(offThread.grammarRunsOffThread()).toBe(true);
   }, 120_000);
 });
 

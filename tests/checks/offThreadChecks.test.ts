@@ -30,6 +30,20 @@ describe('runChecksOffThread', () => {
   });
 });
 
+describe('checks done ahead (lane "later") and checks someone waits for', () => {
+  it('answers an edit\'s checks before a backlog of suggestions\' checks queued before it, and all of them right', async () => {
+    const pairs = Array.from({ length: 16 }, (_, i): [string, string] => [`Output reached ${3100 + i} billion yuan.`, `Output reached ${31 + i} billion yuan.`]);
+    const order: string[] = [];
+    const ahead = pairs.map(([a, b], i) => runChecksOffThread(a, b, {}, 'later').then((r) => (order.push(`later ${i}`), r)));
+    const edit = runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}).then((r) => (order.push('now'), r));
+    const [findings, later] = await Promise.all([edit, Promise.all(ahead)]);
+    expect(findings).toEqual(runChecks('The 5 cats slept.', 'The 6 cats slept.', {}));
+    pairs.forEach(([a, b], i) => expect(later[i]).toEqual(runChecks(a, b, {})));
+    // Sent in the same turn, after sixteen jobs done ahead: the edit's answer comes first.
+    expect(order[0]).toBe('now');
+  });
+});
+
 describe('a process using the checks worker', () => {
   it('waits for its answers, then exits by itself (an idle worker must not keep a CLI alive)', async () => {
     const script = `

@@ -74,6 +74,8 @@ async function startServer(dataDir: string): Promise<Server> {
       DATA_DIR: dataDir,
       CORPUS_DIR: corpusDir,
       IMPORT_CORPUS: '1',
+      // Grammar flags are not what these tests are about: no Harper warm-up in every restarted server.
+      POSTEDIT_WARM_GRAMMAR: '0',
       PORT: '0',
       HOST: '127.0.0.1',
       POSTEDIT_ADMIN_USER: ADMIN.user,

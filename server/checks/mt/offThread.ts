@@ -24,3 +24,8 @@ export function runMtChecksOffThread(mt: string, source: string | undefined, ctx
 export function mtChecksRunOffThread(): boolean {
   return queue.runsOffThread();
 }
+
+/** End the MT checks' worker now if it has no job (jieba's and the dictionary's ~100 MB go back). */
+export function releaseMtChecksWorker(): void {
+  queue.release();
+}
