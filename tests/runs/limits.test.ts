@@ -22,17 +22,19 @@ async function execute(runId: string): Promise<Run> {
 describe('rate limits and Retry-After', () => {
   it('keeps the requests-per-minute limit, as the server measures it', async () => {
     const id = await importWmt(s.services);
-    const rpm = 1200; // one request every 50 ms
+    // One request every 100 ms: a request held up on a busy machine (3 test workers on 2 cores) for
+    // more than a spacing would look like a burst; 50 ms was once 1 ms short under the full suite.
+    const rpm = 600;
     const { run } = await prepareRun(s.ctx, runProps({ articles: [id], concurrency: 8, rpm }));
     const final = await execute(run.id);
     expect(final.counts.done).toBe(9);
     const at = server.chatRequests().map((r) => r.at);
     const spacing = 60_000 / rpm;
     // No stretch of time holds more requests than the rate allows, give or take one (a request held
-    // up on its way, e.g. while opening the connection, arrives close to the next). Without the
-    // limiter the first 8 would all arrive at once.
+    // up on its way, e.g. while opening the connection, arrives close to the next), and 1 ms for
+    // Date.now()'s whole milliseconds. Without the limiter the first 8 would all arrive at once.
     for (let i = 0; i < at.length; i++) {
-      for (let j = i + 1; j < at.length; j++) expect(at[j]! - at[i]!).toBeGreaterThanOrEqual((j - i - 1) * spacing);
+      for (let j = i + 1; j < at.length; j++) expect(at[j]! - at[i]!).toBeGreaterThanOrEqual((j - i - 1) * spacing - 1);
     }
     expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 2) * spacing);
   });
