@@ -51,6 +51,9 @@ export async function drive(server: ServerHandle, articleId: string, paragraphs:
     const original = start.text;
     let p = start;
     let step = 0;
+    // Paced editors do not start in the same millisecond: each begins within one think time (in lockstep,
+    // the first round is a burst of 20 requests at once and sets the paced p99 by itself).
+    if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, thinkMs * gen.random()));
     while (issued < total) {
       issued++;
       const kind: Kind = (['edit', 'suggest', 'accept'] as const)[step % 3]!;
