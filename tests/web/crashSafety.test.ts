@@ -10,7 +10,7 @@
  * temporary files, torn log lines) is lowdb's alone and is left out there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../server/store/open.js';
@@ -65,6 +65,20 @@ afterAll(async () => {
   for (const dir of dirs) await removeData(dir);
 });
 
+/** A corpus of the one article these tests edit (and the desk glossary): each restart imports and checks only it. */
+let smallCorpus: Promise<string> | undefined;
+function crashCorpus(): Promise<string> {
+  smallCorpus ??= (async () => {
+    const root = await tempDir('postedit-crash-corpus-');
+    dirs.push(root);
+    const dir = join(root, 'corpus');
+    await mkdir(dir);
+    for (const f of ['baoan-smart-wearables.en.txt', 'glossary.json']) await copyFile(join(corpusDir, f), join(dir, f));
+    return dir;
+  })();
+  return smallCorpus;
+}
+
 async function startServer(dataDir: string): Promise<Server> {
   const child = spawn(process.execPath, entryArgs('server/main.ts'), {
     cwd: repoRoot,
@@ -72,7 +86,7 @@ async function startServer(dataDir: string): Promise<Server> {
       ...(await storeEnvFor(dataDir)),
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
-      CORPUS_DIR: corpusDir,
+      CORPUS_DIR: await crashCorpus(),
       IMPORT_CORPUS: '1',
       // Grammar flags are not what these tests are about: no Harper warm-up in every restarted server.
       POSTEDIT_WARM_GRAMMAR: '0',
