@@ -4,6 +4,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './processAlive.js';
 
 export interface ServerMark {
   pid: number;
@@ -12,21 +13,12 @@ export interface ServerMark {
 
 const FILE = 'server.json';
 
-/** True while a process with this id runs on this machine. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The server holding the directory, if one is running (a mark left by a dead process is ignored). */
 export function runningServer(dataDir: string): ServerMark | undefined {
   try {
     const mark = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as ServerMark;
-    return mark.pid !== process.pid && alive(mark.pid) ? mark : undefined;
+    return mark.pid !== process.pid && processAlive(mark.pid) ? mark : undefined;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
  * The results log is the truth about what a run did; the record's counts and tokens are a summary
  * of it that a crash can leave behind, so the executor recomputes them from the log on every start.
  */
-import { alive } from './dataDirLock.js';
+import { processAlive } from './processAlive.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -177,7 +177,7 @@ export function interrupted(run: Run): boolean {
   const owner = run.owner;
   if (!owner) return true;
   if (owner.instance === INSTANCE) return false;
-  return owner.pid === process.pid || !alive(owner.pid);
+  return owner.pid === process.pid || !processAlive(owner.pid);
 }
 
 function jsonFile<T>(file: string): DataFile<T> {

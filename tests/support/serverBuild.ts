@@ -10,6 +10,7 @@ import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { processAlive } from '../../server/store/processAlive.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,20 +22,11 @@ declare module 'vitest' {
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BUILD_PREFIX = '.test-build-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export default function setup(project: TestProject): () => void {
   // Builds left by runs that were killed before their teardown.
   for (const name of readdirSync(repoRoot)) {
     const pid = name.startsWith(BUILD_PREFIX) ? Number(name.slice(BUILD_PREFIX.length)) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(repoRoot, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(repoRoot, name), { recursive: true, force: true });
   }
   const outDir = join(repoRoot, `${BUILD_PREFIX}${process.pid}`);
   const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: repoRoot, encoding: 'utf8' });

@@ -17,6 +17,7 @@ import { openStores } from '../../server/store/open.js';
 import { corpusDir, removeData, repoRoot, sessionClient, tempDir } from '../support/app.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
 import { entryArgs } from '../support/entry.js';
+import { processAlive } from '../../server/store/processAlive.js';
 
 const ARTICLE = 'baoan-smart-wearables-en';
 const ADMIN = { user: 'admin', password: 'crash-test-password-1' };
@@ -269,15 +270,6 @@ async function plantDebris(dataDir: string, withOrphan: boolean) {
   await appendFile(join(dataDir, 'articles', `${ARTICLE}.suggestions.jsonl`), '{"id":"s-torn","paragraphId":"p4","te');
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('crash safety of the real server', () => {
   it('keeps every answered action through SIGKILLs in mid-stream and starts again every time', async () => {
     const dataDir = await tempDir('postedit-crash-');
@@ -308,7 +300,7 @@ describe('crash safety of the real server', () => {
       // The dead server's mark is left behind, naming a process that no longer exists.
       const mark = JSON.parse(await readFile(join(dataDir, 'server.json'), 'utf8')) as { pid: number };
       expect(mark.pid).toBe(server.pid);
-      expect(isAlive(server.pid)).toBe(false);
+      expect(processAlive(server.pid)).toBe(false);
       // JSON files are replaced atomically, so they parse even straight after the kill.
       await expectFilesParse(dataDir, false);
       // The orphan only once: dropping it rewrites the log, which would also hide a torn line left in place.

@@ -11,6 +11,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { claim, WORKER_OWNER, type Run } from '../runStore.js';
 import type { Queryable } from './database.js';
+import { processAlive } from '../processAlive.js';
 
 /** This process's instance id, as `claim()` writes it. */
 export const LOCAL_INSTANCE: string = (() => {
@@ -34,15 +35,6 @@ const PID_SPACE: string | undefined = (() => {
 /** The `host` this process announces: its host name, and where its pid can be checked. */
 const HOST = PID_SPACE ? `${hostname()} ${PID_SPACE}` : hostname();
 
-/** True unless `pid` names no process in this process table. */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const EXECUTING = new Set(['queued', 'running']);
 
@@ -81,7 +73,7 @@ export async function presentRuns(db: Queryable, runs: Run[], liveMs: number): P
     ),
   ]);
   // Beating recently, unless it is a process of this machine that no longer exists (killed).
-  const liveSet = new Set(live.rows.filter((r) => !(PID_SPACE && r.host === HOST && !pidAlive(r.pid))).map((r) => r.instance));
+  const liveSet = new Set(live.rows.filter((r) => !(PID_SPACE && r.host === HOST && !processAlive(r.pid))).map((r) => r.instance));
   const openSet = new Set(open.rows.map((r) => r.run_id));
   for (const run of executing) {
     const owner = run.owner;
