@@ -42,8 +42,13 @@ const queue = offThreadQueue<CheckJob, Finding[]>(
 
 const numbers = new WeakMap<GlossaryEntry[], number>();
 let lastNumber = 0;
-/** The glossaries the running worker was sent (a new worker starts with none). */
-let sent: { worker: Worker | undefined; numbers: Set<number> } = { worker: undefined, numbers: new Set() };
+/**
+ * The glossaries the running worker was sent (a new worker starts with none), by lane: within a lane
+ * jobs reach the worker in the order they were queued, and every `now` job goes before the `later`
+ * jobs queued after it, so a `now` job can count only on entries sent with an earlier `now` job, a
+ * `later` job on entries sent with an earlier job of either lane.
+ */
+let sent: { worker: Worker | undefined; now: Set<number>; any: Set<number> } = { worker: undefined, now: new Set(), any: new Set() };
 
 /** The fact guard's findings, on its worker; `lane` `later` for checks done ahead (see offThread.ts). */
 export function runChecksOffThread(before: string, after: string, ctx: CheckContext = {}, lane: Lane = 'now'): Promise<Finding[]> {
@@ -52,15 +57,15 @@ export function runChecksOffThread(before: string, after: string, ctx: CheckCont
   let n = numbers.get(glossary);
   if (n === undefined) numbers.set(glossary, (n = ++lastNumber));
   const running = queue.worker();
-  const known = running !== undefined && sent.worker === running && sent.numbers.has(n);
+  const known = running !== undefined && sent.worker === running && (lane === 'now' ? sent.now : sent.any).has(n);
   const job: CheckJob = { before, after, ctx: rest, glossary: n, ...(known ? {} : { entries: glossary }) };
   Object.defineProperty(job, 'local', { value: glossary, enumerable: false });
   const answer = queue.run(job, lane);
-  // Jobs reach a worker in the order they were queued: every later job to this one finds the entries there.
   const worker = queue.worker();
   if (worker) {
-    if (sent.worker !== worker) sent = { worker, numbers: new Set() };
-    sent.numbers.add(n);
+    if (sent.worker !== worker) sent = { worker, now: new Set(), any: new Set() };
+    if (lane === 'now') sent.now.add(n);
+    sent.any.add(n);
   }
   return answer;
 }
