@@ -14,6 +14,7 @@ import { PgGlossaryStore } from './pg/pgGlossaryStore.js';
 import { PgStore } from './pg/pgStore.js';
 import { PgRunStore } from './pg/pgRunStore.js';
 import { PgUserStore } from './pg/pgUserStore.js';
+import { PgListener } from './pg/pgListener.js';
 import { PgSignals } from './pg/pgSignals.js';
 import { LowdbRunStore, type RunStore } from './runStore.js';
 import { LowdbGlossaryStore, type GlossaryStore } from './glossaryStore.js';
@@ -58,8 +59,12 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
   const size = poolSize(env);
   const pool = openPool(url, size === undefined ? {} : { max: size });
   let glossaries: PgGlossaryStore;
-  // Token lookups and the glossary revision are cached while this listens (pgSignals.ts); the store closes it.
-  const signals = new PgSignals(pool);
+  // One listening connection (pgListener.ts) for the live desk's feed and the invalidation signals:
+  // token lookups and the glossary revision are cached while it listens. The store closes it.
+  const listener = new PgListener(pool);
+  const signals = new PgSignals(listener);
+  // Made before listening starts: its change feed adds its channels to the listener.
+  const store = new PgStore(pool, { dir: dataDir, signals, listener });
   try {
     await migrate(pool);
     await signals.start();
@@ -68,11 +73,10 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
     // (the running-server marker).
     await mkdir(dataDir, { recursive: true });
   } catch (e) {
-    await signals.close();
-    await pool.end().catch(() => undefined);
+    await store.close().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeDatabase(url)}: ${(e as Error).message}`);
   }
-  return { backend: 'postgresql', store: new PgStore(pool, { dir: dataDir, signals }), users: new PgUserStore(pool, pool, signals), glossaries };
+  return { backend: 'postgresql', store, users: new PgUserStore(pool, pool, signals), glossaries };
 }
 
 /**

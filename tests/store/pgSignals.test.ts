@@ -2,10 +2,15 @@
  * Cached token lookups and glossary revisions on PostgreSQL (server/store/pg/pgSignals.ts): an instance
  * answers them from memory while it listens, and a change made anywhere — another instance, plain SQL —
  * reaches it with the notification its commit sends; a change it makes itself counts at once; while
- * it does not listen, every lookup asks the database.
+ * it does not listen, every lookup asks the database. The signals and the live desk's feed share the
+ * instance's one listening connection (pgListener.ts), and both carry on after it is lost.
  */
 import { describe, expect, it } from 'vitest';
+import { ownParagraph } from '../../server/core/draft.js';
+import type { Article, Revision } from '../../server/core/types.js';
+import type { ArticleEvent } from '../../server/store/changeFeed.js';
 import { openStores, type OpenedStores } from '../../server/store/open.js';
+import { LISTENER_APPLICATION } from '../../server/store/pg/pgListener.js';
 import type { PgSignals, Topic } from '../../server/store/pg/pgSignals.js';
 import { PgStore } from '../../server/store/pg/pgStore.js';
 import { hashSecret, type User } from '../../server/store/userStore.js';
@@ -13,6 +18,37 @@ import { tempDir } from '../support/app.js';
 import { postgresForFile } from '../support/postgres.js';
 
 const postgres = postgresForFile('pgSignals');
+
+/** Two app instances on one new database; both are closed after `test`. */
+async function twoInstances(test: (a: OpenedStores, b: OpenedStores) => Promise<void>): Promise<void> {
+  const db = await postgres.database();
+  const a = await openStores(await tempDir(), { DATABASE_URL: db.url });
+  try {
+    const b = await openStores(await tempDir(), { DATABASE_URL: db.url });
+    try {
+      await test(a, b);
+    } finally {
+      await b.store.close();
+    }
+  } finally {
+    await a.store.close();
+  }
+}
+
+const poolOf = (stores: OpenedStores) => (stores.store as PgStore).pool;
+
+/** The sessions of this database that LISTEN, by application name. */
+async function listeningSessions(stores: OpenedStores): Promise<Array<{ application_name: string; n: number }>> {
+  const { rows } = await poolOf(stores).query<{ application_name: string; n: number }>(
+    "SELECT application_name, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' GROUP BY 1",
+  );
+  return rows;
+}
+
+/** Cuts every listening connection on the database, as a server restart would. */
+async function cutListeners(stores: OpenedStores): Promise<void> {
+  await poolOf(stores).query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [LISTENER_APPLICATION]);
+}
 
 function signalsOf(stores: OpenedStores): PgSignals {
   const signals = (stores.store as PgStore).signals;
@@ -55,17 +91,34 @@ async function quiet(signals: PgSignals, topic: Topic): Promise<void> {
   });
 }
 
+function article(id: string): [Article, Revision[]] {
+  const at = new Date().toISOString();
+  const paragraphs = [{ id: 'p1', index: 0, kind: 'body' as const, source: 'Quelle.', mt: 'Text.', text: 'Text.', status: 'pending' as const, revision: 1 }];
+  const a: Article = { id, title: id, createdAt: at, updatedAt: at, contentHash: `hash-${id}`, hasSource: true, hasReference: false, paragraphs, nextParagraph: 2, undo: [] };
+  return [a, [{ n: 1, paragraphId: 'p1', action: 'import', author: 'ed', at, text: 'Text.', status: 'pending', diff: { added: 1, removed: 0 }, op: 'import' }]];
+}
+
+/** An edit of one paragraph, as the commands make it: its new revision number is the result. */
+function edit(paragraphId: string, text: string) {
+  return (a: Article) => {
+    const p = ownParagraph(a, a.paragraphs.findIndex((q) => q.id === paragraphId));
+    p.text = text;
+    p.revision += 1;
+    p.status = 'edited';
+    const op = `op-${p.revision}`;
+    const revision: Revision = { n: p.revision, paragraphId, action: 'edit', author: 'ed', at: new Date().toISOString(), text, status: 'edited', diff: { added: 1, removed: 1 }, op };
+    return { result: p.revision, revisions: [revision] };
+  };
+}
+
 function editor(username: string, secret: string): User {
   const at = new Date().toISOString();
   return { username, role: 'editor', passwordHash: 'x', createdAt: at, tokens: [{ id: `t-${username}`, name: 'api', hash: hashSecret(secret), createdAt: at }] };
 }
 
 describe.skipIf(!!postgres.reason)('invalidation signals between two instances', () => {
-  it('cache token lookups until a change anywhere is notified: role, revocation, deletion, plain SQL', async () => {
-    const db = await postgres.database();
-    const a = await openStores(await tempDir(), { DATABASE_URL: db.url });
-    const b = await openStores(await tempDir(), { DATABASE_URL: db.url });
-    try {
+  it('cache token lookups until a change anywhere is notified: role, revocation, deletion, plain SQL', () =>
+    twoInstances(async (a, b) => {
       const signals = signalsOf(b);
       await signals.start();
       expect(signals.live).toBe(true);
@@ -97,14 +150,10 @@ describe.skipIf(!!postgres.reason)('invalidation signals between two instances',
 
       expect((await b.users.findUserByToken('secret-fay'))?.username).toBe('fay');
       seen = signals.generation('users');
-      await (a.store as PgStore).pool.query("DELETE FROM users WHERE username = 'fay'");
+      await poolOf(a).query("DELETE FROM users WHERE username = 'fay'");
       await nextSignal(signals, 'users', seen);
       expect(await b.users.findUserByToken('secret-fay')).toBeUndefined();
-    } finally {
-      await a.store.close();
-      await b.store.close();
-    }
-  });
+    }));
 
   it('count a change the instance makes itself at once, and cache nothing while not listening', async () => {
     const db = await postgres.database();
@@ -121,8 +170,7 @@ describe.skipIf(!!postgres.reason)('invalidation signals between two instances',
       expect((await b.users.findUserByToken('secret-gus'))?.username).toBe('gus');
 
       // The listening connection is cut: lookups ask the database until it listens again.
-      const pool = (b.store as PgStore).pool;
-      await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'postedit-signals' AND datname = current_database()");
+      await cutListeners(b);
       await until('the connection loss', () => !signals.live);
       const queries = countQueries(b);
       await b.users.findUserByToken('secret-gus');
@@ -137,11 +185,8 @@ describe.skipIf(!!postgres.reason)('invalidation signals between two instances',
     }
   });
 
-  it('read the glossary revision only after a change was notified', async () => {
-    const db = await postgres.database();
-    const a = await openStores(await tempDir(), { DATABASE_URL: db.url });
-    const b = await openStores(await tempDir(), { DATABASE_URL: db.url });
-    try {
+  it('read the glossary revision only after a change was notified', () =>
+    twoInstances(async (a, b) => {
       const signals = signalsOf(b);
       await signals.start();
       const before = await b.glossaries.refresh();
@@ -157,9 +202,31 @@ describe.skipIf(!!postgres.reason)('invalidation signals between two instances',
       expect(queries.n).toBe(1);
       expect(await b.glossaries.refresh()).toBe(after);
       expect(queries.n).toBe(1);
-    } finally {
-      await a.store.close();
-      await b.store.close();
-    }
-  });
+    }));
+
+  it('listen on one connection per instance, for the live desk and the signals, and again after losing it', () =>
+    twoInstances(async (a, b) => {
+      await a.store.createArticle(...article('shared'));
+      for (const s of [a, b]) await signalsOf(s).start();
+      const events: ArticleEvent[] = [];
+      const subscription = await b.store.changes.subscribe('shared', undefined, (e) => events.push(e));
+      const notes: unknown[] = [];
+      b.store.changes.onNote((n) => notes.push(n));
+      await a.store.changes.sendNote({ type: 'presence', articleId: 'shared', username: 'ed', at: new Date().toISOString() });
+      await until('the note on B', () => notes.length === 1);
+      expect(await listeningSessions(a)).toEqual([{ application_name: LISTENER_APPLICATION, n: 2 }]);
+
+      // Both connections cut: an edit committed meanwhile still reaches B's subscriber, and the caches wait.
+      await cutListeners(a);
+      await until('the connection loss', () => !signalsOf(a).live && !signalsOf(b).live);
+      expect(await a.store.updateArticle('shared', edit('p1', 'While B was deaf.'))).toBe(2);
+      await until('the edit on B', () => events.length === 1);
+      expect(events[0]).toMatchObject({ articleId: 'shared', paragraphId: 'p1', revision: 2, action: 'edit' });
+      await until('both connections back', () => signalsOf(a).live && signalsOf(b).live);
+      expect(await listeningSessions(a)).toEqual([{ application_name: LISTENER_APPLICATION, n: 2 }]);
+      expect(await a.store.updateArticle('shared', edit('p1', 'Heard live.'))).toBe(3);
+      await until('the second edit on B', () => events.length === 2);
+      expect(events[1]).toMatchObject({ paragraphId: 'p1', revision: 3 });
+      subscription.close();
+    }));
 });

@@ -1,13 +1,15 @@
 /**
  * The live desk's feed on PostgreSQL, across app instances. Every article write ends with
  * `pg_notify('postedit_changes', id)` inside its transaction, which PostgreSQL delivers on COMMIT (and
- * never for a rollback). Each instance LISTENs on one connection and, for articles it has listeners
- * on, reads the revisions committed since the last it announced: event ids are revision `seq`s, so a
- * reconnecting client resumes from the revisions table itself and never misses an action.
+ * never for a rollback). Each instance hears it on its one listening connection (pgListener.ts) and,
+ * for articles it has listeners on, reads the revisions committed since the last it announced: event
+ * ids are revision `seq`s, so a reconnecting client resumes from the revisions table itself and never
+ * misses an action; when that connection comes back after a loss, every followed article catches up.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Revision } from '../../core/types.js';
 import { groupActions, ListenerSet, type ArticleEvent, type ChangeFeed, type Listener, type Note, type Subscription } from '../changeFeed.js';
+import type { PgListener } from './pgListener.js';
 
 export const CHANGES_CHANNEL = 'postedit_changes';
 export const NOTES_CHANNEL = 'postedit_notes';
@@ -18,14 +20,22 @@ export class PgChangeFeed implements ChangeFeed {
   readonly #listeners = new ListenerSet();
   /** Per article followed here: the last revision seq announced, and the catch-up in progress. */
   readonly #followed = new Map<string, { last: number; busy: Promise<void> }>();
-  #client: PoolClient | undefined;
-  #connecting: Promise<void> | undefined;
-  #closed = false;
-  #retry: NodeJS.Timeout | undefined;
-
   readonly #notes = new Set<(note: Note) => void>();
 
-  constructor(private readonly pool: Pool) {}
+  /** `listener`: the instance's listening connection, closed by its owner (the store), not by the feed. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly listener: PgListener,
+  ) {
+    listener.on(CHANGES_CHANNEL, (articleId) => {
+      if (articleId) this.#caughtUp(articleId);
+    });
+    listener.on(NOTES_CHANNEL, (payload) => this.#note(payload));
+    // Notifications sent while it did not listen are lost: read what was committed meanwhile.
+    listener.onState((listening) => {
+      if (listening) for (const id of this.#followed.keys()) this.#caughtUp(id);
+    });
+  }
 
   async sendNote(note: Note): Promise<void> {
     await this.#listen();
@@ -90,57 +100,21 @@ export class PgChangeFeed implements ChangeFeed {
     });
   }
 
-  #listen(): Promise<void> {
-    if (this.#client || this.#closed) return Promise.resolve();
-    this.#connecting ??= (async () => {
-      const client = await this.pool.connect();
-      client.on('notification', (n) => {
-        if (n.channel === CHANGES_CHANNEL && n.payload) this.#caughtUp(n.payload);
-        if (n.channel === NOTES_CHANNEL && n.payload) {
-          let note: Note;
-          try {
-            note = JSON.parse(n.payload) as Note;
-          } catch {
-            return;
-          }
-          for (const l of this.#notes) l(note);
-        }
-      });
-      client.on('error', () => this.#lost(client));
-      await client.query(`LISTEN ${CHANGES_CHANNEL}; LISTEN ${NOTES_CHANNEL}`);
-      this.#client = client;
-    })().finally(() => {
-      this.#connecting = undefined;
-    });
-    return this.#connecting;
-  }
-
-  /** The LISTEN connection broke (a restart): reconnect, then catch every followed article up. */
-  #lost(client: PoolClient): void {
-    if (this.#client !== client) return;
-    this.#client = undefined;
-    client.release(true);
-    const again = () => {
-      if (this.#closed) return;
-      this.#listen().then(
-        () => {
-          for (const id of this.#followed.keys()) this.#caughtUp(id);
-        },
-        () => (this.#retry = setTimeout(again, 1000)),
-      );
-    };
-    this.#retry = setTimeout(again, 200);
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    await this.#connecting?.catch(() => undefined);
-    const client = this.#client;
-    this.#client = undefined;
-    if (client) {
-      await client.query('UNLISTEN *').catch(() => undefined);
-      client.release();
+  #note(payload: string): void {
+    let note: Note;
+    try {
+      note = JSON.parse(payload) as Note;
+    } catch {
+      return;
     }
+    for (const l of this.#notes) l(note);
   }
+
+  /** Listening before a subscription reads where it starts, so that no commit falls in between. */
+  #listen(): Promise<void> {
+    return this.listener.start();
+  }
+
+  /** Nothing of its own to close: the store closes the listener. */
+  async close(): Promise<void> {}
 }

@@ -43,6 +43,7 @@ import { ID_PATTERN, insertArticle } from './articleQueries.js';
 import { summaryOf, type Brief, type CachedArticle } from './articleRows.js';
 import { applyChanges, type Change } from './articleUpdate.js';
 import { PgChangeFeed } from './pgChangeFeed.js';
+import { PgListener } from './pgListener.js';
 import type { PgSignals } from './pgSignals.js';
 
 export { readArticle } from './articleQueries.js';
@@ -65,8 +66,13 @@ export interface PgStoreOptions {
   ownsPool?: boolean;
   /** How many articles to keep in memory (default 64; 0 keeps none). */
   cachedArticles?: number;
-  /** The instance's invalidation signals (pgSignals.ts, shared with its user and glossary stores): closed with the store. */
+  /** The instance's invalidation signals (pgSignals.ts, shared with its user and glossary stores), on `listener`. */
   signals?: PgSignals;
+  /**
+   * The instance's one listening connection (pgListener.ts), not started yet: the change feed adds its
+   * channels to it. Closed with the store. Default: one of the store's own, started by the first subscriber.
+   */
+  listener?: PgListener;
 }
 
 export interface PgCounts {
@@ -94,6 +100,7 @@ export class PgStore implements Store {
   /** Per article, the changes waiting for the next transaction on it (see updateArticle). */
   #waiting = new Map<string, Queued[]>();
   #signals: PgSignals | undefined;
+  #listener: PgListener;
   /** Committed actions of every instance, through LISTEN/NOTIFY (the live desk). */
   readonly changes: PgChangeFeed;
 
@@ -102,7 +109,8 @@ export class PgStore implements Store {
     this.dir = options.dir;
     this.#ownsPool = options.ownsPool ?? true;
     this.#cache = new ArticleCache(options.cachedArticles ?? CACHED_ARTICLES);
-    this.changes = new PgChangeFeed(pool);
+    this.#listener = options.listener ?? new PgListener(pool);
+    this.changes = new PgChangeFeed(pool, this.#listener);
     this.#signals = options.signals;
   }
 
@@ -282,7 +290,7 @@ export class PgStore implements Store {
     // Let queued changes finish before the pool goes.
     await Promise.all(this.#pending);
     await this.changes.close();
-    await this.#signals?.close();
+    await this.#listener.close();
     this.#cache.clear();
     if (this.#ownsPool) await this.pool.end();
   }
