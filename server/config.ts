@@ -45,13 +45,27 @@ export function parseTrustProxy(value: string | undefined): number | string[] | 
   return entries;
 }
 
-/** Loads KEY=VALUE lines from a .env file into process.env without overriding what is set. */
+/**
+ * KEY=VALUE lines of a .env file. A value in quotes is taken as it stands; an unquoted one ends at a
+ * ` #` comment (as .env.example writes them: `POSTEDIT_WORKER_IDLE_SECONDS=60   # …`).
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!;
+    const quoted = /^(['"])(.*)\1(?:\s+#.*)?$/.exec(raw);
+    out[m[1]!] = quoted ? quoted[2]! : raw.replace(/(^|\s+)#.*$/, '');
+  }
+  return out;
+}
+
+/** Loads a .env file into process.env without overriding what is set. */
 export function loadDotEnv(file = '.env'): void {
   if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || process.env[m[1]!] !== undefined) continue;
-    process.env[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+  for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, 'utf8')))) {
+    if (process.env[key] === undefined) process.env[key] = value;
   }
 }
 
