@@ -348,6 +348,18 @@ function tsxVariant(): string {
   return `npm exec -c ${JSON.stringify(start.replace('node dist/main.js', 'tsx server/main.ts'))}`;
 }
 
+/** The default comparison (`npm start`, grammar left to first view, tsx), written to RESULTS.md; for `npm run bench`. */
+export async function runMemoryWalks(idleSeconds = 75): Promise<WalkResult[]> {
+  const load = conditions();
+  const variants: Array<[string, string]> = [['npm start', 'npm start'], ['POSTEDIT_WARM_GRAMMAR=0 npm start', 'grammar linted on first view'], [tsxVariant(), 'tsx, transpiled on the fly']];
+  const results: WalkResult[] = [];
+  for (const [command, label] of variants) results.push(await runMemoryWalk({ command, label, idleSeconds }));
+  writeMemoryWalk(results, load);
+  return results;
+}
+
+export const MEMORY_WALK_TARGET_MB = TARGET_MB;
+
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
