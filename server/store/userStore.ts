@@ -41,6 +41,13 @@ export interface LoginLimits {
   succeed(key: string): void | Promise<void>;
 }
 
+/** A session and who it belongs to, as the session middleware needs them. */
+export interface SessionUser {
+  session: Session;
+  username: string;
+  role: Role;
+}
+
 export interface UserStore {
   /** Login failures shared by every app instance of this store (PostgreSQL); absent: count in-process. */
   sharedLoginLimits?(): LoginLimits;
@@ -71,6 +78,8 @@ export interface UserStore {
   findUserByToken(secret: string): Promise<User | undefined>;
   createSession(session: Session): Promise<void>;
   findSession(secret: string): Promise<Session | undefined>;
+  /** The live session of a cookie secret with its user's current role, in one look-up (what every page request needs). */
+  findSessionUser(secret: string): Promise<SessionUser | undefined>;
   deleteSession(secret: string): Promise<void>;
   /** Ends every session of the user except the one whose cookie secret is `exceptSecret`; answers how many ended. */
   deleteSessions(username: string, exceptSecret?: string): Promise<number>;
@@ -243,6 +252,12 @@ export class LowdbUserStore implements UserStore {
     const s = this.#db.data.sessions.find((x) => x.hash === hash);
     if (!s || s.expiresAt <= new Date().toISOString()) return undefined;
     return structuredClone(s);
+  }
+
+  async findSessionUser(secret: string) {
+    const session = await this.findSession(secret);
+    const user = session && this.#db.data.users.find((x) => x.username === session.username);
+    return session && user ? { session, username: user.username, role: user.role } : undefined;
   }
 
   async deleteSession(secret: string) {

@@ -54,10 +54,10 @@ export function authenticate(users: UserStore): RequestHandler {
     }
     const secret = readCookie(req, SESSION_COOKIE);
     if (secret) {
-      const session = await users.findSession(secret);
-      const user = session && (await users.getUser(session.username));
-      if (session && user) {
-        res.locals.actor = { username: user.username, role: user.role } satisfies Actor;
+      const found = await users.findSessionUser(secret);
+      if (found) {
+        const { session } = found;
+        res.locals.actor = { username: found.username, role: found.role } satisfies Actor;
         res.locals.session = session;
         res.locals.sessionSecret = secret;
         res.locals.csrfToken = session.csrfToken;

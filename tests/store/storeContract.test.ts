@@ -349,6 +349,24 @@ describe.each(userBackends)('the $name user store', ({ skip, open }) => {
     expect(await users.findSession('cookie-2')).toBeUndefined();
   });
 
+  test('finds a session with its user\'s current role in one look-up, and nothing for an expired, ended or orphaned one', async () => {
+    const { users, reopen } = await open();
+    await users.saveUser(user('dee', 'editor'));
+    const s = session('dee', 'cookie-d');
+    await users.createSession(s);
+    await users.createSession(session('dee', 'cookie-d-old', -1000));
+    expect(await users.findSessionUser('cookie-d')).toEqual({ session: s, username: 'dee', role: 'editor' });
+    await users.setRole('dee', 'reviewer');
+    expect(await (await reopen()).findSessionUser('cookie-d')).toEqual({ session: s, username: 'dee', role: 'reviewer' });
+    expect(await users.findSessionUser('cookie-d-old')).toBeUndefined();
+    expect(await users.findSessionUser('no-such-cookie')).toBeUndefined();
+    await users.deleteSession('cookie-d');
+    expect(await users.findSessionUser('cookie-d')).toBeUndefined();
+    await users.createSession(session('dee', 'cookie-d2'));
+    await users.deleteUser('dee');
+    expect(await users.findSessionUser('cookie-d2')).toBeUndefined();
+  });
+
   test('ends every session of one user but the one kept (a password change)', async () => {
     const { users, reopen } = await open();
     await users.saveUser(user('dan'));

@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Role } from '../../core/types.js';
-import { hashSecret, type AdminCheck, type ApiToken, type LoginLimits, type Session, type User, type UserStore } from '../userStore.js';
+import { hashSecret, type AdminCheck, type ApiToken, type LoginLimits, type Session, type SessionUser, type User, type UserStore } from '../userStore.js';
 import { iso, transaction, type Queryable } from './database.js';
 import { PgLoginLimiter } from './pgLoginLimiter.js';
 import type { PgSignals } from './pgSignals.js';
@@ -252,6 +252,17 @@ export class PgUserStore implements UserStore {
       [hashSecret(secret), new Date()],
     );
     return rows[0] && toSession(rows[0]);
+  }
+
+  /** One statement: the session and its user's role (a session of a deleted user is gone with it). */
+  async findSessionUser(secret: string): Promise<SessionUser | undefined> {
+    const { rows } = await this.#db.query<SessionRow & { role: Role }>(
+      `SELECT s.hash, s.username, s.csrf_token, s.created_at, s.expires_at, u.role
+         FROM sessions s JOIN users u ON u.username = s.username WHERE s.hash = $1 AND s.expires_at > $2`,
+      [hashSecret(secret), new Date()],
+    );
+    const r = rows[0];
+    return r && { session: toSession(r), username: r.username, role: r.role };
   }
 
   async deleteSession(secret: string): Promise<void> {
