@@ -84,7 +84,7 @@ export function apiRouter(services: Services): Router {
   });
 
   r.get('/articles/:id/flags', authorize('read'), async (req, res) => {
-    const article = await store.getArticle(req.params.id);
+    const article = await store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     const live = article.paragraphs.filter((p) => p.status !== 'deleted');
     const budget = z.coerce.number().int().min(0).max(5000).default(1500).parse(req.query.budget);
@@ -114,7 +114,7 @@ export function apiRouter(services: Services): Router {
   });
 
   r.get('/articles/:id/paragraphs/:pid/history', authorize('read'), async (req, res) => {
-    const article = await store.getArticle(req.params.id);
+    const article = await store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     if (!article.paragraphs.some((p) => p.id === req.params.pid)) throw new NotFoundError(`no paragraph "${req.params.pid}"`);
     res.json(presentHistory(await store.history(req.params.id, req.params.pid)));

@@ -42,7 +42,7 @@ function withName<T>(name: string, f: () => T): T {
 }
 
 async function loadCompareData(services: Services, id: string): Promise<CompareData> {
-  const article = await services.store.getArticle(id);
+  const article = await services.store.readArticle(id);
   if (!article) throw new NotFoundError(`no article "${id}"`);
   const [history, suggestions] = await Promise.all([services.store.history(id), services.store.suggestions(id)]);
   return { article, history, suggestions };

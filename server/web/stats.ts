@@ -18,7 +18,7 @@ export async function loadEffort(services: Services, articleId?: string): Promis
   const ids = articleId ? [articleId] : (await services.store.listArticles()).map((a) => a.id);
   const inputs: ArticleInput[] = [];
   for (const id of ids) {
-    const article = await services.store.getArticle(id);
+    const article = await services.store.readArticle(id);
     if (!article) {
       if (articleId) throw new NotFoundError(`no article "${articleId}"`);
       continue;

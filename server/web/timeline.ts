@@ -18,7 +18,7 @@ const timelineQuery = z.object({
 });
 
 async function timelineOf(services: Services, req: Request<{ id: string }>) {
-  const article = await services.store.getArticle(req.params.id);
+  const article = await services.store.readArticle(req.params.id);
   if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
   const q = timelineQuery.parse(req.query);
   const [history, suggestions] = await Promise.all([services.store.history(article.id), services.store.suggestions(article.id)]);
