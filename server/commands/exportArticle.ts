@@ -44,7 +44,7 @@ export async function exportArticle(services: Services, articleId: string, forma
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadRequestError(`unknown export format "${format}": use one of ${EXPORT_FORMATS.join(', ')}`);
   }
-  const article = await services.store.getArticle(articleId);
+  const article = await services.store.readArticle(articleId);
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
   // txt and md are the clean text, meant to be published: the count travels in the header only.
   const { undecided, live, pending, suggested } = undecidedSummary(article);

@@ -23,7 +23,7 @@ export async function reviewReport(services: Services, articleId: string, format
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadRequestError(`unknown report format "${format}": use one of ${REPORT_FORMATS.join(', ')}`);
   }
-  const article = await services.store.getArticle(articleId);
+  const article = await services.store.readArticle(articleId);
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
   const [history, suggestions] = await Promise.all([services.store.history(articleId), services.store.suggestions(articleId)]);
   const model = buildReport(article, history, suggestions, services.now());

@@ -44,7 +44,7 @@ export function exportRoutes(r: Router, services: Services): void {
     authorize('export')(req, res, next as NextFunction);
   }, async (req, res) => {
     const format = String(req.query.format) as InterchangeFormat;
-    const article = await services.store.getArticle(req.params.id);
+    const article = await services.store.readArticle(req.params.id);
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
     const lang = (name: 'srcLang' | 'trgLang') => {
       const v = req.query[name];
