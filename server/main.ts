@@ -40,8 +40,9 @@ if (config.importCorpus) {
 
 // The MT checks and grammar flags of every article, in the background: pages find them ready; the
 // check workers are ended once done (see commands/warmFlags.ts).
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 void warmFlags(services, { grammar: config.warmGrammar }).then((r) =>
-  console.log(`flags ready: MT checks of ${r.articles} articles${config.warmGrammar ? `, grammar of ${r.linted} paragraphs` : ''} in ${(r.ms / 1000).toFixed(1)} s`),
+  console.log(`flags ready: MT checks of ${count(r.articles, 'article')}${config.warmGrammar ? `, grammar of ${count(r.linted, 'paragraph')}` : ''} in ${(r.ms / 1000).toFixed(1)} s`),
 );
 
 // First run: an admin from the environment, or a one-time set-up link on the console.

@@ -83,7 +83,7 @@ describe('the compiled server (dist/)', () => {
       // done: from then on the page's first request for flags finds them all, without waiting.
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no "flags ready" line:\n${out}`)), 60_000);
-        const check = () => /flags ready: MT checks of 1 articles, grammar of 10 paragraphs/.test(out) && (clearTimeout(timer), resolve());
+        const check = () => /flags ready: MT checks of 1 article, grammar of 10 paragraphs/.test(out) && (clearTimeout(timer), resolve());
         check();
         child.stdout.on('data', check);
       });
