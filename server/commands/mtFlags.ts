@@ -22,22 +22,3 @@ export async function annotateArticle(services: Needs, articleId: string): Promi
   if (!article) throw new NotFoundError(`no article "${articleId}"`);
   return services.mtFlags.annotate(article, await articleGlossary(services, article.id, article));
 }
-
-/**
- * Checks every article in the background (after start and imports), so pages find the flags ready
- * and the article list can count flagged paragraphs. Failures only cost the warm-up. Answers how
- * many articles were checked.
- */
-export async function warmMtFlags(services: Needs): Promise<number> {
-  let checked = 0;
-  for (const summary of await services.store.listArticles()) {
-    try {
-      const article = await services.store.readArticle(summary.id);
-      if (article) await articleMtFlags(services, article);
-      if (article) checked++;
-    } catch {
-      // An article deleted meanwhile, or a check failing: the page computes on demand.
-    }
-  }
-  return checked;
-}

@@ -6,7 +6,7 @@
  * MB, the MT checks' dictionaries ~100 MB) goes back while editors only read; the first edit starts
  * Harper again for its new text.
  */
-import { warmMtFlags } from './mtFlags.js';
+import { articleMtFlags } from './mtFlags.js';
 import type { Services } from './services.js';
 
 type Needs = Pick<Services, 'store' | 'glossary' | 'glossaries' | 'mtFlags' | 'grammar' | 'releaseWorkers'>;
@@ -14,36 +14,39 @@ type Needs = Pick<Services, 'store' | 'glossary' | 'glossaries' | 'mtFlags' | 'g
 /** At most this many paragraphs are linted ahead (half the grammar cache): the rest on first view. */
 export const GRAMMAR_WARM_PARAGRAPHS = 10_000;
 
-/** Lints the live paragraphs of stored articles, in the store's order, up to `limit` paragraphs. */
-export async function warmGrammarFlags(services: Pick<Services, 'store' | 'grammar'>, limit = GRAMMAR_WARM_PARAGRAPHS): Promise<number> {
-  let linted = 0;
-  for (const summary of await services.store.listArticles()) {
-    if (linted >= limit) break;
-    try {
-      const article = await services.store.readArticle(summary.id);
-      if (!article) continue;
-      const texts = article.paragraphs.filter((p) => p.status !== 'deleted').map((p) => p.text).slice(0, limit - linted);
-      await services.grammar.fill(texts, Infinity);
-      linted += texts.length;
-    } catch {
-      // An article deleted meanwhile, or Harper failing: the page lints on demand.
-    }
-  }
-  return linted;
+export interface WarmOptions {
+  /** Lint for grammar too (false: left to the first view, POSTEDIT_WARM_GRAMMAR=0). */
+  grammar?: boolean;
+  /** At most this many paragraphs linted, in the store's order. */
+  limit?: number;
 }
 
 export interface WarmReport {
+  /** Articles whose MT flags were made ready. */
   articles: number;
   /** Paragraphs whose grammar flags were made ready (0 when grammar was left to first view). */
   linted: number;
   ms: number;
 }
 
-/** MT flags of every article, then grammar flags (unless `grammar` is false), then the workers ended. */
-export async function warmFlags(services: Needs, options: { grammar: boolean } = { grammar: true }): Promise<WarmReport> {
+/**
+ * One pass over the stored articles: each one's MT flags, then (unless `grammar` is false) its live
+ * paragraphs' grammar flags up to `limit`; then the workers are ended. A failure (an article deleted
+ * meanwhile, a check failing) only costs the warm-up: the page computes on demand.
+ */
+export async function warmFlags(services: Needs, options: WarmOptions = {}): Promise<WarmReport> {
+  const { grammar = true, limit = GRAMMAR_WARM_PARAGRAPHS } = options;
   const t0 = performance.now();
-  const articles = await warmMtFlags(services);
-  const linted = options.grammar ? await warmGrammarFlags(services) : 0;
+  let articles = 0;
+  let linted = 0;
+  for (const summary of await services.store.listArticles()) {
+    const article = await services.store.readArticle(summary.id).catch(() => undefined);
+    if (!article) continue;
+    if (await articleMtFlags(services, article).then(() => true, () => false)) articles++;
+    if (!grammar || linted >= limit) continue;
+    const texts = article.paragraphs.filter((p) => p.status !== 'deleted').map((p) => p.text).slice(0, limit - linted);
+    if (await services.grammar.fill(texts, Infinity).then(() => true, () => false)) linted += texts.length;
+  }
   services.releaseWorkers?.();
   return { articles, linted, ms: performance.now() - t0 };
 }

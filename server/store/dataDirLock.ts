@@ -13,7 +13,6 @@ export interface ServerMark {
 
 const FILE = 'server.json';
 
-
 /** The server holding the directory, if one is running (a mark left by a dead process is ignored). */
 export function runningServer(dataDir: string): ServerMark | undefined {
   try {

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteParagraph } from '../../server/commands/deleteParagraph.js';
-import { annotateArticle, articleMtFlags, warmMtFlags } from '../../server/commands/mtFlags.js';
+import { annotateArticle, articleMtFlags } from '../../server/commands/mtFlags.js';
+import { warmFlags } from '../../server/commands/warmFlags.js';
 import type { Services } from '../../server/commands/services.js';
 import { MtFlagCache, type MtAnnotate } from '../../server/checks/mt/flagCache.js';
 import { runMtChecksOffThread } from '../../server/checks/mt/offThread.js';
@@ -61,7 +62,8 @@ describe('the MT flags of an article', () => {
   it('the warm-up checks every article, so the article list can count flagged paragraphs', async () => {
     const a = await desk.article(withSource());
     const b = await desk.article(withSource());
-    await warmMtFlags(desk.services);
+    // MT flags only, and the workers kept for the tests that follow.
+    await warmFlags({ ...desk.services, releaseWorkers: undefined }, { grammar: false });
     expect(desk.services.mtFlags.summary(a)).toEqual({ live: 3, checked: 3, flagged: 1, major: 1 });
     expect(desk.services.mtFlags.summary(b)).toMatchObject({ checked: 3, flagged: 1 });
   });

@@ -9,7 +9,7 @@ import { GrammarCache } from '../../server/checks/grammarCache.js';
 import type { GrammarFlag } from '../../server/checks/grammar.js';
 import { deleteParagraph } from '../../server/commands/deleteParagraph.js';
 import type { Services } from '../../server/commands/services.js';
-import { warmFlags, warmGrammarFlags } from '../../server/commands/warmFlags.js';
+import { warmFlags } from '../../server/commands/warmFlags.js';
 import { ed, openDesk, type Desk } from '../support/commands.js';
 
 let desk: Desk;
@@ -54,7 +54,7 @@ describe('the start-up warm-up', () => {
   it('stops at its paragraph limit (the rest is linted when a page asks)', async () => {
     await desk.article(['One more paragraph.', 'And another one.', 'And a third.']);
     const { services, linted } = recorded();
-    expect(await warmGrammarFlags(services, 4)).toBe(4);
+    expect((await warmFlags(services, { limit: 4 })).linted).toBe(4);
     expect(linted).toHaveLength(4);
   });
 

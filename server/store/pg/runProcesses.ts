@@ -35,7 +35,6 @@ const PID_SPACE: string | undefined = (() => {
 /** The `host` this process announces: its host name, and where its pid can be checked. */
 const HOST = PID_SPACE ? `${hostname()} ${PID_SPACE}` : hostname();
 
-
 const EXECUTING = new Set(['queued', 'running']);
 
 /** Writes this process's heartbeat, and forgets processes gone for a day. */
