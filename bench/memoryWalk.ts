@@ -348,14 +348,27 @@ function tsxVariant(): string {
   return `npm exec -c ${JSON.stringify(start.replace('node dist/main.js', 'tsx server/main.ts'))}`;
 }
 
-/** The default comparison (`npm start`, grammar left to first view, tsx), written to RESULTS.md; for `npm run bench`. */
-export async function runMemoryWalks(idleSeconds = 75): Promise<WalkResult[]> {
+/** The start commands compared by default: `npm start`, the same with grammar left to first view, and tsx. */
+function defaultVariants(): Array<{ command: string; label: string }> {
+  return [
+    { command: 'npm start', label: 'npm start' },
+    { command: 'POSTEDIT_WARM_GRAMMAR=0 npm start', label: 'grammar linted on first view' },
+    { command: tsxVariant(), label: 'tsx, transpiled on the fly' },
+  ];
+}
+
+/** Walks each variant in turn, and writes the section unless `write` is false. */
+async function walkAll(variants: Array<{ command: string; label: string }>, options: { idleSeconds: number; atOnce?: boolean; write?: boolean }): Promise<WalkResult[]> {
   const load = conditions();
-  const variants: Array<[string, string]> = [['npm start', 'npm start'], ['POSTEDIT_WARM_GRAMMAR=0 npm start', 'grammar linted on first view'], [tsxVariant(), 'tsx, transpiled on the fly']];
   const results: WalkResult[] = [];
-  for (const [command, label] of variants) results.push(await runMemoryWalk({ command, label, idleSeconds }));
-  writeMemoryWalk(results, load);
+  for (const v of variants) results.push(await runMemoryWalk({ ...v, idleSeconds: options.idleSeconds, atOnce: options.atOnce ?? false }));
+  if (options.write !== false) writeMemoryWalk(results, load);
   return results;
+}
+
+/** The default comparison, written to RESULTS.md; for `npm run bench`. */
+export function runMemoryWalks(idleSeconds = 75): Promise<WalkResult[]> {
+  return walkAll(defaultVariants(), { idleSeconds });
 }
 
 export const MEMORY_WALK_TARGET_MB = TARGET_MB;
@@ -370,12 +383,7 @@ if (isMain(import.meta.url)) {
       'at-once': { type: 'boolean' },
     },
   });
-  const load = conditions();
-  const commands = values.cmd?.length ? values.cmd : ['npm start', 'POSTEDIT_WARM_GRAMMAR=0 npm start', tsxVariant()];
-  const labels = values.label?.length ? values.label : values.cmd?.length ? [] : ['npm start', 'grammar linted on first view', 'tsx, transpiled on the fly'];
-  const results: WalkResult[] = [];
-  for (const [i, command] of commands.entries()) {
-    results.push(await runMemoryWalk({ command, label: labels[i] ?? command, idleSeconds: Number(values.idle ?? 75), atOnce: values['at-once'] ?? false }));
-  }
-  if (!values['no-write']) writeMemoryWalk(results, load);
+  const given = values.cmd?.length ? values.cmd.map((command) => ({ command, label: command })) : defaultVariants();
+  const variants = given.map((v, i) => ({ ...v, label: values.label?.[i] ?? v.label }));
+  await walkAll(variants, { idleSeconds: Number(values.idle ?? 75), atOnce: values['at-once'] ?? false, write: !values['no-write'] });
 }
