@@ -18,7 +18,9 @@
  *   BENCH_PG_ACTIONS_PARAGRAPHS=200 BENCH_PG_ACTIONS_REQUESTS=600 BENCH_PG_ACTIONS_LOWDB=0 npx tsx bench/pgActions.ts
  *   defaults: 1000 paragraphs; 1200 measured requests per configuration and round after 300 warm-up
  *   ones (BENCH_PG_ACTIONS_WARMUP); 400 paced (BENCH_PG_ACTIONS_PACED, 0: none); 2 rounds (BENCH_PG_ROUNDS); lowdb too.
+ *   BENCH_PG_ACTIONS_ONE_ONLY=1: one instance only, printed and not written to RESULTS (for quick comparisons).
  */
+import { writeFileSync } from 'node:fs';
 import { createServices } from '../server/boot.js';
 import { OfflineEngine } from '../server/engines/offline.js';
 import { CLIENTS, REVISIONS, currentParagraphs, drive, type Kind, type ParagraphAnswer, type Sample } from './actions.js';
@@ -64,6 +66,8 @@ interface LoadResult {
   appCpuMs?: number;
   pgCpuMs?: number;
   loopMs?: number;
+  /** CPU ms of the app processes' main threads (Linux; not the check workers'). */
+  mainCpuMs?: number;
   machine?: { busy: number; total: number };
   rounds: Array<{ wall: number; requests: number }>;
 }
@@ -131,6 +135,8 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
 
   const all = runs.flatMap((r) => r.samples).sort((x, y) => x.at - y.at);
   const samples = all.slice(o.warmup);
+  // BENCH_DUMP=FILE: every measured sample as JSON lines (as bench/actions.ts), to look for clustered slow requests.
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
   const wall = samples.length ? Math.max(...samples.map((x) => x.at + x.ms)) - samples[0]!.at : NaN;
 
   let paced: Sample[] = [];
@@ -157,6 +163,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
     soloStages,
     stages,
     ...(stages.loopActive ? { loopMs: sum(stages.loopActive) } : {}),
+    ...(stages.mainCpu?.every(Number.isFinite) ? { mainCpuMs: sum(stages.mainCpu) } : {}),
     ...(cpu0.app !== undefined && cpu1.app !== undefined ? { appCpuMs: cpu1.app - cpu0.app } : {}),
     ...(cpu0.postgres !== undefined && cpu1.postgres !== undefined ? { pgCpuMs: cpu1.postgres - cpu0.postgres } : {}),
     ...(cpu0.machine && cpu1.machine ? { machine: { busy: cpu1.machine.busy - cpu0.machine.busy, total: cpu1.machine.total - cpu0.machine.total } } : {}),
@@ -168,8 +175,8 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
 
 function merge(results: LoadResult[]): LoadResult {
   const [first] = results;
-  const all = <K extends 'appCpuMs' | 'pgCpuMs' | 'loopMs'>(k: K) => sum(results.map((r) => r[k]));
-  const [app, pgCpu, loop] = [all('appCpuMs'), all('pgCpuMs'), all('loopMs')];
+  const all = <K extends 'appCpuMs' | 'pgCpuMs' | 'loopMs' | 'mainCpuMs'>(k: K) => sum(results.map((r) => r[k]));
+  const [app, pgCpu, loop, main] = [all('appCpuMs'), all('pgCpuMs'), all('loopMs'), all('mainCpuMs')];
   const machines = results.map((r) => r.machine);
   return {
     label: first!.label,
@@ -185,6 +192,7 @@ function merge(results: LoadResult[]): LoadResult {
     ...(app !== undefined ? { appCpuMs: app } : {}),
     ...(pgCpu !== undefined ? { pgCpuMs: pgCpu } : {}),
     ...(loop !== undefined ? { loopMs: loop } : {}),
+    ...(main !== undefined ? { mainCpuMs: main } : {}),
     ...(machines.every(Boolean) ? { machine: { busy: sum(machines.map((m) => m!.busy))!, total: sum(machines.map((m) => m!.total))! } } : {}),
     rounds: results.flatMap((r) => r.rounds),
   };
@@ -207,7 +215,7 @@ interface Summary {
   soloStages: Record<string, number[]>;
   stages: Record<string, number[]>;
   /** Per request sent (warm-up included): CPU ms of the app processes and of PostgreSQL, the app's event-loop busy ms; and the share of the machine's CPU that was busy. */
-  cpu: { app?: number; postgres?: number; loop?: number; machineBusy?: number };
+  cpu: { app?: number; postgres?: number; loop?: number; main?: number; machineBusy?: number };
   rounds: Array<{ wall: number; requests: number }>;
 }
 
@@ -239,6 +247,7 @@ function summarize(r: LoadResult): Summary {
       ...(r.appCpuMs !== undefined ? { app: r.appCpuMs / r.sent } : {}),
       ...(r.pgCpuMs !== undefined ? { postgres: r.pgCpuMs / r.sent } : {}),
       ...(r.loopMs !== undefined ? { loop: r.loopMs / r.sent } : {}),
+      ...(r.mainCpuMs !== undefined ? { main: r.mainCpuMs / r.sent } : {}),
       ...(r.machine && r.machine.total > 0 ? { machineBusy: r.machine.busy / r.machine.total } : {}),
     },
     rounds: r.rounds,
@@ -246,7 +255,7 @@ function summarize(r: LoadResult): Summary {
 }
 
 function line(r: Summary): string {
-  const cpuNote = [r.cpu.app !== undefined ? `app ${ms(r.cpu.app)}` : '', r.cpu.postgres !== undefined ? `PostgreSQL ${ms(r.cpu.postgres)}` : '', r.cpu.loop !== undefined ? `event loop busy ${ms(r.cpu.loop)}` : ''].filter(Boolean).join(', ');
+  const cpuNote = [r.cpu.app !== undefined ? `app ${ms(r.cpu.app)}` : '', r.cpu.postgres !== undefined ? `PostgreSQL ${ms(r.cpu.postgres)}` : '', r.cpu.loop !== undefined ? `event loop busy ${ms(r.cpu.loop)}` : '', r.cpu.main !== undefined ? `main thread CPU ${ms(r.cpu.main)}` : ''].filter(Boolean).join(', ');
   return (
     `${r.label}: ${r.requests} measured requests in ${ms(r.wall, 0)} → ${r.throughput.toFixed(0)} req/s; accept+edit p50 ${ms(r.p50)}, p99 ${ms(r.p99)}; ` +
     `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}unloaded p50 ${ms(r.soloP50)}` +
@@ -269,6 +278,8 @@ export async function runPgActions(): Promise<PgActionsResult> {
   const size = Number(process.env.BENCH_PG_ACTIONS_PARAGRAPHS ?? 1000);
   const withLowdb = process.env.BENCH_PG_ACTIONS_LOWDB !== '0';
   const rounds = Math.max(1, Number(process.env.BENCH_PG_ROUNDS ?? 2));
+  // For quick comparisons while working on the write path: one instance only, printed, RESULTS untouched.
+  const oneOnly = process.env.BENCH_PG_ACTIONS_ONE_ONLY === '1';
   const started = performance.now();
   const loadAtStart = conditions();
   console.log(`\n== Accept/edit on PostgreSQL: ${size}-paragraph article with ${REVISIONS.toLocaleString('en-US')} revisions; ${CLIENTS} unpaced clients, ${o.warmup} warm-up + ${o.total} measured requests per configuration and round, ${rounds} round(s); ${loadAtStart}`);
@@ -306,12 +317,17 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const ones: LoadResult[] = [];
     const twos: LoadResult[] = [];
     for (let round = 0; round < rounds; round++) {
-      for (const instances of round % 2 === 0 ? [1, 2] : [2, 1]) {
+      for (const instances of oneOnly ? [1] : round % 2 === 0 ? [1, 2] : [2, 1]) {
         const label = `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`;
         (instances === 1 ? ones : twos).push(await run(label, instances, await pg.database(template)));
       }
     }
     const one = summarize(merge(ones));
+    if (oneOnly) {
+      console.log(line(one));
+      console.log(`accept+edit p99 on PostgreSQL, 1 instance: ${ms(one.p99)} (BENCH_PG_ACTIONS_ONE_ONLY: RESULTS not written)`);
+      return { one, two: one, met: meets(one), throughputRatio: NaN, p99Ratio: NaN };
+    }
     const two = summarize(merge(twos));
 
     let lowdb: Summary | undefined;

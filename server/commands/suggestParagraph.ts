@@ -9,7 +9,7 @@ import type { EditLevel, Engine, SuggestRequest } from '../engines/types.js';
 import { pickDeskExamples, type PickedExample } from './deskExamples.js';
 import { articleGlossary } from './articleGlossary.js';
 import type { GlossaryEntry } from '../core/glossary.js';
-import { DecidedError, EngineFailedError, InvalidStateError, NotFoundError, StaleRevisionError } from './errors.js';
+import { DecidedError, EngineFailedError, InvalidStateError, NotFoundError, ParagraphRefusal, StaleRevisionError } from './errors.js';
 import { changeParagraph, checkBase, checkState, checkUnlocked, paragraphIndex, primeChecks } from './paragraphChange.js';
 import type { Services } from './services.js';
 
@@ -62,18 +62,50 @@ export function contextHash(request: SuggestRequest): string {
   return createHash('sha256').update(JSON.stringify({ context, source, kind, level })).digest('hex').slice(0, 16);
 }
 
-/** Asks the engine for a rewrite of the paragraph's current text and attaches it, with its checks. */
+/** A suggestion made on a copy of the article that turned out stale: made again on the stored article. */
+class StaleCopy extends Error {}
+
+/**
+ * Asks the engine for a rewrite of the paragraph's current text and attaches it, with its checks.
+ *
+ * It starts from the store's copy at hand when there is one (PostgreSQL's cached article: no round
+ * trip), which another instance may have made stale. So nothing is decided on that copy: a refusal it
+ * would give, or a paragraph found changed under the lock, sends the suggestion back to start over
+ * on the stored article, where refusals are final.
+ */
 export async function suggestParagraph(services: Services, props: SuggestProps): Promise<Paragraph> {
-  const engine = props.engine ?? services.engine;
-  const level = props.level ?? 'minimal';
+  const copy = services.store.peekArticle?.(props.articleId);
+  if (copy) {
+    try {
+      return await suggestOn(services, props, copy, false);
+    } catch (e) {
+      if (!(e instanceof StaleCopy)) throw e;
+    }
+  }
   // Read-only (the store's own frozen object): the change below runs on a draft under the lock.
   const article = await services.store.readArticle(props.articleId);
   if (!article) throw new NotFoundError(`no article "${props.articleId}"`);
-  const p = article.paragraphs[paragraphIndex(article, props.paragraphId)]!;
-  checkUnlocked(p, 'suggest');
-  if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
-  checkState(p, 'suggest');
-  if (props.onlyUndecided) checkUndecided(p);
+  return suggestOn(services, props, article, true);
+}
+
+/** The refusals before asking the engine; on a copy that may be stale, a refusal means "read it again". */
+function paragraphToSuggest(article: Article, props: SuggestProps, stored: boolean): Paragraph {
+  try {
+    const p = article.paragraphs[paragraphIndex(article, props.paragraphId)]!;
+    checkUnlocked(p, 'suggest');
+    if (props.baseRevision !== undefined) checkBase(p, props.baseRevision);
+    checkState(p, 'suggest');
+    if (props.onlyUndecided) checkUndecided(p);
+    return p;
+  } catch (e) {
+    throw stored ? e : new StaleCopy();
+  }
+}
+
+async function suggestOn(services: Services, props: SuggestProps, article: Article, stored: boolean): Promise<Paragraph> {
+  const engine = props.engine ?? services.engine;
+  const level = props.level ?? 'minimal';
+  const p = paragraphToSuggest(article, props, stored);
 
   // The offline engine ignores examples; only LLM engines learn from the desk.
   const examples = engine.id === 'offline' ? [] : await pickDeskExamples(services.store, article, p.id, { trusted: services.trustedEditors ?? new Set() });
@@ -91,6 +123,8 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     (cached.task ?? 'rewrite') === (props.task ?? 'rewrite') &&
     (!engine.promptHashFor || cached.promptHash === engine.promptHashFor(level, props.task ?? 'rewrite'))
   ) {
+    // The suggestion at hand is the answer only if the paragraph really is as the copy has it.
+    if (!stored) throw new StaleCopy();
     return p;
   }
 
@@ -126,7 +160,7 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     ...(examples.length ? { examples: examples.map(({ articleId, paragraphId }) => ({ articleId, paragraphId })) } : {}),
   };
 
-  return changeParagraph(
+  const attach = changeParagraph(
     services,
     { ...props, baseRevision: p.revision },
     'suggest',
@@ -151,4 +185,10 @@ export async function suggestParagraph(services: Services, props: SuggestProps):
     // A run's are not on the editors' undo stack (undo is per author, and runs act as their starter).
     { undoable: props.undoable ?? !props.runId, requireBase: false },
   );
+  if (stored) return attach;
+  // Refused under the lock (the paragraph is not at the copy's revision, or its state forbids it):
+  // whether the copy was stale or the paragraph changed meanwhile, the stored article decides.
+  return attach.catch((e: unknown) => {
+    throw e instanceof StaleRevisionError || e instanceof ParagraphRefusal || e instanceof NotFoundError ? new StaleCopy() : e;
+  });
 }

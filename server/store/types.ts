@@ -25,7 +25,8 @@ export interface Store {
   /**
    * The article as this process last saw it, without asking the database whether it is still current
    * (it may be stale on PostgreSQL, where another instance may have written since), or undefined when
-   * none is at hand. For hints only (what to prepare before `updateArticle`), never for a decision.
+   * none is at hand. For hints only (what to prepare before `updateArticle`, where to start), never for a
+   * decision: what is decided on it is decided again on the stored article.
    */
   peekArticle?(id: string): Article | undefined;
   findArticleByHash(contentHash: string): Promise<string | undefined>;

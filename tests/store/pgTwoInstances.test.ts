@@ -173,6 +173,39 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
     expect(await revisionCount(A.services.store, id)).toBe(article.paragraphs.length + paragraphs.length * 5);
   });
 
+  it('suggests on A from its own copy of the article without reading it, and on the stored text when B changed the paragraph since', async () => {
+    const a = tokenClient(A, 'editor');
+    const b = tokenClient(B, 'editor');
+    const pid = 'p7';
+    const url = `/api/articles/${id}/paragraphs/${pid}`;
+    const now = async () => (await b.get(`/api/articles/${id}`)).json.paragraphs.find((p: { id: string }) => p.id === pid);
+    // A wrote the paragraph last: its copy is the stored article, and a suggestion needs no read.
+    const onA = await a.post(`${url}/edit`, { baseRevision: (await now()).revision, text: 'Written on A, and and the copy is current.' });
+    expect(onA.status).toBe(200);
+    const store = A.services.store as PgStore;
+    store.readStats = { reads: 0, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 };
+    const first = await a.post(`${url}/suggest`, { baseRevision: onA.json.revision });
+    expect(first.status).toBe(200);
+    expect(first.json.suggestion.text).toBe('Written on A, and the copy is current.');
+    expect(store.readStats.reads).toBe(0);
+
+    // B edits it: A's copy is stale. A suggestion asked on A with B's revision, or with none, is made on B's text.
+    const onB = await b.post(`${url}/edit`, { baseRevision: first.json.revision, text: 'Written on B, so so A holds a stale copy.' });
+    expect(onB.status).toBe(200);
+    const withBase = await a.post(`${url}/suggest`, { baseRevision: onB.json.revision });
+    expect(withBase.status).toBe(200);
+    expect(withBase.json).toMatchObject({ text: 'Written on B, so so A holds a stale copy.', suggestion: { text: 'Written on B, so A holds a stale copy.' } });
+    expect(store.readStats.reads).toBeGreaterThan(0);
+
+    const again = await b.post(`${url}/edit`, { baseRevision: withBase.json.revision, text: 'Written on B again, then then asked on A without a revision.' });
+    expect(again.status).toBe(200);
+    const withoutBase = await a.post(`${url}/suggest`, {});
+    expect(withoutBase.status).toBe(200);
+    expect(withoutBase.json).toMatchObject({ text: 'Written on B again, then then asked on A without a revision.', suggestion: { text: 'Written on B again, then asked on A without a revision.' } });
+    const history = (await b.get(`${url}/history`)).json as Array<{ action: string; text: string }>;
+    expect(history.slice(-6).map((h) => h.action)).toEqual(['edit', 'suggest', 'edit', 'suggest', 'edit', 'suggest']);
+  });
+
   it('honours a session opened on A at B: cookie, CSRF token and logout', async () => {
     const s = await sessionClient(A.url, 'editor', passwordOf('editor'));
     const onB = client(B.url, { cookie: s.cookie, 'x-csrf-token': s.csrfToken });
