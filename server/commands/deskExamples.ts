@@ -63,7 +63,7 @@ export async function pickDeskExamples(
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     .slice(0, OTHER_ARTICLES);
   for (const summary of others) {
-    const other = await store.getArticle(summary.id);
+    const other = await store.readArticle(summary.id);
     if (!other) continue;
     const list = candidates(other);
     if (!list.length) continue;

@@ -113,7 +113,7 @@ export async function importUnits(services: Services, props: UnitsImportProps): 
   const title = props.title?.trim() || unitsTitle(units, props.origin ?? 'Untitled');
   const base = idBase(props.origin, title);
   let id = base;
-  for (let i = 2; await services.store.getArticle(id); i++) id = `${base}-${i}`;
+  for (let i = 2; await services.store.readArticle(id); i++) id = `${base}-${i}`;
   const op = randomUUID();
   const revisions: Revision[] = [];
   const paragraphs: Paragraph[] = units.map((u, i) => {

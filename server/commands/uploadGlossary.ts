@@ -54,7 +54,7 @@ export function languagePairs(entries: readonly GlossaryEntry[]): LanguagePair[]
 
 async function scopeOf(services: GlossaryServices, articleId: string | undefined): Promise<string> {
   if (!articleId) return CORPUS_SCOPE;
-  if (!(await services.store.getArticle(articleId))) throw new NotFoundError(`no article "${articleId}"`);
+  if (!(await services.store.readArticle(articleId))) throw new NotFoundError(`no article "${articleId}"`);
   return articleScope(articleId);
 }
 

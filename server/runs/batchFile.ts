@@ -49,7 +49,7 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
   const lines: string[] = [];
   let skipped = 0;
   for (const t of tasks) {
-    const article = (await services.store.getArticle(t.articleId))!;
+    const article = (await services.store.readArticle(t.articleId))!;
     const p = article.paragraphs.find((x) => x.id === t.paragraphId)!;
     if (!isUndecided(p.status)) {
       // Decided paragraphs are left as the editor decided: logged as skipped, never paid for.
@@ -152,7 +152,7 @@ export async function ingestBatchResults(services: Services, runStore: RunStore,
   async function ingestOne(task: { articleId: string; paragraphId: string }, hash: string, line: ResultLine): Promise<RunResult> {
     const failure = failureOf(line);
     if (failure) return { ...task, status: 'failed', error: failure, ms: 0 };
-    const p = (await services.store.getArticle(task.articleId))?.paragraphs.find((x) => x.id === task.paragraphId);
+    const p = (await services.store.readArticle(task.articleId))?.paragraphs.find((x) => x.id === task.paragraphId);
     if (!p || p.status === 'deleted') return { ...task, status: 'skipped', error: 'the paragraph was deleted after the batch file was written', ms: 0 };
     if (textHash(p.text) !== hash) return { ...task, status: 'skipped', error: 'the paragraph changed after the batch file was written', ms: 0 };
     const completion = line.response!.body as ChatCompletion;

@@ -74,7 +74,7 @@ export interface ArticleData {
 export async function loadArticles(store: Store, ids: Iterable<string>): Promise<ArticleData[]> {
   const out: ArticleData[] = [];
   for (const id of new Set(ids)) {
-    const article = await store.getArticle(id);
+    const article = await store.readArticle(id);
     if (!article) continue;
     out.push({ article, suggestions: await store.suggestions(id), history: await store.history(id) });
   }

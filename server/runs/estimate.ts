@@ -24,7 +24,7 @@ export async function estimateRun(services: Services, articleIds: string[], engi
   const task = mode === 'retranslate' && canRetranslate(engine) ? 'retranslate' : 'rewrite';
   const out: RunEstimate = { articles: [], paragraphs: 0, tokens: { prompt: 0, completion: 0 } };
   for (const id of articleIds) {
-    const article = await services.store.getArticle(id);
+    const article = await services.store.readArticle(id);
     if (!article) continue;
     const live = article.paragraphs.filter((p) => p.status !== 'deleted' && !skip.has(`${id}/${p.id}`));
     out.articles.push({ id, title: article.title, paragraphs: live.length });

@@ -60,7 +60,7 @@ export function summarizeResults(results: RunResult[]): { counts: Omit<RunCounts
 async function recoverLogged(services: Services, runStore: RunStore, run: Run, finished: Set<string>): Promise<RunResult[]> {
   const recovered: RunResult[] = [];
   for (const articleId of run.articles) {
-    const article = await services.store.getArticle(articleId);
+    const article = await services.store.readArticle(articleId);
     if (!article || article.paragraphs.every((p) => finished.has(keyOf({ articleId, paragraphId: p.id })))) continue;
     const mine = new Map((await services.store.suggestions(articleId)).filter((s) => s.runId === run.id).map((s) => [s.id, s]));
     if (mine.size === 0) continue;
@@ -83,7 +83,7 @@ export async function pendingParagraphs(services: Services, run: Run, finished: 
   const tasks: Task[] = [];
   const missing: string[] = [];
   for (const articleId of run.articles) {
-    const article = await services.store.getArticle(articleId);
+    const article = await services.store.readArticle(articleId);
     if (!article) {
       missing.push(articleId);
       continue;

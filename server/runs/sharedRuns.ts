@@ -36,7 +36,7 @@ export async function enqueueRun(services: Services, runStore: SharedRunQueue, r
   const finished = new Set(logged.map(keyOf));
   const recovered: RunResult[] = [];
   for (const articleId of run.articles) {
-    const article = await services.store.getArticle(articleId);
+    const article = await services.store.readArticle(articleId);
     if (!article) continue;
     for (const p of article.paragraphs) {
       const task = { articleId, paragraphId: p.id };

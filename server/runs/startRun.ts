@@ -29,7 +29,7 @@ export async function prepareRun(ctx: RunContext, props: StartRunProps): Promise
   if (ids.length === 0) throw new BadRequestError(props.articles === 'all' ? 'there are no articles to run on' : 'choose at least one article');
   let total = 0;
   for (const id of ids) {
-    const article = await store.getArticle(id);
+    const article = await store.readArticle(id);
     if (!article) throw new NotFoundError(`no article "${id}"`);
     total += article.paragraphs.filter((p) => p.status !== 'deleted').length;
   }

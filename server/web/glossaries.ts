@@ -24,7 +24,7 @@ import { actorOf, authorize } from './session.js';
 import { multipart, upload } from './uploads.js';
 
 async function loadArticle(services: Services, id: string): Promise<Article> {
-  const article = await services.store.getArticle(id);
+  const article = await services.store.readArticle(id);
   if (!article) throw new NotFoundError(`no article "${id}"`);
   return article;
 }
