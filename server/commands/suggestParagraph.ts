@@ -68,13 +68,16 @@ class StaleCopy extends Error {}
 /**
  * Asks the engine for a rewrite of the paragraph's current text and attaches it, with its checks.
  *
- * It starts from the store's copy at hand when there is one (PostgreSQL's cached article: no round
- * trip), which another instance may have made stale. So nothing is decided on that copy: a refusal it
- * would give, or a paragraph found changed under the lock, sends the suggestion back to start over
- * on the stored article, where refusals are final.
+ * Asked with the revision the editor sees (the editor page always sends it), it starts from the
+ * store's copy at hand when there is one (PostgreSQL's cached article: no round trip), which another
+ * instance may have made stale. So nothing is decided on that copy: a refusal it would give (the
+ * paragraph there is not at the editor's revision, say), or a paragraph found changed under the lock,
+ * sends the suggestion back to start over on the stored article, where refusals are final. Without a
+ * revision (API scripts, batch runs) it reads the stored article first: a copy that is stale at that
+ * paragraph would only be found out after the engine was paid for.
  */
 export async function suggestParagraph(services: Services, props: SuggestProps): Promise<Paragraph> {
-  const copy = services.store.peekArticle?.(props.articleId);
+  const copy = props.baseRevision === undefined ? undefined : services.store.peekArticle?.(props.articleId);
   if (copy) {
     try {
       return await suggestOn(services, props, copy, false);

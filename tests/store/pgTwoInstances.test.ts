@@ -188,10 +188,16 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
     expect(first.status).toBe(200);
     expect(first.json.suggestion.text).toBe('Written on A, and the copy is current.');
     expect(store.readStats.reads).toBe(0);
+    // Without a revision (API scripts, runs) it reads the stored article first.
+    const unversioned = await a.post(`${url}/suggest`, {});
+    expect(unversioned.json.suggestion.id).toBe(first.json.suggestion.id);
+    expect(store.readStats.reads).toBe(1);
 
-    // B edits it: A's copy is stale. A suggestion asked on A with B's revision, or with none, is made on B's text.
+    // B edits it: A's copy is stale. A suggestion asked on A with B's revision is made on B's text, and so is
+    // one asked without a revision (that one reads the stored article first).
     const onB = await b.post(`${url}/edit`, { baseRevision: first.json.revision, text: 'Written on B, so so A holds a stale copy.' });
     expect(onB.status).toBe(200);
+    store.readStats = { reads: 0, full: 0, paragraphLists: 0, undoLists: 0, paragraphs: 0, undo: 0 };
     const withBase = await a.post(`${url}/suggest`, { baseRevision: onB.json.revision });
     expect(withBase.status).toBe(200);
     expect(withBase.json).toMatchObject({ text: 'Written on B, so so A holds a stale copy.', suggestion: { text: 'Written on B, so A holds a stale copy.' } });
