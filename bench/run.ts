@@ -30,8 +30,8 @@ console.log(`accept/edit   ${actions.throughput.toFixed(0)} req/s, p50 ${ms(acti
 console.log(`memory        +${memory.rssMB.toFixed(1)} MB RSS for 20,000 paragraphs = ${memory.perThousandMB.toFixed(2)} MB per 1,000 paragraphs`);
 const walk = walks[0]!;
 console.log(`memory walk   npm start: ${(walk.afterWalk.rss / 2 ** 20).toFixed(1)} MB after every corpus article was opened (target ≤ ${MEMORY_WALK_TARGET_MB} MB: ${walk.afterWalk.rss <= MEMORY_WALK_TARGET_MB * 2 ** 20 ? 'met' : 'MISSED'})`);
-if (pgActions) {
-  console.log(`PostgreSQL    accept/edit, 2 instances ÷ 1: throughput ${pgActions.throughputRatio.toFixed(2)}×, p99 ${pgActions.p99Ratio.toFixed(2)}× (${pgActions.two.throughput.toFixed(0)} vs ${pgActions.one.throughput.toFixed(0)} req/s)`);
+if (pgActions?.two) {
+  console.log(`PostgreSQL    accept/edit, 2 instances ÷ 1: throughput ${pgActions.throughputRatio!.toFixed(2)}×, p99 ${pgActions.p99Ratio!.toFixed(2)}× (${pgActions.two.throughput.toFixed(0)} vs ${pgActions.one.throughput.toFixed(0)} req/s)`);
 }
 if (pgBatch) {
   console.log(`PostgreSQL    batch, 2 workers ÷ 1: ${pgBatch.ratio.toFixed(2)} (ideal 2.0; ${pgBatch.two.rate.toFixed(1)} vs ${pgBatch.one.rate.toFixed(1)} paragraphs/s); exactly one result per paragraph: ${pgBatch.exactlyOnce ? 'yes' : 'NO'}`);
