@@ -138,8 +138,9 @@ async function suggestOn(services: Services, props: SuggestProps, article: Artic
     throw new EngineFailedError(`${engine.id} engine: ${(e as Error).message}`);
   }
   // The checks run on a worker thread: other editors' requests go on meanwhile. An editor's own
-  // suggestion also gets the findings its accept will need (MT → suggestion), in the same message to
-  // the worker: the accept then has nothing to wait for. Bulk suggestions (runs, suggest-all) are not primed.
+  // suggestion also gets the findings its accept will need (MT → suggestion), so the accept has
+  // nothing to wait for. Both are work done ahead (lane `later`): they go to the worker one at a time,
+  // behind any edit's checks (offThread.ts). Bulk suggestions (runs, suggest-all) are not primed.
   const [checks] = await Promise.all([
     runChecksOffThread(p.text, result.text, { ...(p.source ? { source: p.source } : {}), glossary, ...(p.codes?.length ? { codes: p.codes } : {}) }, 'later'),
     (props.undoable ?? !props.runId) && p.mt && result.text !== p.mt && result.text !== p.text ? primeChecks(p.mt, result.text, p.source, glossary, p.codes, 'later').catch(() => undefined) : undefined,
