@@ -77,12 +77,11 @@ export class PgGlossaryStore implements GlossaryStore {
   }
 
   async refresh(): Promise<number> {
-    const signals = this.#signals?.live ? this.#signals : undefined;
-    const generation = signals?.generation('glossaries');
-    if (signals && this.#readAt === generation) return this.#revision;
+    const at = this.#signals?.readAt('glossaries');
+    if (at !== undefined && this.#readAt === at) return this.#revision;
     const { rows } = await this.#db.query<{ revision: string }>('SELECT revision FROM glossary_revision');
     // Current until the next notification — unless one came (or the connection was lost) meanwhile.
-    this.#readAt = signals?.live && signals.generation('glossaries') === generation ? generation : undefined;
+    this.#readAt = this.#signals?.stillAt('glossaries', at) ? at : undefined;
     return this.#see(rows[0]?.revision ?? '');
   }
 

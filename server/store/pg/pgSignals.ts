@@ -41,6 +41,16 @@ export class PgSignals {
     return this.#generations.get(topic)!;
   }
 
+  /** The generation to read `topic` under, or undefined when not listening (then nothing read may be kept). */
+  readAt(topic: Topic): number | undefined {
+    return this.live ? this.generation(topic) : undefined;
+  }
+
+  /** Whether what was read under `generation` (from `readAt`) may be kept: still listening, nothing notified since. */
+  stillAt(topic: Topic, generation: number | undefined): generation is number {
+    return generation !== undefined && this.live && this.generation(topic) === generation;
+  }
+
   /** This instance changed `topic` itself: its own caches need not wait for the notification. */
   touch(topic: Topic): void {
     this.#generations.set(topic, this.generation(topic) + 1);

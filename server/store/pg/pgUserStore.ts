@@ -210,15 +210,14 @@ export class PgUserStore implements UserStore {
    */
   async findUserByToken(secret: string): Promise<User | undefined> {
     const hash = hashSecret(secret);
-    const signals = this.#signals?.live ? this.#signals : undefined;
-    const generation = signals?.generation('users');
+    const at = this.#signals?.readAt('users');
     const kept = this.#byToken.get(hash);
-    if (signals && kept && kept.generation === generation) return copyUser(kept.user);
+    if (at !== undefined && kept?.generation === at) return copyUser(kept.user);
     const user = await this.#lookUpToken(hash);
     // Kept only if nothing was notified (or lost) while the statement ran.
-    if (user && signals?.live && signals.generation('users') === generation) {
+    if (user && this.#signals?.stillAt('users', at)) {
       if (this.#byToken.size >= CACHED_TOKENS) this.#byToken.clear();
-      this.#byToken.set(hash, { generation: generation!, user: copyUser(user) });
+      this.#byToken.set(hash, { generation: at, user: copyUser(user) });
     }
     return user;
   }
