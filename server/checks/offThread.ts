@@ -129,6 +129,14 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
     worker.postMessage(jobs);
   }
 
+  /** Ends the running worker, which has no job; the next job starts a new one. */
+  function end(w: Worker): void {
+    clearTimeout(idleTimer);
+    worker = undefined;
+    ready = false;
+    void w.terminate();
+  }
+
   /** No job waits: end the worker once it stayed idle `idleMs` (it is started again by the next job). */
   function idle(w: Worker): void {
     w.unref();
@@ -136,10 +144,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
     if (!(ms > 0)) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      if (worker !== w || pending.size) return;
-      worker = undefined;
-      ready = false;
-      void w.terminate();
+      if (worker === w && !pending.size) end(w);
     }, ms);
     idleTimer.unref();
   }
@@ -208,11 +213,7 @@ export function offThreadQueue<J extends object, R>(workerFile: URL, inProcess: 
     worker: () => worker,
     release() {
       const w = worker;
-      if (!w || pending.size || outbox.length || later.length) return;
-      clearTimeout(idleTimer);
-      worker = undefined;
-      ready = false;
-      void w.terminate();
+      if (w && !pending.size && !outbox.length && !later.length) end(w);
     },
   };
 }
