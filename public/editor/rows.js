@@ -46,8 +46,13 @@ export async function refreshRow(row) {
   const holder = document.createElement('div');
   holder.innerHTML = await res.text();
   const fresh = holder.firstElementChild;
-  row.replaceWith(fresh);
-  if (state.current === row) { state.current = null; select(fresh, false); }
+  // Refreshes of one row overlap (the MT flags arriving, an action, a colleague's change): replace
+  // whichever copy is on the page now, and never with an older revision than it shows.
+  const onPage = row.isConnected ? row : document.getElementById(row.id);
+  if (!onPage) return fresh;
+  if (Number(fresh.dataset.revision) < Number(onPage.dataset.revision)) return onPage;
+  onPage.replaceWith(fresh);
+  if (state.current === onPage || state.current === row) { state.current = null; select(fresh, false); }
   for (const fn of refreshed) fn(fresh);
   return fresh;
 }

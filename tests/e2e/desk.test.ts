@@ -68,6 +68,62 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await page.locator('#p5.selected').waitFor();
   });
 
+  // A row is refreshed by the MT flags, by the editor's own action and by colleagues' changes, and
+  // these overlap: the page must end up showing the newest state whichever answer comes last.
+  it('overlapping refreshes of a row end on its newest state, whichever answer arrives last', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p6`);
+    await page.locator('#p6.selected').waitFor();
+    const rowsOf = (pid: string) => (url: URL) => url.pathname.endsWith(`/rows/${pid}`);
+    const refreshOf = (pid: string) => page.evaluate((id) => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById(id)!).then(() => undefined), pid);
+
+    // The older answer arrives first, then the keep's own refresh: the row shows "kept".
+    let releaseOld!: () => void;
+    const oldHeld = new Promise<void>((r) => (releaseOld = r));
+    let seen = 0;
+    await page.route(rowsOf('p6'), async (route) => {
+      seen += 1;
+      if (seen === 1) {
+        const res = await route.fetch();
+        await oldHeld;
+        return route.fulfill({ response: res });
+      }
+      releaseOld();
+      await page.waitForFunction(() => !document.getElementById('p6')!.hasAttribute('data-first'));
+      return route.continue();
+    });
+    await page.evaluate(() => document.getElementById('p6')!.setAttribute('data-first', ''));
+    const old = refreshOf('p6');
+    await page.keyboard.press('c');
+    await page.locator('#p6.status-kept').waitFor();
+    await old;
+    expect(await stored('p6')).toMatchObject({ status: 'kept' });
+
+    // The older answer arrives last: it does not put the row back to "pending".
+    await page.locator('#p7.selected').waitFor();
+    let releaseStale!: () => void;
+    const staleHeld = new Promise<void>((r) => (releaseStale = r));
+    let fetched!: () => void;
+    const staleFetched = new Promise<void>((r) => (fetched = r));
+    let first = true;
+    await page.route(rowsOf('p7'), async (route) => {
+      if (!first) return route.continue();
+      first = false;
+      const res = await route.fetch();
+      fetched();
+      await staleHeld;
+      return route.fulfill({ response: res });
+    });
+    const stale = refreshOf('p7');
+    await staleFetched;
+    await page.keyboard.press('c');
+    await page.locator('#p7.status-kept').waitFor();
+    releaseStale();
+    await stale;
+    expect(await page.locator('#p7').getAttribute('class')).toContain('status-kept');
+    expect(await page.locator('.para.selected').getAttribute('id')).toBe('p8');
+  });
+
   it('Space takes or leaves the first change without ] first; r rejects and moves on', async () => {
     const page = await pageAs('editor');
     await page.goto(`${app.url}/articles/${articleId}#p10`);
