@@ -1,6 +1,6 @@
 // Paragraph actions through the API: each answers with the row re-rendered in place.
 import { apiBase, articleApi, level, request, say } from './page.js';
-import { move, refreshRow, reloadAt, seconds } from './rows.js';
+import { move, refreshRow, reloadAt, seconds, shownCopy } from './rows.js';
 import { showConflict, showRowError } from './conflict.js';
 import { chosenSpans } from './spans.js';
 
@@ -19,8 +19,9 @@ export async function act(row, action, extra = {}, { reload = false } = {}) {
       say(`${done} · ${fresh.querySelector('.num')?.textContent ?? ''}`);
       return fresh;
     } catch (err) {
-      if (err.status === 409 && err.data?.code === 'stale_revision') showConflict(row, err, action === 'suggest' ? null : run);
-      else showRowError(row, err.message);
+      const shown = shownCopy(row) ?? row;
+      if (err.status === 409 && err.data?.code === 'stale_revision') showConflict(shown, err, action === 'suggest' ? null : run, baseRevision);
+      else showRowError(shown, err.message);
     } finally {
       row.classList.remove('busy');
     }

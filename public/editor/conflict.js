@@ -34,13 +34,13 @@ function button(label, onClick, className = '') {
 
 /**
  * A stale revision: show the other person's change (a word diff from what this editor saw, with
- * their name and time), and let them take theirs or keep their own on top as a new revision.
+ * their name and time), and let them take theirs or keep their own on top as a new revision. `seen`:
+ * the revision the refused action was based on (the row may show a newer one by now).
  */
-export async function showConflict(row, err, retry) {
+export async function showConflict(row, err, retry, seen = Number(row.dataset.revision)) {
   const now = err.data?.current;
   const box = row.querySelector('.row-error');
   if (!box || !now) return showRowError(row, err.message);
-  const seen = Number(row.dataset.revision);
   let change = null;
   try {
     change = await request(`${apiBase(row)}/compare?a=${seen}&b=${now.revision}`, undefined, 'GET');

@@ -40,6 +40,11 @@ export function nextUndecided() {
   say('No undecided paragraph left in this view.');
 }
 
+/** The copy of `row` the page shows now: another refresh may have replaced it meanwhile. */
+export function shownCopy(row) {
+  return row.isConnected ? row : document.getElementById(row.id);
+}
+
 export async function refreshRow(row) {
   const res = await fetch(`/articles/${encodeURIComponent(articleId)}/rows/${encodeURIComponent(row.dataset.id)}`, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`could not reload the paragraph (${res.status})`);
@@ -48,7 +53,7 @@ export async function refreshRow(row) {
   const fresh = holder.firstElementChild;
   // Refreshes of one row overlap (the MT flags arriving, an action, a colleague's change): replace
   // whichever copy is on the page now, and never with an older revision than it shows.
-  const onPage = row.isConnected ? row : document.getElementById(row.id);
+  const onPage = shownCopy(row);
   if (!onPage) return fresh;
   if (Number(fresh.dataset.revision) < Number(onPage.dataset.revision)) return onPage;
   onPage.replaceWith(fresh);

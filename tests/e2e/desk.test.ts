@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/interchange/importFiles.js';
+import { editParagraph } from '../../server/commands/editParagraph.js';
 import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
@@ -122,6 +123,33 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await stale;
     expect(await page.locator('#p7').getAttribute('class')).toContain('status-kept');
     expect(await page.locator('.para.selected').getAttribute('id')).toBe('p8');
+  });
+
+  it("shows a refused action's conflict on the row the page shows, even when that row was refreshed meanwhile", async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p9`);
+    await page.locator('#p9.selected').waitFor();
+    // The keep (on the revision this page shows) is held while a colleague edits the paragraph and a
+    // refresh (the live desk's, or the MT flags') replaces the row.
+    let releaseKeep!: () => void;
+    const keepHeld = new Promise<void>((r) => (releaseKeep = r));
+    let keepSent!: () => void;
+    const sent = new Promise<void>((r) => (keepSent = r));
+    await page.route((url) => url.pathname.endsWith('/paragraphs/p9/keep'), async (route) => {
+      keepSent();
+      await keepHeld;
+      return route.continue();
+    });
+    await page.keyboard.press('c');
+    await sent;
+    const before = await stored('p9');
+    await editParagraph(app.services, { articleId, paragraphId: 'p9', baseRevision: before.revision, text: `${before.text} Colleague addition.`, actor: { username: 'editor2', role: 'editor' } });
+    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p9')!).then(() => undefined));
+    releaseKeep();
+    const box = page.locator('#p9 .row-error.conflict');
+    await box.waitFor();
+    expect(await box.textContent()).toContain('editor2');
+    expect(await box.locator('ins').allTextContents()).toEqual([expect.stringContaining('Colleague addition.')]);
   });
 
   it('Space takes or leaves the first change without ] first; r rejects and moves on', async () => {
