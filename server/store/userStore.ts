@@ -77,7 +77,6 @@ export interface UserStore {
   deleteUser(username: string, check?: AdminCheck): Promise<boolean>;
   findUserByToken(secret: string): Promise<User | undefined>;
   createSession(session: Session): Promise<void>;
-  findSession(secret: string): Promise<Session | undefined>;
   /** The live session of a cookie secret with its user's current role, in one look-up (what every page request needs). */
   findSessionUser(secret: string): Promise<SessionUser | undefined>;
   deleteSession(secret: string): Promise<void>;
@@ -247,7 +246,7 @@ export class LowdbUserStore implements UserStore {
     });
   }
 
-  async findSession(secret: string) {
+  #findSession(secret: string): Session | undefined {
     const hash = hashSecret(secret);
     const s = this.#db.data.sessions.find((x) => x.hash === hash);
     if (!s || s.expiresAt <= new Date().toISOString()) return undefined;
@@ -255,7 +254,7 @@ export class LowdbUserStore implements UserStore {
   }
 
   async findSessionUser(secret: string) {
-    const session = await this.findSession(secret);
+    const session = this.#findSession(secret);
     const user = session && this.#db.data.users.find((x) => x.username === session.username);
     return session && user ? { session, username: user.username, role: user.role } : undefined;
   }

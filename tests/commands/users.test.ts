@@ -96,10 +96,10 @@ describe('passwords, sessions and tokens', () => {
     const s2 = await openSession(users, name);
     const token = await createToken(users, name, 'laptop');
     expect((await users.findUserByToken(token))?.username).toBe(name);
-    expect((await users.findSession(s1.secret))?.username).toBe(name);
+    expect((await users.findSessionUser(s1.secret).then((u) => u?.session))?.username).toBe(name);
     expect(await setPassword(users, name, 'second password')).toEqual({ sessionsEnded: 2, tokensRevoked: 1 });
-    expect(await users.findSession(s1.secret)).toBeUndefined();
-    expect(await users.findSession(s2.secret)).toBeUndefined();
+    expect(await users.findSessionUser(s1.secret).then((u) => u?.session)).toBeUndefined();
+    expect(await users.findSessionUser(s2.secret).then((u) => u?.session)).toBeUndefined();
     expect(await users.findUserByToken(token)).toBeUndefined();
     expect(await checkLogin(users, name, 'first password')).toBeUndefined();
     expect((await checkLogin(users, name, 'second password'))?.username).toBe(name);
@@ -116,13 +116,13 @@ describe('passwords, sessions and tokens', () => {
     const wrong = await refusal(() => changeOwnPassword(users, name, { current: 'not it', password: 'new password', keepSession: here.secret }));
     expect(wrong).toBeInstanceOf(ForbiddenError);
     expect(wrong.message).toBe('the current password is wrong');
-    expect(await users.findSession(elsewhere.secret)).toBeDefined();
+    expect(await users.findSessionUser(elsewhere.secret).then((u) => u?.session)).toBeDefined();
     const r = await changeOwnPassword(users, name, { current: 'old password', password: 'new password', keepSession: here.secret });
     expect(r).toEqual({ sessionsEnded: 1, tokensRevoked: 0 });
-    expect((await users.findSession(here.secret))?.username).toBe(name);
-    expect(await users.findSession(elsewhere.secret)).toBeUndefined();
+    expect((await users.findSessionUser(here.secret).then((u) => u?.session))?.username).toBe(name);
+    expect(await users.findSessionUser(elsewhere.secret).then((u) => u?.session)).toBeUndefined();
     // Another user's session is none of this change's business.
-    expect((await users.findSession(hers.secret))?.username).toBe(other);
+    expect((await users.findSessionUser(hers.secret).then((u) => u?.session))?.username).toBe(other);
     await expect(changeOwnPassword(users, name, { current: 'new password', password: 'short' })).rejects.toThrow(/at least 8 characters/);
   });
 
@@ -134,7 +134,7 @@ describe('passwords, sessions and tokens', () => {
     expect(session.csrfToken.length).toBeGreaterThanOrEqual(16);
     const days = (Date.parse(session.expiresAt) - Date.parse(session.createdAt)) / 86_400_000;
     expect(days).toBe(14);
-    expect(await users.findSession(secret)).toMatchObject({ username: name, csrfToken: session.csrfToken });
+    expect(await users.findSessionUser(secret).then((u) => u?.session)).toMatchObject({ username: name, csrfToken: session.csrfToken });
   });
 
   it('tokens: created with a name, shown once, revoked one by one', async () => {
@@ -191,7 +191,7 @@ describe('passwords, sessions and tokens', () => {
     const s = await openSession(users, name);
     const t = await createToken(users, name);
     await removeUser(users, name);
-    expect(await users.findSession(s.secret)).toBeUndefined();
+    expect(await users.findSessionUser(s.secret).then((u) => u?.session)).toBeUndefined();
     expect(await users.findUserByToken(t)).toBeUndefined();
     expect(await checkLogin(users, name, 'long enough')).toBeUndefined();
   });

@@ -82,7 +82,7 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
       // The cookie names a session the store holds for this user.
       const cookie = (await ctx.cookies()).find((c) => c.name === 'postedit_session');
       expect(cookie?.httpOnly).toBe(true);
-      const session = await app.services.users.findSession(cookie!.value);
+      const session = await app.services.users.findSessionUser(cookie!.value).then((u) => u?.session);
       expect(session).toMatchObject({ username: 'editor' });
     } finally {
       await ctx.close();

@@ -245,14 +245,6 @@ export class PgUserStore implements UserStore {
     );
   }
 
-  async findSession(secret: string): Promise<Session | undefined> {
-    const { rows } = await this.#db.query<SessionRow>(
-      'SELECT hash, username, csrf_token, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2',
-      [hashSecret(secret), new Date()],
-    );
-    return rows[0] && toSession(rows[0]);
-  }
-
   /** One statement: the session and its user's role (a session of a deleted user is gone with it). */
   async findSessionUser(secret: string): Promise<SessionUser | undefined> {
     const { rows } = await this.#db.query<SessionRow & { role: Role }>(
