@@ -32,7 +32,8 @@ async function replaceInPlace(row, decorate = () => {}) {
   const fresh = await refreshRow(row);
   decorate(fresh);
   const target = anchor === row ? fresh : anchor;
-  window.scrollBy(0, target.getBoundingClientRect().top - before);
+  // A row gone from the page meanwhile (a reload, a merge) has no place to keep.
+  if (target.isConnected) window.scrollBy(0, target.getBoundingClientRect().top - before);
   if (focusedElsewhere?.isConnected) focusedElsewhere.focus({ preventScroll: true });
   return fresh;
 }
