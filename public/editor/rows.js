@@ -1,5 +1,6 @@
 // Selecting rows, moving between them, and replacing a row with the server's fresh rendering.
 import { articleId, rows, say, state } from './page.js';
+import { markSpan, syncSpanBox } from './spans.js';
 
 const refreshed = [];
 /** Called after a row was replaced (e.g. to fetch its grammar flags). */
@@ -40,6 +41,22 @@ export function nextUndecided() {
   say('No undecided paragraph left in this view.');
 }
 
+/**
+ * A refresh of the same revision and suggestion (the MT flags arriving, say) keeps the changes the
+ * editor left out of it: otherwise the next accept would take them all. Answers whether it was that.
+ */
+function keepChoices(from, to) {
+  if (from.dataset.revision !== to.dataset.revision || from.dataset.suggestion !== to.dataset.suggestion) return false;
+  for (const box of from.querySelectorAll('.span-box input')) {
+    const twin = to.querySelector(`.span-box input[value="${box.value}"]`);
+    if (twin && twin.checked !== box.checked) {
+      twin.checked = box.checked;
+      syncSpanBox(twin);
+    }
+  }
+  return true;
+}
+
 /** The copy of `row` the page shows now: another refresh may have replaced it meanwhile. */
 export function shownCopy(row) {
   return row.isConnected ? row : document.getElementById(row.id);
@@ -56,8 +73,14 @@ export async function refreshRow(row) {
   const onPage = shownCopy(row);
   if (!onPage) return fresh;
   if (Number(fresh.dataset.revision) < Number(onPage.dataset.revision)) return onPage;
+  const same = keepChoices(onPage, fresh);
+  const cursor = state.spanCursor;
   onPage.replaceWith(fresh);
-  if (state.current === onPage || state.current === row) { state.current = null; select(fresh, false); }
+  if (state.current === onPage || state.current === row) {
+    state.current = null;
+    select(fresh, false);
+    if (same && cursor >= 0) markSpan(fresh, cursor);
+  }
   for (const fn of refreshed) fn(fresh);
   return fresh;
 }

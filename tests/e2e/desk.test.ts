@@ -152,6 +152,30 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     expect(await box.locator('ins').allTextContents()).toEqual([expect.stringContaining('Colleague addition.')]);
   });
 
+  it('keeps the changes left out of a suggestion when the row is refreshed (the MT flags arriving): accept takes only the others', async () => {
+    // Two slips the offline engine fixes as two separate changes: a doubled word, then a double space.
+    const p = await stored('p14');
+    const text = p.text.replace('As everyone knows', 'As everyone everyone knows').replace('rapid development', 'rapid  development');
+    await editParagraph(app.services, { articleId, paragraphId: 'p14', baseRevision: p.revision, text, actor: { username: 'editor2', role: 'editor' } });
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p14`);
+    await page.locator('#p14.selected').waitFor();
+    await page.keyboard.press('s');
+    await page.locator('#p14 .diff[data-kind="suggestion"] .chg').first().waitFor();
+    expect(await page.locator('#p14 .span-box input').count()).toBe(2);
+    await page.keyboard.press(' ');
+    const first = page.locator('#p14 .span-box input').first();
+    expect(await first.isChecked()).toBe(false);
+    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p14')!).then(() => undefined));
+    expect(await first.isChecked()).toBe(false);
+    expect(await page.locator('#p14 .diff .chg').first().getAttribute('class')).toContain('left-out');
+    await page.keyboard.press('a');
+    await page.locator('#p15.selected').waitFor();
+    const after = await stored('p14');
+    expect(after.text).toContain('As everyone everyone knows');
+    expect(after.text).toContain('rapid development');
+  });
+
   it('Space takes or leaves the first change without ] first; r rejects and moves on', async () => {
     const page = await pageAs('editor');
     await page.goto(`${app.url}/articles/${articleId}#p10`);
