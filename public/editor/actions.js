@@ -6,6 +6,9 @@ import { chosenSpans } from './spans.js';
 
 const DONE = { suggest: 'Suggestion ready', keep: 'Kept as is', 'send-back': 'Sent back', submit: 'Sent for review', comment: 'Comment added', reopen: 'Reopened', approve: 'Approved', split: 'Split', merge: 'Merged', delete: 'Deleted', edit: 'Saved' };
 
+/** The field each note-carrying action sends, by its id prefix (views/partials/commentForm.ejs, sendBackField.ejs). */
+const NOTE_FIELD = { comment: 'c-', 'send-back': 'sb-' };
+
 /** Runs an action on the row's revision; a stale revision opens the conflict box (retry = mine on top). */
 export async function act(row, action, extra = {}, { reload = false } = {}) {
   if (!row || row.classList.contains('busy')) return;
@@ -14,6 +17,9 @@ export async function act(row, action, extra = {}, { reload = false } = {}) {
     try {
       await request(`${apiBase(row)}/${action}`, { baseRevision, seconds: seconds(), ...extra });
       if (reload) return reloadAt(row.id);
+      // The note just sent is not carried over into the refreshed row (rows.js keeps unsent ones).
+      const sent = NOTE_FIELD[action] && (shownCopy(row) ?? row).querySelector(`#${NOTE_FIELD[action]}${CSS.escape(row.dataset.id)}`);
+      if (sent) sent.value = '';
       const fresh = await refreshRow(row);
       const done = DONE[action] ?? `${action[0].toUpperCase()}${action.slice(1)}ed`;
       say(`${done} · ${fresh.querySelector('.num')?.textContent ?? ''}`);

@@ -42,10 +42,18 @@ export function nextUndecided() {
 }
 
 /**
- * A refresh of the same revision and suggestion (the MT flags arriving, say) keeps the changes the
- * editor left out of it: otherwise the next accept would take them all. Answers whether it was that.
+ * What the editor was doing on the row survives its refresh: a comment or send-back note being
+ * written, and — when the refresh is of the same revision and suggestion (the MT flags arriving,
+ * say) — the changes they left out of the suggestion, or the next accept would take them all.
+ * Answers whether it was the same revision and suggestion.
  */
 function keepChoices(from, to) {
+  for (const typed of from.querySelectorAll('textarea:not([id^="edit-"])')) {
+    const twin = typed.id && to.querySelector(`#${CSS.escape(typed.id)}`);
+    if (!twin || !typed.value) continue;
+    twin.value = typed.value;
+    for (let d = twin.closest('details'); d && to.contains(d); d = d.parentElement?.closest('details')) d.open = true;
+  }
   if (from.dataset.revision !== to.dataset.revision || from.dataset.suggestion !== to.dataset.suggestion) return false;
   for (const box of from.querySelectorAll('.span-box input')) {
     const twin = to.querySelector(`.span-box input[value="${box.value}"]`);

@@ -176,6 +176,20 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     expect(after.text).toContain('rapid development');
   });
 
+  it('keeps a comment being written through a refresh of its row, and clears it once sent', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p16`);
+    await page.locator('#p16.selected').waitFor();
+    await page.locator('#p16 details.more > summary').click();
+    await page.locator('#c-p16').fill('Check the figure against the source');
+    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p16')!).then(() => undefined));
+    expect(await page.locator('#c-p16').inputValue()).toBe('Check the figure against the source');
+    expect(await page.locator('#p16 details.more').getAttribute('open')).not.toBeNull();
+    await page.locator('#p16 [data-action="comment"]').click();
+    await page.locator('.flash', { hasText: 'Comment added' }).waitFor();
+    expect(await page.locator('#c-p16').inputValue()).toBe('');
+  });
+
   it('Space takes or leaves the first change without ] first; r rejects and moves on', async () => {
     const page = await pageAs('editor');
     await page.goto(`${app.url}/articles/${articleId}#p10`);
