@@ -9,6 +9,10 @@ const DONE = { suggest: 'Suggestion ready', keep: 'Kept as is', 'send-back': 'Se
 /** The field each note-carrying action sends, by its id prefix (views/partials/commentForm.ejs, sendBackField.ejs). */
 const NOTE_FIELD = { comment: 'c-', 'send-back': 'sb-' };
 
+const settled = [];
+/** Called with the row (the copy the page shows) once an action on it has finished, done or refused. */
+export function onActionSettled(fn) { settled.push(fn); }
+
 /** Runs an action on the row's revision; a stale revision opens the conflict box (retry = mine on top). */
 export async function act(row, action, extra = {}, { reload = false } = {}) {
   if (!row || row.classList.contains('busy')) return;
@@ -30,6 +34,8 @@ export async function act(row, action, extra = {}, { reload = false } = {}) {
       else showRowError(shown, err.message);
     } finally {
       row.classList.remove('busy');
+      const shown = shownCopy(row);
+      if (shown) for (const fn of settled) fn(shown);
     }
   };
   return run(Number(row.dataset.revision));

@@ -1,5 +1,6 @@
 // Grammar and readability flags arrive after the page, as the server computes them.
 import { articleApi, request, rows } from './page.js';
+import { keepingPlace } from './rows.js';
 
 function markGrammar(el, flags) {
   if (el.querySelector('mark, .code-chip')) return; // fact-guard marks take precedence; inline-code chips stay as they are
@@ -51,7 +52,8 @@ export function loadFlags() {
     for (let i = 0; i < 30; i++) {
       let data;
       try { data = await request(`${articleApi()}/flags`, undefined, 'GET'); } catch { return; }
-      data.paragraphs.forEach(showFlags);
+      // Rows above the one the editor reads grow by their flags: what they read stays put.
+      keepingPlace(() => data.paragraphs.forEach(showFlags));
       if (!data.pending) return;
     }
   })().finally(() => { loading = null; });

@@ -2,9 +2,9 @@
 // their rows in place, without moving this editor's focus or scroll; who is where shows on the rows.
 // Without it (or without JavaScript) the page works as before: changes show on reload.
 import { articleApi, head, request, rows, say, state } from './page.js';
-import { onSelect, refreshRow } from './rows.js';
+import { keepingPlace, onSelect, refreshRow } from './rows.js';
 import { diffNodes } from './conflict.js';
-import { act } from './actions.js';
+import { act, onActionSettled } from './actions.js';
 
 const me = head?.dataset.me ?? '';
 /** Actions that add or remove rows: the page offers a reload instead of guessing the new order. */
@@ -12,6 +12,17 @@ const STRUCTURAL = new Set(['split', 'split-off', 'merge', 'merged-away', 'delet
 const VERB = { split: 'split', 'split-off': 'split', merge: 'merged', 'merged-away': 'merged', delete: 'deleted', undo: 'undid an action on', revert: 'reverted' };
 const LABEL = { edit: 'edited', accept: 'accepted a suggestion on', 'accept-partial': 'accepted part of a suggestion on', reject: 'rejected the suggestion on', keep: 'kept', suggest: 'got a suggestion for', approve: 'approved', 'send-back': 'sent back', submit: 'sent for review', reopen: 'reopened' };
 let presence = [];
+/** Rows busy with this page's own action when a newer change of theirs arrived: the revision to catch up to. */
+const behind = new Map();
+
+/** Once the row's own action has settled, it catches up with what arrived meanwhile (unless a conflict box waits for the editor). */
+async function catchUp(row) {
+  const want = behind.get(row.id);
+  if (want === undefined) return;
+  behind.delete(row.id);
+  if (Number(row.dataset.revision) >= want || row.querySelector('.row-error.conflict:not([hidden])') || typing(row)) return;
+  await replaceInPlace(row);
+}
 
 /** HH:MM in the reader's own time zone. */
 const time = (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -38,13 +49,6 @@ async function replaceInPlace(row, decorate = () => {}) {
   return fresh;
 }
 
-/** Runs `change` (presence badges, the presence bar) keeping the selected row where it was on the screen. */
-function keepingPlace(change) {
-  const anchor = state.current;
-  const before = anchor?.getBoundingClientRect().top;
-  change();
-  if (anchor?.isConnected && before !== undefined) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
-}
 
 function mark(fresh, e) {
   fresh.classList.add('live-changed');
@@ -136,7 +140,11 @@ async function onChange(e) {
     if (!row || Number(row.dataset.revision) >= e.revisions[id]) continue;
     const ta = typing(row);
     if (ta && e.actor !== me) { void notice(row, e, ta); continue; }
-    if (row.classList.contains('busy')) continue; // this page's own request will refresh it
+    if (row.classList.contains('busy')) {
+      // This page's own request refreshes the row, but its answer may be older than this change.
+      behind.set(id, Math.max(behind.get(id) ?? 0, e.revisions[id]));
+      continue;
+    }
     await replaceInPlace(row, (fresh) => { if (e.actor !== me) mark(fresh, e); });
   }
   refreshCounts();
@@ -202,13 +210,16 @@ function warnIfTaken(row) {
 
 export function startLiveDesk() {
   if (!head || typeof EventSource === 'undefined') return;
-  const source = new EventSource(`${articleApi()}/events`);
+  // From the moment the page was rendered: nothing committed while it loaded is missed.
+  const from = head.dataset.eventsFrom;
+  const source = new EventSource(`${articleApi()}/events${from ? `?lastEventId=${encodeURIComponent(from)}` : ''}`);
   source.addEventListener('change', (m) => void onChange(JSON.parse(m.data)));
   source.addEventListener('presence', (m) => onPresence(JSON.parse(m.data).users));
   source.addEventListener('run', (m) => onRun(JSON.parse(m.data)));
   source.addEventListener('reset', () => banner('Some changes of the others could not be shown.'));
   document.querySelector('.live-reload')?.addEventListener('click', () => location.reload());
   onSelect(() => tellWhere());
+  onActionSettled((row) => void catchUp(row));
   document.addEventListener('toggle', (ev) => {
     if (!ev.target.matches?.('details.editor')) return;
     if (ev.target.open) warnIfTaken(ev.target.closest('.para'));

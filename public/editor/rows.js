@@ -98,6 +98,14 @@ export function reloadAt(id) {
   location.reload();
 }
 
+/** Runs `change` (presence badges, grammar flags arriving) keeping the selected row where it was on the screen. */
+export function keepingPlace(change) {
+  const anchor = state.current;
+  const before = anchor?.getBoundingClientRect().top;
+  change();
+  if (anchor?.isConnected && before !== undefined) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+}
+
 /** Seconds since the editor selected the row (time-to-edit, for the statistics). */
 export function seconds() {
   return Math.round((Date.now() - state.focusedAt) / 100) / 10;

@@ -60,6 +60,12 @@ export interface Subscription {
 export interface ChangeFeed {
   /** Follows one article; `after` is the last event id the client saw (absent: from now on). */
   subscribe(articleId: string, after: string | undefined, listener: Listener): Promise<Subscription>;
+  /**
+   * The id to follow an article from when its page is rendered: asked before the article is read,
+   * so a stream opened with it replays every action the page may have missed (and perhaps a few it
+   * already shows, which the page skips by revision).
+   */
+  latestId(articleId: string): Promise<string>;
   /** Listeners in this process (for the load figures and tests). */
   readonly listeners: number;
   /** Tells every instance where someone is, or how a run goes (PostgreSQL: NOTIFY; lowdb: this process). */
@@ -171,6 +177,10 @@ export class MemoryChangeFeed implements ChangeFeed {
   /** Forgets a deleted article's events. */
   forget(articleId: string): void {
     this.#recent.delete(articleId);
+  }
+
+  async latestId(): Promise<string> {
+    return `${this.#boot}.${this.#n}`;
   }
 
   async subscribe(articleId: string, after: string | undefined, listener: Listener): Promise<Subscription> {

@@ -62,6 +62,8 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
   });
 
   r.get('/articles/:id', authorize('read'), async (req, res) => {
+    // Before the article is read: the page's live stream replays whatever comes after it.
+    const eventsFrom = await services.store.changes.latestId(req.params.id);
     const article = await loadArticle(services, req.params.id);
     const filters = articleFilters(req.query);
     // Sorting or filtering by risk needs every paragraph checked; the plain page shows what is known
@@ -70,7 +72,7 @@ export function pagesRouter(services: Services, rows: RowCache): Router {
     const role = actorOf(res).role;
     const { shown, view } = articlePage(article, mt, filters, role, services.mtFlags.canAnnotate);
     // The page is rendered around a marker; the rows come from the row cache as bytes.
-    const page = await renderPage(res, 'article', { statusLabels: STATUS_LABELS, ...view, rowsMarker: ROWS_MARKER, notice: bulkNotice(req.query) });
+    const page = await renderPage(res, 'article', { statusLabels: STATUS_LABELS, ...view, eventsFrom, rowsMarker: ROWS_MARKER, notice: bulkNotice(req.query) });
     const [head, tail = ''] = page.split(ROWS_MARKER);
     const csrf = Buffer.from(String(res.locals.csrfToken ?? ''));
     const rowLocals = { ...res.app.locals, ...res.locals };

@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/interchange/importFiles.js';
+import { editParagraph } from '../../server/commands/editParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
 import { passwordOf, seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';
 import type { Role } from '../../server/core/types.js';
@@ -85,5 +86,67 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
     expect(done.status).toBe(200);
     await watcher.locator('#p4[data-suggestion]').waitFor();
     expect(await watcher.locator('#p4 .diff[data-kind="suggestion"] ins').first().textContent()).toBe('1 billion');
+  });
+  const stored = async (pid: string) => (await app.services.store.getArticle(articleId))!.paragraphs.find((p) => p.id === pid)!;
+  const colleagueEdits = async (pid: string, words: string) => {
+    const p = await stored(pid);
+    await editParagraph(app.services, { articleId, paragraphId: pid, baseRevision: p.revision, text: `${p.text} ${words}`, actor: { username: 'editor2', role: 'editor' } });
+  };
+
+  it('shows what was committed while the page loaded: its stream starts where the page was rendered', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    contexts.push(ctx);
+    ctx.setDefaultTimeout(8000);
+    expect((await ctx.request.post(`${app.url}/api/login`, { data: { username: 'reviewer', password: passwordOf('reviewer') } })).ok()).toBe(true);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e));
+    // The page's stream is held open-to-be until a colleague has committed an edit.
+    let asked!: () => void;
+    const streamAsked = new Promise<void>((r) => (asked = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route((url) => url.pathname.endsWith('/events'), async (route) => {
+      asked();
+      await held;
+      return route.continue();
+    });
+    await page.goto(`${app.url}/articles/${articleId}#p15`);
+    await page.locator('#p15.selected').waitFor();
+    await streamAsked;
+    // Rows whose MT flags were still pending are refreshed once they are ready: done before the edit,
+    // so only the stream can bring it.
+    await page.waitForFunction(() => (document.querySelector('.mt-pending') as HTMLElement | null)?.hidden !== false);
+    await colleagueEdits('p15', 'Added while the page loaded.');
+    release();
+    await page.locator('#p15.status-edited').waitFor();
+    expect(await page.locator('#p15 .diff').textContent()).toContain('Added while the page loaded.');
+  });
+
+  it("catches a row up with a colleague's change that came while this page's own action on it was being answered", async () => {
+    const page = await open('editor', '#p17');
+    // The keep's own refresh of the row is answered (at the keep's revision) but held back.
+    let fetched!: () => void;
+    const staleFetched = new Promise<void>((r) => (fetched = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    await page.route((url) => url.pathname.endsWith('/rows/p17'), async (route) => {
+      if (!first) return route.continue();
+      first = false;
+      const res = await route.fetch();
+      fetched();
+      await held;
+      return route.fulfill({ response: res });
+    });
+    await page.keyboard.press('c');
+    await staleFetched;
+    // The colleague's change reaches the page while the row is still busy (its counts are then refreshed).
+    const counted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/articles');
+    await colleagueEdits('p17', 'A colleague line.');
+    await counted;
+    await page.waitForTimeout(300);
+    release();
+    await page.locator('#p17.status-edited').waitFor();
+    expect(await page.locator('#p17 .diff').textContent()).toContain('A colleague line.');
   });
 });

@@ -99,6 +99,20 @@ describe('GET /api/articles/:id/events', () => {
     expect((await lost.next('reset')).data.reason).toMatch(/reload/);
   });
 
+  it("starts an editor page's stream where the page was rendered: what was committed meanwhile is replayed", async () => {
+    const page = await editor.get(`/articles/${a}`);
+    expect(page.status).toBe(200);
+    const from = /data-events-from="([^"]*)"/.exec(page.text)?.[1];
+    expect(from).toBeTruthy();
+    const p7 = await para(a, 'p7');
+    const edited = (await editor.post(`/api/articles/${a}/paragraphs/p7/edit`, { baseRevision: p7.revision, text: 'Committed while the page loaded.' })).json;
+    const fromRender = await openSse(`${app.url}/api/articles/${a}/events?lastEventId=${encodeURIComponent(from!)}`, { authorization: `Bearer ${app.tokens.editor}` });
+    streams.push(fromRender);
+    const replayed = await fromRender.next('change');
+    expect(replayed.data).toMatchObject({ paragraphId: 'p7', revision: edited.revision, action: 'edit' });
+    await expect(fromRender.next('change', 300)).rejects.toThrow();
+  });
+
   it('shows who is on the article and on which paragraph, and forgets them when they leave', async () => {
     const mine = await listen(b, 'editor');
     const theirs = await listen(b, 'reviewer');

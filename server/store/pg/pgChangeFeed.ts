@@ -52,6 +52,12 @@ export class PgChangeFeed implements ChangeFeed {
     return this.#listeners.count;
   }
 
+  /** Revision seqs of one article grow in commit order: its writes hold the article row's lock. */
+  async latestId(articleId: string): Promise<string> {
+    const { rows } = await this.pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM revisions WHERE article_id = $1', [articleId]);
+    return rows[0]?.seq ?? '0';
+  }
+
   async subscribe(articleId: string, after: string | undefined, listener: Listener): Promise<Subscription> {
     await this.#listen();
     if (!this.#followed.has(articleId)) {
