@@ -9,6 +9,7 @@ import { editParagraph } from '../../server/commands/editParagraph.js';
 import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
+import { holdRequest } from '../support/heldRequest.js';
 import { corpusDir, passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';
 import type { Role } from '../../server/core/types.js';
 import { join } from 'node:path';
@@ -102,24 +103,12 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
 
     // The older answer arrives last: it does not put the row back to "pending".
     await page.locator('#p7.selected').waitFor();
-    let releaseStale!: () => void;
-    const staleHeld = new Promise<void>((r) => (releaseStale = r));
-    let fetched!: () => void;
-    const staleFetched = new Promise<void>((r) => (fetched = r));
-    let first = true;
-    await page.route(rowsOf('p7'), async (route) => {
-      if (!first) return route.continue();
-      first = false;
-      const res = await route.fetch();
-      fetched();
-      await staleHeld;
-      return route.fulfill({ response: res });
-    });
+    const held = await holdRequest(page, rowsOf('p7'), { answered: true });
     const stale = refreshOf('p7');
-    await staleFetched;
+    await held.arrived;
     await page.keyboard.press('c');
     await page.locator('#p7.status-kept').waitFor();
-    releaseStale();
+    held.release();
     await stale;
     expect(await page.locator('#p7').getAttribute('class')).toContain('status-kept');
     expect(await page.locator('.para.selected').getAttribute('id')).toBe('p8');
@@ -131,21 +120,13 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await page.locator('#p9.selected').waitFor();
     // The keep (on the revision this page shows) is held while a colleague edits the paragraph and a
     // refresh (the live desk's, or the MT flags') replaces the row.
-    let releaseKeep!: () => void;
-    const keepHeld = new Promise<void>((r) => (releaseKeep = r));
-    let keepSent!: () => void;
-    const sent = new Promise<void>((r) => (keepSent = r));
-    await page.route((url) => url.pathname.endsWith('/paragraphs/p9/keep'), async (route) => {
-      keepSent();
-      await keepHeld;
-      return route.continue();
-    });
+    const keep = await holdRequest(page, (url) => url.pathname.endsWith('/paragraphs/p9/keep'));
     await page.keyboard.press('c');
-    await sent;
+    await keep.arrived;
     const before = await stored('p9');
     await editParagraph(app.services, { articleId, paragraphId: 'p9', baseRevision: before.revision, text: `${before.text} Colleague addition.`, actor: { username: 'editor2', role: 'editor' } });
     await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p9')!).then(() => undefined));
-    releaseKeep();
+    keep.release();
     const box = page.locator('#p9 .row-error.conflict');
     await box.waitFor();
     expect(await box.textContent()).toContain('editor2');

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/interchange/importFiles.js';
 import { editParagraph } from '../../server/commands/editParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
+import { holdRequest } from '../support/heldRequest.js';
 import { passwordOf, seedPath, startApp, tokenClient, type RunningApp } from '../support/app.js';
 import type { Role } from '../../server/core/types.js';
 
@@ -100,24 +101,16 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
     expect((await ctx.request.post(`${app.url}/api/login`, { data: { username: 'reviewer', password: passwordOf('reviewer') } })).ok()).toBe(true);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e));
-    // The page's stream is held open-to-be until a colleague has committed an edit.
-    let asked!: () => void;
-    const streamAsked = new Promise<void>((r) => (asked = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    await page.route((url) => url.pathname.endsWith('/events'), async (route) => {
-      asked();
-      await held;
-      return route.continue();
-    });
+    // The page's stream is held, unopened, until a colleague has committed an edit.
+    const stream = await holdRequest(page, (url) => url.pathname.endsWith('/events'));
     await page.goto(`${app.url}/articles/${articleId}#p15`);
     await page.locator('#p15.selected').waitFor();
-    await streamAsked;
+    await stream.arrived;
     // Rows whose MT flags were still pending are refreshed once they are ready: done before the edit,
     // so only the stream can bring it.
     await page.waitForFunction(() => (document.querySelector('.mt-pending') as HTMLElement | null)?.hidden !== false);
     await colleagueEdits('p15', 'Added while the page loaded.');
-    release();
+    stream.release();
     await page.locator('#p15.status-edited').waitFor();
     expect(await page.locator('#p15 .diff').textContent()).toContain('Added while the page loaded.');
   });
@@ -125,27 +118,15 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
   it("catches a row up with a colleague's change that came while this page's own action on it was being answered", async () => {
     const page = await open('editor', '#p17');
     // The keep's own refresh of the row is answered (at the keep's revision) but held back.
-    let fetched!: () => void;
-    const staleFetched = new Promise<void>((r) => (fetched = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let first = true;
-    await page.route((url) => url.pathname.endsWith('/rows/p17'), async (route) => {
-      if (!first) return route.continue();
-      first = false;
-      const res = await route.fetch();
-      fetched();
-      await held;
-      return route.fulfill({ response: res });
-    });
+    const refresh = await holdRequest(page, (url) => url.pathname.endsWith('/rows/p17'), { answered: true });
     await page.keyboard.press('c');
-    await staleFetched;
+    await refresh.arrived;
     // The colleague's change reaches the page while the row is still busy (its counts are then refreshed).
     const counted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/articles');
     await colleagueEdits('p17', 'A colleague line.');
     await counted;
     await page.waitForTimeout(300);
-    release();
+    refresh.release();
     await page.locator('#p17.status-edited').waitFor();
     expect(await page.locator('#p17 .diff').textContent()).toContain('A colleague line.');
   });
