@@ -21,14 +21,10 @@ describe.skipIf(skipBrowser || !process.env.POSTEDIT_SOAK)('the desk under rando
   const problems: string[] = [];
 
   beforeAll(async () => {
-    app = await startApp();
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
     articleId = (await importFile(app.services, seedPath, { username: 'import', role: 'admin' })).article.id;
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close(true);
-  });
+  }, 60_000);
+  afterAll(() => Promise.all([browser?.close(), app?.close(true)]));
 
   async function pageAs(role: Role, width: number, rnd: () => number): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
