@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Article, Revision } from '../../server/core/types.js';
 import { openStores } from '../../server/store/open.js';
 import { openPool } from '../../server/store/pg/database.js';
@@ -226,7 +226,12 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
     expect((await s.api.get('/api/articles')).status).toBe(401);
   });
 
-  it('uses a glossary uploaded on A on B at once (suggestions, glossary views), and a removal on B on A', async () => {
+  // Each instance keeps the glossary revision it read until a notification says it changed
+  // (pgSignals.ts): the other instance sees a change as soon as that message arrives, which on a busy
+  // machine can be after the next request. So the views are asked until then (a bound, not a sleep).
+  const soon = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 5000, interval: 20 });
+
+  it('uses a glossary uploaded on A on B as soon as B hears of it (suggestions, glossary views), and a removal on B on A', async () => {
     const suggestOnB = async () => {
       const r = await tokenClient(B, 'editor').post(`/api/articles/${id}/paragraphs/p8/suggest`, { force: true });
       expect(r.status).toBe(200);
@@ -240,9 +245,11 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
     const upload = await tokenClient(A, 'admin').post('/api/glossaries', { text: 'term,preferred,note\nBaotuan,cluster-building,Desk term\n', format: 'csv' });
     expect(upload.status).toBe(201);
     expect((await tokenClient(B, 'editor').get('/api/glossaries')).json.corpus).toEqual([{ term: 'Baotuan', preferred: 'cluster-building', note: 'Desk term' }]);
-    const onB = (await tokenClient(B, 'editor').get(`/api/articles/${id}/glossary`)).json;
-    expect(onB.entries).toContainEqual({ term: 'Baotuan', preferred: 'cluster-building', note: 'Desk term' });
-    expect(onB.paragraphs.find((p: { id: string }) => p.id === 'p8').terms.length).toBeGreaterThan(0);
+    await soon(async () => {
+      const onB = (await tokenClient(B, 'editor').get(`/api/articles/${id}/glossary`)).json;
+      expect(onB.entries).toContainEqual({ term: 'Baotuan', preferred: 'cluster-building', note: 'Desk term' });
+      expect(onB.paragraphs.find((p: { id: string }) => p.id === 'p8').terms.length).toBeGreaterThan(0);
+    });
     const withGlossary = await suggestOnB();
     expect(withGlossary).toContain('"Cluster-building"');
     expect(withGlossary).not.toContain('Baotuan');
@@ -257,7 +264,9 @@ describe.skipIf(!!reason)('two app instances on one database', () => {
     // Removed through B: gone for A's suggestions too.
     expect((await tokenClient(B, 'admin').del('/api/glossaries')).status).toBe(200);
     expect((await tokenClient(A, 'editor').get('/api/glossaries')).json.corpus).toEqual([]);
-    const r = await tokenClient(A, 'editor').post(`/api/articles/${id}/paragraphs/p8/suggest`, { force: true });
-    expect(r.json.suggestion.text).toBe(plain);
+    await soon(async () => {
+      const r = await tokenClient(A, 'editor').post(`/api/articles/${id}/paragraphs/p8/suggest`, { force: true });
+      expect(r.json.suggestion.text).toBe(plain);
+    });
   });
 });
