@@ -48,7 +48,11 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
     const watcher = await open('reviewer', '#p12');
     const editor = await open('editor', '#p3');
     await watcher.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    await watcher.waitForTimeout(800); // the smooth scroll to #p12 ends
+    // The smooth scroll to #p12 has ended: the page has not moved for 200 ms.
+    await watcher.waitForFunction(() => new Promise<boolean>((resolve) => {
+      const y = window.scrollY;
+      setTimeout(() => resolve(window.scrollY === y), 200);
+    }));
     const where = () => ({ top: document.getElementById('p12')!.getBoundingClientRect().top, focus: document.activeElement?.closest('.para')?.id });
     const before = await watcher.evaluate(where);
     await editor.keyboard.press('e');
