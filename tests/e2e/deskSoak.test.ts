@@ -6,27 +6,39 @@
  * row whose editor is open or a page that says paragraphs were added or removed.
  *
  *   npm run test:soak                     (POSTEDIT_SOAK=1; SOAK_SEED, SOAK_STEPS to vary it)
+ *   DATABASE_URL=… SOAK_INSTANCES=2 npm run test:soak   (PostgreSQL: the pages spread over two app instances)
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/interchange/importFiles.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
 import { passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';
+import { startAppOnDatabase } from '../support/pgApp.js';
+import { postgresForFile } from '../support/postgres.js';
 import type { Role } from '../../server/core/types.js';
 
-describe.skipIf(skipBrowser || !process.env.POSTEDIT_SOAK)('the desk under random keys from three people', () => {
-  let app: RunningApp;
+const soak = !skipBrowser && !!process.env.POSTEDIT_SOAK;
+const instances = soak && process.env.SOAK_INSTANCES === '2' ? 2 : 1;
+const postgres = instances === 2 ? postgresForFile('deskSoak') : undefined;
+
+describe.skipIf(!soak || !!postgres?.reason)('the desk under random keys from three people', () => {
+  let apps: RunningApp[];
   let browser: Browser;
   let articleId: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    articleId = (await importFile(app.services, seedPath, { username: 'import', role: 'admin' })).article.id;
+    const start = async () => {
+      if (!postgres) return [await startApp()];
+      const url = (await postgres.database()).url;
+      return [await startAppOnDatabase(url), await startAppOnDatabase(url)];
+    };
+    [apps, browser] = await Promise.all([start(), launchBrowser()]);
+    articleId = (await importFile(apps[0]!.services, seedPath, { username: 'import', role: 'admin' })).article.id;
   }, 60_000);
-  afterAll(() => Promise.all([browser?.close(), app?.close(true)]));
+  afterAll(() => Promise.all([browser?.close(), ...(apps ?? []).map((a) => a.close(true))]));
 
-  async function pageAs(role: Role, width: number, rnd: () => number): Promise<Page> {
+  async function pageAs(app: RunningApp, role: Role, width: number, rnd: () => number): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
     ctx.setDefaultTimeout(8000);
     await ctx.request.post(`${app.url}/api/login`, { data: { username: role, password: passwordOf(role) } });
@@ -47,8 +59,9 @@ describe.skipIf(skipBrowser || !process.env.POSTEDIT_SOAK)('the desk under rando
     let seed = Number(process.env.SOAK_SEED ?? 1);
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const keys = ['j', 'k', 'n', 'a', 'e', 'r', 'c', 's', 'u', 'm', 'v', ']', '[', ' ', '?', 'Escape', 'type', 'save', 'Delete', 'reload'];
-    const pages = await Promise.all([pageAs('editor', 1400, rnd), pageAs('admin', 390, rnd), pageAs('reviewer', 1400, rnd)]);
-    for (const p of pages) await p.goto(`${app.url}/articles/${articleId}`);
+    const on = (i: number) => apps[i % apps.length]!;
+    const pages = await Promise.all([pageAs(on(0), 'editor', 1400, rnd), pageAs(on(1), 'admin', 390, rnd), pageAs(on(2), 'reviewer', 1400, rnd)]);
+    for (const [i, p] of pages.entries()) await p.goto(`${on(i).url}/articles/${articleId}`);
     for (let step = 0; step < Number(process.env.SOAK_STEPS ?? 300); step++) {
       await Promise.all(
         pages.map(async (p, i) => {
@@ -68,7 +81,7 @@ describe.skipIf(skipBrowser || !process.env.POSTEDIT_SOAK)('the desk under rando
       );
     }
     await new Promise((r) => setTimeout(r, 2500));
-    const stored = new Map((await app.services.store.getArticle(articleId))!.paragraphs.map((p) => [p.id, p.revision]));
+    const stored = new Map((await apps[0]!.services.store.getArticle(articleId))!.paragraphs.map((p) => [p.id, p.revision]));
     for (const [i, p] of pages.entries()) {
       const shown = await p.evaluate(() => ({
         banner: (document.querySelector('.live-banner') as HTMLElement | null)?.hidden === false,
