@@ -2,8 +2,9 @@
  * A soak run of the desk, not part of `npm test` (it takes ~35 s): two editors and a reviewer (one at
  * phone width) press random editor keys on one article at once — moves, accept, edit and save, reject,
  * keep, suggest, undo, spans, merge, delete, reloads. Afterwards no page threw, the server answered no
- * 5xx, and every page shows every paragraph at its stored revision (the live desk kept up), except a
- * row whose editor is open or a page that says paragraphs were added or removed.
+ * 5xx, every answered action is in the history at the revision and with the text it answered (nobody's
+ * work silently overwritten), and every page shows every paragraph at its stored revision (the live
+ * desk kept up), except a row whose editor is open or a page that says paragraphs were added or removed.
  *
  *   npm run test:soak                     (POSTEDIT_SOAK=1; SOAK_SEED, SOAK_STEPS to vary it)
  *   DATABASE_URL=… SOAK_INSTANCES=2 npm run test:soak   (PostgreSQL: the pages spread over two app instances)
@@ -26,6 +27,7 @@ describe.skipIf(!soak || !!postgres?.reason)('the desk under random keys from th
   let browser: Browser;
   let articleId: string;
   const problems: string[] = [];
+  const answers: Array<Promise<{ who: string; action: string; id: string; revision: number; text: string } | undefined>> = [];
 
   beforeAll(async () => {
     const start = async () => {
@@ -50,12 +52,17 @@ describe.skipIf(!soak || !!postgres?.reason)('the desk under random keys from th
     });
     page.on('response', (r) => {
       if (r.status() >= 500) problems.push(`${role}: ${r.status()} ${r.url()}`);
+      // An answered action: its revision must be in the history, with the text it answered.
+      const action = /\/paragraphs\/([^/]+)\/(edit|accept|reject|keep|suggest|approve|send-back|submit|reopen|comment)$/.exec(new URL(r.url()).pathname);
+      if (action && r.request().method() === 'POST' && r.ok()) {
+        answers.push(r.json().then((p: { id: string; revision: number; text: string }) => ({ who: role, action: action[2]!, id: p.id, revision: p.revision, text: p.text })).catch(() => undefined));
+      }
     });
     page.on('dialog', (d) => void (rnd() < 0.7 ? d.accept() : d.dismiss()));
     return page;
   }
 
-  it('throws nothing, answers no 5xx, and every page ends showing what is stored', async () => {
+  it('throws nothing, answers no 5xx, loses no answered action, and every page ends showing what is stored', async () => {
     let seed = Number(process.env.SOAK_SEED ?? 1);
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const keys = ['j', 'k', 'n', 'a', 'e', 'r', 'c', 's', 'u', 'm', 'v', ']', '[', ' ', '?', 'Escape', 'type', 'save', 'Delete', 'reload'];
@@ -97,6 +104,16 @@ describe.skipIf(!soak || !!postgres?.reason)('the desk under random keys from th
         if (!r.editing && !r.box && stored.get(r.id) !== r.revision) problems.push(`page ${i} shows ${r.id} at revision ${r.revision}, stored ${stored.get(r.id)}`);
       }
     }
+    const history = await apps[0]!.services.store.history(articleId);
+    const kept = new Map(history.map((r) => [`${r.paragraphId}:${r.n}`, r.text]));
+    let checked = 0;
+    for (const a of await Promise.all(answers)) {
+      if (!a) continue;
+      checked++;
+      if (kept.get(`${a.id}:${a.revision}`) !== a.text) problems.push(`${a.who}'s ${a.action} of ${a.id} was answered at revision ${a.revision}, which the history does not hold with that text`);
+    }
+    console.log(`${checked} answered actions checked against the history`);
+    expect(checked).toBeGreaterThan(20);
     for (const p of pages) await p.context().close();
     expect(problems).toEqual([]);
   }, 300_000);
