@@ -49,7 +49,6 @@ async function replaceInPlace(row, decorate = () => {}) {
   return fresh;
 }
 
-
 function mark(fresh, e) {
   fresh.classList.add('live-changed');
   const tag = document.createElement('span');

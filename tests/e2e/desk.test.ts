@@ -14,6 +14,10 @@ import { corpusDir, passwordOf, seedPath, startApp, type RunningApp } from '../s
 import type { Role } from '../../server/core/types.js';
 import { join } from 'node:path';
 
+/** Refreshes a row as the page's own scripts do (the MT flags arriving, an action's answer). */
+const refreshRowOn = (page: Page, pid: string) =>
+  page.evaluate((id) => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById(id)!).then(() => undefined), pid);
+
 describe.skipIf(skipBrowser)('the desk in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
@@ -77,7 +81,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await page.goto(`${app.url}/articles/${articleId}#p6`);
     await page.locator('#p6.selected').waitFor();
     const rowsOf = (pid: string) => (url: URL) => url.pathname.endsWith(`/rows/${pid}`);
-    const refreshOf = (pid: string) => page.evaluate((id) => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById(id)!).then(() => undefined), pid);
+    const refreshOf = (pid: string) => refreshRowOn(page, pid);
 
     // The older answer arrives first, then the keep's own refresh: the row shows "kept".
     let releaseOld!: () => void;
@@ -125,7 +129,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await keep.arrived;
     const before = await stored('p9');
     await editParagraph(app.services, { articleId, paragraphId: 'p9', baseRevision: before.revision, text: `${before.text} Colleague addition.`, actor: { username: 'editor2', role: 'editor' } });
-    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p9')!).then(() => undefined));
+    await refreshRowOn(page, 'p9');
     keep.release();
     const box = page.locator('#p9 .row-error.conflict');
     await box.waitFor();
@@ -147,7 +151,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await page.keyboard.press(' ');
     const first = page.locator('#p14 .span-box input').first();
     expect(await first.isChecked()).toBe(false);
-    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p14')!).then(() => undefined));
+    await refreshRowOn(page, 'p14');
     expect(await first.isChecked()).toBe(false);
     expect(await page.locator('#p14 .diff .chg').first().getAttribute('class')).toContain('left-out');
     await page.keyboard.press('a');
@@ -163,7 +167,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     await page.locator('#p16.selected').waitFor();
     await page.locator('#p16 details.more > summary').click();
     await page.locator('#c-p16').fill('Check the figure against the source');
-    await page.evaluate(() => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById('p16')!).then(() => undefined));
+    await refreshRowOn(page, 'p16');
     expect(await page.locator('#c-p16').inputValue()).toBe('Check the figure against the source');
     expect(await page.locator('#p16 details.more').getAttribute('open')).not.toBeNull();
     await page.locator('#p16 [data-action="comment"]').click();

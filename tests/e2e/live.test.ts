@@ -18,17 +18,29 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
   const contexts: BrowserContext[] = [];
   const pageErrors: Error[] = [];
 
-  async function open(role: Role, hash = ''): Promise<Page> {
+  /** A logged-in page that has not opened anything yet. */
+  async function pageAs(role: Role): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     contexts.push(ctx);
     ctx.setDefaultTimeout(8000);
     expect((await ctx.request.post(`${app.url}/api/login`, { data: { username: role, password: passwordOf(role) } })).ok()).toBe(true);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e));
+    return page;
+  }
+
+  async function open(role: Role, hash = ''): Promise<Page> {
+    const page = await pageAs(role);
     await page.goto(`${app.url}/articles/${articleId}${hash}`);
     await page.locator('.para.selected').waitFor();
     return page;
   }
+
+  const stored = async (pid: string) => (await app.services.store.getArticle(articleId))!.paragraphs.find((p) => p.id === pid)!;
+  const colleagueEdits = async (pid: string, words: string) => {
+    const p = await stored(pid);
+    await editParagraph(app.services, { articleId, paragraphId: pid, baseRevision: p.revision, text: `${p.text} ${words}`, actor: { username: 'editor2', role: 'editor' } });
+  };
 
   beforeAll(async () => {
     app = await startApp();
@@ -92,19 +104,8 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
     await watcher.locator('#p4[data-suggestion]').waitFor();
     expect(await watcher.locator('#p4 .diff[data-kind="suggestion"] ins').first().textContent()).toBe('1 billion');
   });
-  const stored = async (pid: string) => (await app.services.store.getArticle(articleId))!.paragraphs.find((p) => p.id === pid)!;
-  const colleagueEdits = async (pid: string, words: string) => {
-    const p = await stored(pid);
-    await editParagraph(app.services, { articleId, paragraphId: pid, baseRevision: p.revision, text: `${p.text} ${words}`, actor: { username: 'editor2', role: 'editor' } });
-  };
-
   it('shows what was committed while the page loaded: its stream starts where the page was rendered', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    contexts.push(ctx);
-    ctx.setDefaultTimeout(8000);
-    expect((await ctx.request.post(`${app.url}/api/login`, { data: { username: 'reviewer', password: passwordOf('reviewer') } })).ok()).toBe(true);
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e));
+    const page = await pageAs('reviewer');
     // The page's stream is held, unopened, until a colleague has committed an edit.
     const stream = await holdRequest(page, (url) => url.pathname.endsWith('/events'));
     await page.goto(`${app.url}/articles/${articleId}#p15`);
