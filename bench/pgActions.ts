@@ -259,6 +259,7 @@ function line(r: Summary): string {
   const cpuNote = [r.cpu.app !== undefined ? `app ${ms(r.cpu.app)}` : '', r.cpu.postgres !== undefined ? `PostgreSQL ${ms(r.cpu.postgres)}` : '', r.cpu.loop !== undefined ? `event loop busy ${ms(r.cpu.loop)}` : '', r.cpu.main !== undefined ? `main thread CPU ${ms(r.cpu.main)}` : ''].filter(Boolean).join(', ');
   return (
     `${r.label}: ${r.requests} measured requests in ${ms(r.wall, 0)} → ${r.throughput.toFixed(0)} req/s; accept+edit p50 ${ms(r.p50)}, p99 ${ms(r.p99)}; ` +
+    `${(['edit', 'accept', 'suggest'] as const).map((k) => `${k} p50 ${fig(median(r.byKind[k]))} / p99 ${fig(quantile(r.byKind[k], 0.99))}`).join(', ')}; ` +
     `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}unloaded p50 ${ms(r.soloP50)}` +
     `${cpuNote ? `; per request: ${cpuNote}` : ''}${r.cpu.machineBusy !== undefined ? `; machine CPU ${(r.cpu.machineBusy * 100).toFixed(0)} % busy` : ''}` +
     `${r.firstErrors.length ? `\n  first errors:\n    ${r.firstErrors.join('\n    ')}` : ''}`

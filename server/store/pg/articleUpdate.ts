@@ -82,6 +82,17 @@ function asOneDraft(original: Article, result: Article, places: Set<number>): Ar
   return freezeArticle(draft);
 }
 
+/** Statement texts differ only by which parts a change needs: a few dozen shapes at most. */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 200;
+
+/** The name a statement text is prepared under (undefined, unprepared, past MAX_PREPARED shapes). */
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < MAX_PREPARED) preparedNames.set(text, (name = `postedit_write_${preparedNames.size + 1}`));
+  return name;
+}
+
 /**
  * Writes `article` (the changes' result on `current`) with `suffix` after the statement (";\nCOMMIT"
  * under the lock), and keeps it as the cached copy. False when the row was no longer at `current`'s version.
@@ -89,7 +100,10 @@ function asOneDraft(original: Article, result: Article, places: Set<number>): Ar
 async function write(db: Pool | PoolClient, cache: ArticleCache, id: string, current: CachedArticle, done: Awaited<ReturnType<typeof run>>, suffix = ''): Promise<boolean> {
   const line = diffArticle(current.article, done.article, current.version);
   const statement = changeStatement(id, current, done.article, line, done.revisions, done.suggestions);
-  const results = (await db.query(`${statement.sql}${suffix}`)) as unknown as QueryResult<{ version: string; added: number[] | null }> | QueryResult[];
+  // Alone, a prepared statement (planned once per connection and shape); with COMMIT, one simple query.
+  const results = (await (suffix
+    ? db.query(`${statement.spelled()}${suffix}`)
+    : db.query({ name: preparedName(statement.text), text: statement.text, values: statement.values }))) as unknown as QueryResult<{ version: string; added: number[] | null }> | QueryResult[];
   const written = (Array.isArray(results) ? results[0]! : results) as QueryResult<{ version: string; added: number[] | null }>;
   const out = written.rows[0];
   if (!out) return false;

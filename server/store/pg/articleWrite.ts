@@ -9,6 +9,46 @@ import { briefOf, metaOf, nextTally, type CachedArticle } from './articleRows.js
 import { CHANGES_CHANNEL } from './pgChangeFeed.js';
 import { ints, lit, texts } from './sqlLiterals.js';
 
+// PostgreSQL's text cannot hold NUL, as a literal or a parameter (JSON.stringify escapes it).
+function noNul(value: string): void {
+  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
+}
+
+/**
+ * The values of a statement: sent as parameters ($n) of a prepared statement, whose text is then the
+ * same for every change of one shape (PostgreSQL plans it once per connection), or spelled out as
+ * literals for a simple query that carries COMMIT with it.
+ */
+class Values {
+  readonly list: Array<string | number | string[] | number[]> = [];
+  private readonly spellers: Array<() => string> = [];
+  text(v: string): string {
+    noNul(v);
+    return this.add(v, () => lit(v));
+  }
+  int(v: number): string {
+    if (!Number.isSafeInteger(v)) throw new Error('not an integer');
+    return this.add(v, () => String(v));
+  }
+  texts(v: string[]): string {
+    v.forEach(noNul);
+    return `${this.add(v, () => texts(v))}::text[]`;
+  }
+  ints(v: number[]): string {
+    if (!v.every(Number.isSafeInteger)) throw new Error('not an integer');
+    return `${this.add(v, () => ints(v))}::int[]`;
+  }
+  private add(v: string | number | string[] | number[], spelled: () => string): string {
+    this.list.push(v);
+    this.spellers.push(spelled);
+    return `$${this.list.length}`;
+  }
+  /** `text` with every $n replaced by its value as a literal (the text holds no other `$`). */
+  spell(text: string): string {
+    return text.replace(/\$(\d+)/g, (_, n: string) => this.spellers[Number(n) - 1]!());
+  }
+}
+
 /**
  * Whether the undo stack changed only by dropping its oldest entries, replacing entries in place and
  * pushing new ones, the changes a copy can follow from the rows written (undo_version, migration 005).
@@ -22,7 +62,11 @@ function undoFollowsRows(original: UndoEntry[], line: JournalLine): boolean {
 }
 
 export interface ChangeStatement {
-  sql: string;
+  /** The statement with its values as parameters, and those values. */
+  text: string;
+  values: Values['list'];
+  /** The statement with its values spelled out, for a simple query. */
+  spelled: () => string;
   /** The seqs of the draft's undo stack, given the seqs of the undo rows the statement added (undefined if they do not fit it). */
   undoSeqs: (added: number[]) => number[] | undefined;
 }
@@ -45,82 +89,85 @@ export function changeStatement(
   id: string, current: CachedArticle, draft: Article, line: JournalLine, revisions: Revision[], suggestions: Suggestion[],
 ): ChangeStatement {
   const original = current.article;
-  const idLit = lit(id);
+  const v = new Values();
+  const idRef = `${v.text(id)}::text`;
   const undoSimple = undoFollowsRows(original.undo, line);
   const brief = briefOf(draft, nextTally(original, draft, line));
   const parts = [
     `n AS (SELECT nextval('article_versions') AS v)`,
     `a AS (UPDATE articles SET version = n.v, order_version = ${line.order ? 'n.v' : 'articles.order_version'},
-       undo_version = ${undoSimple ? 'articles.undo_version' : 'n.v'}, undo_count = ${draft.undo.length},
-       title = ${lit(draft.title)}, updated_at = ${lit(draft.updatedAt)},
-       brief = ${lit(JSON.stringify(brief))}::json, meta = ${lit(JSON.stringify(metaOf(draft)))}::json
-     FROM n WHERE id = ${idLit} AND version = ${current.version} RETURNING articles.version)`,
+       undo_version = ${undoSimple ? 'articles.undo_version' : 'n.v'}, undo_count = ${v.int(draft.undo.length)},
+       title = ${v.text(draft.title)}, updated_at = ${v.text(draft.updatedAt)},
+       brief = ${v.text(JSON.stringify(brief))}::json, meta = ${v.text(JSON.stringify(metaOf(draft)))}::json
+     FROM n WHERE id = ${idRef} AND version = ${v.int(current.version)} RETURNING articles.version)`,
   ];
   const changed = line.p ?? [];
-  const changedIds = texts(changed.map((x) => x.id));
-  const changedData = texts(changed.map((x) => JSON.stringify(x)));
+  let ids: string | undefined;
+  const changedIds = () => (ids ??= v.texts(changed.map((x) => x.id)));
+  // Every parameter must appear in the text (PostgreSQL types it from its use): added where used.
+  const changedData = () => v.texts(changed.map((x) => JSON.stringify(x)));
   if (line.order) {
-    const order = texts(line.order);
-    parts.push(`gone AS (DELETE FROM article_paragraphs WHERE article_id = ${idLit} AND id <> ALL(${order}) AND EXISTS (SELECT 1 FROM a))`);
+    const order = v.texts(line.order);
+    parts.push(`gone AS (DELETE FROM article_paragraphs WHERE article_id = ${idRef} AND id <> ALL(${order}) AND EXISTS (SELECT 1 FROM a))`);
     // Positions of the paragraphs the action did not change (the changed ones are written whole below).
     parts.push(`moved AS (UPDATE article_paragraphs p SET position = o.i - 1 FROM unnest(${order}) WITH ORDINALITY AS o(id, i)
-      WHERE p.article_id = ${idLit} AND p.id = o.id AND p.position <> o.i - 1 AND p.id <> ALL(${changedIds}) AND EXISTS (SELECT 1 FROM a))`);
+      WHERE p.article_id = ${idRef} AND p.id = o.id AND p.position <> o.i - 1 AND p.id <> ALL(${changedIds()}) AND EXISTS (SELECT 1 FROM a))`);
     if (changed.length) {
       const at = new Map(draft.paragraphs.map((x, i) => [x.id, i]));
       parts.push(`par AS (INSERT INTO article_paragraphs (article_id, id, position, version, data)
-        SELECT ${idLit}, x.id, x.position, a.version, x.data::json FROM a, unnest(${changedIds}, ${ints(changed.map((x) => at.get(x.id)!))}, ${changedData}) AS x(id, position, data)
+        SELECT ${idRef}, x.id, x.position, a.version, x.data::json FROM a, unnest(${changedIds()}, ${v.ints(changed.map((x) => at.get(x.id)!))}, ${changedData()}) AS x(id, position, data)
         ON CONFLICT (article_id, id) DO UPDATE SET position = EXCLUDED.position, version = EXCLUDED.version, data = EXCLUDED.data)`);
     }
   } else if (changed.length) {
     // Same paragraphs in the same order: the changed rows exist and keep their positions.
     parts.push(`par AS (UPDATE article_paragraphs p SET version = a.version, data = x.data::json
-      FROM a, unnest(${changedIds}, ${changedData}) AS x(id, data)
-      WHERE p.article_id = ${idLit} AND p.id = x.id)`);
+      FROM a, unnest(${changedIds()}, ${changedData()}) AS x(id, data)
+      WHERE p.article_id = ${idRef} AND p.id = x.id)`);
   }
   let added: UndoEntry[] = [];
   let dropped = new Set<string>();
   if (line.undoAll) {
     // The old rows go; the new ones (not visible to this DELETE: same snapshot) take their place.
-    parts.push(`undo_all AS (DELETE FROM article_undo WHERE article_id = ${idLit} AND EXISTS (SELECT 1 FROM a))`);
+    parts.push(`undo_all AS (DELETE FROM article_undo WHERE article_id = ${idRef} AND EXISTS (SELECT 1 FROM a))`);
     added = line.undoAll;
   } else if (line.undo) {
     const { drop, put } = line.undo;
     dropped = new Set(drop);
-    if (drop.length) parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = ${idLit} AND op = ANY(${texts(drop)}) AND EXISTS (SELECT 1 FROM a))`);
+    if (drop.length) parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = ${idRef} AND op = ANY(${v.texts(drop)}) AND EXISTS (SELECT 1 FROM a))`);
     const had = new Set(original.undo.map((e) => e.op));
     const replaced = put.filter((e) => had.has(e.op));
     if (replaced.length) {
       parts.push(`undo_put AS (UPDATE article_undo u SET version = a.version, data = x.data::json
-        FROM a, unnest(${texts(replaced.map((e) => e.op))}, ${texts(replaced.map((e) => JSON.stringify(e)))}) AS x(op, data)
-        WHERE u.article_id = ${idLit} AND u.op = x.op)`);
+        FROM a, unnest(${v.texts(replaced.map((e) => e.op))}, ${v.texts(replaced.map((e) => JSON.stringify(e)))}) AS x(op, data)
+        WHERE u.article_id = ${idRef} AND u.op = x.op)`);
     }
     added = put.filter((e) => !had.has(e.op));
   }
   if (added.length) {
     parts.push(`undo_add AS (INSERT INTO article_undo (article_id, op, version, data)
-      SELECT ${idLit}, u.op, a.version, u.data::json FROM a, unnest(${texts(added.map((e) => e.op))}, ${texts(added.map((e) => JSON.stringify(e)))})
+      SELECT ${idRef}, u.op, a.version, u.data::json FROM a, unnest(${v.texts(added.map((e) => e.op))}, ${v.texts(added.map((e) => JSON.stringify(e)))})
         WITH ORDINALITY AS u(op, data, i) ORDER BY u.i
       RETURNING seq)`);
   }
   // Keys are passed as columns of their own: PostgreSQL cannot take apart JSON holding \u0000.
   if (revisions.length) {
     parts.push(`rev AS (INSERT INTO revisions (article_id, paragraph_id, n, data)
-      SELECT ${idLit}, r.paragraph_id, r.n, r.data::json FROM a, unnest(${texts(revisions.map((r) => r.paragraphId))}, ${ints(revisions.map((r) => r.n))},
-        ${texts(revisions.map((r) => JSON.stringify(r)))}) WITH ORDINALITY AS r(paragraph_id, n, data, i) ORDER BY r.i)`);
+      SELECT ${idRef}, r.paragraph_id, r.n, r.data::json FROM a, unnest(${v.texts(revisions.map((r) => r.paragraphId))}, ${v.ints(revisions.map((r) => r.n))},
+        ${v.texts(revisions.map((r) => JSON.stringify(r)))}) WITH ORDINALITY AS r(paragraph_id, n, data, i) ORDER BY r.i)`);
   }
   if (suggestions.length) {
     parts.push(`sug AS (INSERT INTO suggestions (article_id, id, paragraph_id, data)
-      SELECT ${idLit}, s.id, s.paragraph_id, s.data::json FROM a, unnest(${texts(suggestions.map((x) => x.id))}, ${texts(suggestions.map((x) => x.paragraphId))},
-        ${texts(suggestions.map((x) => JSON.stringify(x)))}) WITH ORDINALITY AS s(id, paragraph_id, data, i) ORDER BY s.i)`);
+      SELECT ${idRef}, s.id, s.paragraph_id, s.data::json FROM a, unnest(${v.texts(suggestions.map((x) => x.id))}, ${v.texts(suggestions.map((x) => x.paragraphId))},
+        ${v.texts(suggestions.map((x) => JSON.stringify(x)))}) WITH ORDINALITY AS s(id, paragraph_id, data, i) ORDER BY s.i)`);
   }
   // Identity values are taken in insertion order (ORDER BY u.i): the i-th seq is the i-th entry added.
-  const notify = revisions.length ? `, pg_notify('${CHANGES_CHANNEL}', ${idLit})` : '';
-  const sql = `WITH ${parts.join(',\n')}\nSELECT a.version, ${added.length ? '(SELECT json_agg(seq ORDER BY seq) FROM undo_add)' : 'NULL::json'} AS added${notify} FROM a`;
+  const notify = revisions.length ? `, pg_notify('${CHANGES_CHANNEL}', ${idRef})` : '';
+  const text = `WITH ${parts.join(',\n')}\nSELECT a.version, ${added.length ? '(SELECT json_agg(seq ORDER BY seq) FROM undo_add)' : 'NULL::json'} AS added${notify} FROM a`;
   const undoSeqs = (seqs: number[]) => {
     if (seqs.length !== added.length) return undefined;
     const kept = line.undoAll ? [] : current.undoSeqs.filter((_, i) => !dropped.has(original.undo[i]!.op));
     const all = [...kept, ...seqs];
     return all.length === draft.undo.length ? all : undefined;
   };
-  return { sql, undoSeqs };
+  return { text, values: v.list, spelled: () => v.spell(text), undoSeqs };
 }
