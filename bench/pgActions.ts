@@ -16,7 +16,7 @@
  *
  *   npx tsx bench/pgActions.ts        (npm run bench:pg-actions)
  *   BENCH_PG_ACTIONS_PARAGRAPHS=200 BENCH_PG_ACTIONS_REQUESTS=600 BENCH_PG_ACTIONS_LOWDB=0 npx tsx bench/pgActions.ts
- *   defaults: 1000 paragraphs; 1200 measured requests per configuration and round after 300 warm-up
+ *   defaults, as bench/actions.ts's: 1000 paragraphs; 6000 measured requests per configuration and round after 1000 warm-up
  *   ones (BENCH_PG_ACTIONS_WARMUP); 400 paced (BENCH_PG_ACTIONS_PACED, 0: none); 2 rounds (BENCH_PG_ROUNDS); lowdb too.
  *   BENCH_PG_ACTIONS_ONE_ONLY=1: one instance only, printed and not written to RESULTS (for quick comparisons).
  */
@@ -55,6 +55,8 @@ interface LoadResult {
   instances: number;
   /** Measured requests (warm-up left out), their span, and every request sent (warm-up included). */
   samples: Sample[];
+  /** The warm-up requests (a server just started: its code not yet optimised), reported apart. */
+  warm: Sample[];
   wall: number;
   sent: number;
   errors: string[];
@@ -156,6 +158,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
     label,
     instances: n,
     samples,
+    warm: all.slice(0, o.warmup),
     wall,
     sent: all.length,
     errors,
@@ -183,6 +186,7 @@ function merge(results: LoadResult[]): LoadResult {
     label: first!.label,
     instances: first!.instances,
     samples: results.flatMap((r) => r.samples),
+    warm: results.flatMap((r) => r.warm),
     wall: results.reduce((a, r) => a + r.wall, 0),
     sent: results.reduce((a, r) => a + r.sent, 0),
     errors: results.flatMap((r) => r.errors),
@@ -207,6 +211,8 @@ interface Summary {
   throughput: number;
   p50: number;
   p99: number;
+  /** Accept + edit p99 of the warm-up requests. */
+  warmP99: number;
   byKind: Record<Kind, number[]>;
   errors: number;
   conflicts: number;
@@ -236,6 +242,7 @@ function summarize(r: LoadResult): Summary {
     throughput: r.samples.length / (r.wall / 1000),
     p50: median(ae),
     p99: quantile(ae, 0.99),
+    warmP99: quantile(acceptEdit(r.warm), 0.99),
     byKind,
     errors: r.errors.length,
     conflicts: [...r.samples, ...r.paced].filter((s) => s.status === 409).length,
@@ -260,7 +267,7 @@ function line(r: Summary): string {
   return (
     `${r.label}: ${r.requests} measured requests in ${ms(r.wall, 0)} → ${r.throughput.toFixed(0)} req/s; accept+edit p50 ${ms(r.p50)}, p99 ${ms(r.p99)}; ` +
     `${(['edit', 'accept', 'suggest'] as const).map((k) => `${k} p50 ${fig(median(r.byKind[k]))} / p99 ${fig(quantile(r.byKind[k], 0.99))}`).join(', ')}; ` +
-    `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}unloaded p50 ${ms(r.soloP50)}` +
+    `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}warm-up p99 ${fig(r.warmP99)}; unloaded p50 ${ms(r.soloP50)}` +
     `${cpuNote ? `; per request: ${cpuNote}` : ''}${r.cpu.machineBusy !== undefined ? `; machine CPU ${(r.cpu.machineBusy * 100).toFixed(0)} % busy` : ''}` +
     `${r.firstErrors.length ? `\n  first errors:\n    ${r.firstErrors.join('\n    ')}` : ''}`
   );
@@ -273,8 +280,8 @@ const fig = (n: number, digits = 2) => (Number.isFinite(n) ? ms(n, digits) : 'n/
 
 export async function runPgActions(): Promise<PgActionsResult> {
   const o = {
-    total: Number(process.env.BENCH_PG_ACTIONS_REQUESTS ?? 1200),
-    warmup: Number(process.env.BENCH_PG_ACTIONS_WARMUP ?? 300),
+    total: Number(process.env.BENCH_PG_ACTIONS_REQUESTS ?? 6000),
+    warmup: Number(process.env.BENCH_PG_ACTIONS_WARMUP ?? 1000),
     paced: Number(process.env.BENCH_PG_ACTIONS_PACED ?? 400),
   };
   const size = Number(process.env.BENCH_PG_ACTIONS_PARAGRAPHS ?? 1000);
@@ -380,12 +387,12 @@ a pending suggestion on ${article.suggested} of them (every other), undo stack f
 row per paragraph and per undo entry (migrations 004, 005); generated once into a template database, each configuration on
 its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`). ${CLIENTS} unpaced API clients (bench/actions.ts's driver: keep-alive,
 Bearer token, each on its own paragraph, edit → suggest → accept): ${o.warmup} warm-up requests under the same load, left out of the
-figures, then ${o.total} measured per configuration and round; ${o.paced ? `then the same ${CLIENTS} editors paced (${THINK_MS} ms think time, ${o.paced} requests).` : ''}
+figures as in bench/actions.ts (§2) — a server just started runs its code unoptimised; their accept + edit p99 is a column of its own —, then ${o.total} measured per configuration and round; ${o.paced ? `then the same ${CLIENTS} editors paced (${THINK_MS} ms think time, ${o.paced} requests).` : ''}
 Two instances: two app processes on two ports, clients 0, 2, 4, … on the first and 1, 3, 5, … on the second. Every app
 process has its own data directory and the default pool of 10 connections. ${rounds > 1 ? `${rounds} rounds, in the order ${Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? '1, 2' : '2, 1')).join(', ')} instances, each on a fresh copy; the PostgreSQL lines pool the rounds.` : 'One round.'}
 One machine runs the clients, the app processes and PostgreSQL.
 
-${table(['configuration', 'throughput', '**accept + edit p50 / p99**', 'edit p99', 'accept p99', 'suggest p50 / p99', `paced (${THINK_MS} ms) p50 / p99`, 'errors (409s)', 'unloaded p50', 'CPU per request: app + PostgreSQL', 'machine CPU busy'], all.map((r) => [
+${table(['configuration', 'throughput', '**accept + edit p50 / p99**', 'edit p99', 'accept p99', 'suggest p50 / p99', `paced (${THINK_MS} ms) p50 / p99`, 'errors (409s)', 'warm-up accept + edit p99', 'unloaded p50', 'CPU per request: app + PostgreSQL', 'machine CPU busy'], all.map((r) => [
       r.label,
       `${r.throughput.toFixed(0)} req/s`,
       `**${fig(r.p50)} / ${fig(r.p99)}**`,
@@ -394,6 +401,7 @@ ${table(['configuration', 'throughput', '**accept + edit p50 / p99**', 'edit p99
       `${fig(median(r.byKind.suggest))} / ${fig(quantile(r.byKind.suggest, 0.99))}`,
       r.paced.requests ? `${fig(r.paced.p50)} / ${fig(r.paced.p99)}` : 'n/a',
       `${r.errors} (${r.conflicts})`,
+      fig(r.warmP99),
       fig(r.soloP50),
       perRequest(r),
       r.cpu.machineBusy === undefined ? 'n/a' : `${(r.cpu.machineBusy * 100).toFixed(0)} %`,
