@@ -164,16 +164,24 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect(cached.article).toEqual(await new PgStore(pool, { ownsPool: false, cachedArticles: 0 }).getArticle('only-changed'));
   });
 
-  it('writes SQL-looking text byte for byte (values are sent as escaped literals)', async () => {
+  it('writes SQL-looking text byte for byte, as parameters of the prepared write and as literals under the row lock', async () => {
     const store = new PgStore(pool, { ownsPool: false });
+    const other = new PgStore(pool, { ownsPool: false });
     const { article, revisions } = makeArticle('sql-text', 3);
     await store.createArticle(article, revisions);
-    const nasty = "O'Brien said ''); DROP TABLE articles; -- \\' E'\\x00' $$ $q$ \\\\n ' || pg_sleep(1) || '";
+    const nasty = "O'Brien said ''); DROP TABLE articles; -- \\' E'\\x00' $$ $q$ $1 $2::text \\\\n ' || pg_sleep(1) || '";
+    // On the cached copy: the prepared statement, values as parameters (no read under the lock).
+    await store.getArticle('sql-text');
+    const reads = store.readStats.reads;
     await store.updateArticle('sql-text', edit('p2', nasty, "op'); DELETE FROM revisions; --"));
+    expect(store.readStats.reads).toBe(reads);
+    // Without a copy, then on a copy another instance made stale: under the row lock, values spelled out.
+    await other.updateArticle('sql-text', edit('p3', `${nasty} (b)`, 'op $1'));
+    await store.updateArticle('sql-text', edit('p1', `${nasty} (a)`, "op '$3'"));
     const fresh = new PgStore(pool, { ownsPool: false, cachedArticles: 0 });
     const read = (await fresh.getArticle('sql-text'))!;
-    expect(read.paragraphs[1]!.text).toBe(nasty);
-    expect(read.undo.at(-1)!.op).toBe("op'); DELETE FROM revisions; --");
+    expect(read.paragraphs.map((p) => p.text)).toEqual([`${nasty} (a)`, nasty, `${nasty} (b)`]);
+    expect(read.undo.map((e) => e.op).slice(-3)).toEqual(["op'); DELETE FROM revisions; --", 'op $1', "op '$3'"]);
     expect((await fresh.history('sql-text', 'p2')).map((r) => r.text)).toEqual([article.paragraphs[1]!.text, nasty]);
     expect((await pool.query('SELECT count(*)::int AS n FROM articles')).rows[0].n).toBeGreaterThan(0);
   });
