@@ -186,6 +186,29 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect((await pool.query('SELECT count(*)::int AS n FROM articles')).rows[0].n).toBeGreaterThan(0);
   });
 
+  it('goes on writing when the server forgot its prepared statements (a pooler in transaction mode, DISCARD ALL)', async () => {
+    const one = openPool((await postgres.database()).url, { max: 1 });
+    try {
+      await migrate(one);
+      const store = new PgStore(one, { ownsPool: false });
+      const { article, revisions } = makeArticle('forgotten', 3);
+      await store.createArticle(article, revisions);
+      await store.getArticle('forgotten');
+      expect(await store.updateArticle('forgotten', edit('p1', 'prepared', 'f1'))).toBe(2);
+      const prepared = await one.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'postedit_write_%'");
+      expect(prepared.rows[0]!.n).toBeGreaterThan(0);
+      // What a pooler handing the next transaction to another server connection, or a reset, amounts to.
+      await one.query('DEALLOCATE ALL');
+      expect(await store.updateArticle('forgotten', edit('p1', 'after the reset', 'f2'))).toBe(3);
+      expect(await store.updateArticle('forgotten', edit('p2', 'and again', 'f3'))).toBe(2);
+      const fresh = new PgStore(one, { ownsPool: false, cachedArticles: 0 });
+      expect((await fresh.history('forgotten', 'p1')).map((r) => r.text)).toEqual(['Text 0.', 'prepared', 'after the reset']);
+      expect((await fresh.getArticle('forgotten'))!.paragraphs[1]!.text).toBe('and again');
+    } finally {
+      await one.end();
+    }
+  });
+
   it('stores splits, removals, reorders and undo changes so that a fresh reader sees the same article', async () => {
     const store = new PgStore(pool, { ownsPool: false });
     const { article, revisions } = makeArticle('reshaped', 5);

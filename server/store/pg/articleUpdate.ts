@@ -28,7 +28,7 @@ import { NotFoundError } from '../types.js';
 import type { ArticleCache } from './articleCache.js';
 import { executeRead, prepareRead } from './articleQueries.js';
 import type { ArticleRows, CachedArticle } from './articleRows.js';
-import { changeStatement } from './articleWrite.js';
+import { changeStatement, type ChangeStatement } from './articleWrite.js';
 
 export type Change = (article: Article) => ArticleChange<unknown> | Promise<ArticleChange<unknown>>;
 
@@ -85,12 +85,33 @@ function asOneDraft(original: Article, result: Article, places: Set<number>): Ar
 /** Statement texts differ only by which parts a change needs: a few dozen shapes at most. */
 const preparedNames = new Map<string, string>();
 const MAX_PREPARED = 200;
+/** The pools whose server lost a statement prepared on it (see sendPrepared). */
+const unprepared = new WeakSet<Pool | PoolClient>();
 
 /** The name a statement text is prepared under (undefined, unprepared, past MAX_PREPARED shapes). */
 function preparedName(text: string): string | undefined {
   let name = preparedNames.get(text);
   if (!name && preparedNames.size < MAX_PREPARED) preparedNames.set(text, (name = `postedit_write_${preparedNames.size + 1}`));
   return name;
+}
+
+/**
+ * Sends `statement` as a prepared statement. A pooler that hands a connection's transactions to
+ * different server connections (PgBouncer in transaction mode) or a reset (DISCARD ALL) loses the
+ * statements prepared on it: the server then refuses the statement before running it ("does not
+ * exist", or "already exists" for a name another client prepared there). It is sent again unnamed —
+ * parameters, planned each time — and so are all later ones on that pool.
+ */
+async function sendPrepared(db: Pool | PoolClient, statement: ChangeStatement): Promise<QueryResult> {
+  const name = unprepared.has(db) ? undefined : preparedName(statement.text);
+  try {
+    return await db.query({ ...(name ? { name } : {}), text: statement.text, values: statement.values });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (!name || (code !== '26000' && code !== '42P05')) throw e;
+    unprepared.add(db);
+    return db.query({ text: statement.text, values: statement.values });
+  }
 }
 
 /**
@@ -103,7 +124,7 @@ async function write(db: Pool | PoolClient, cache: ArticleCache, id: string, cur
   // Alone, a prepared statement (planned once per connection and shape); with COMMIT, one simple query.
   const results = (await (suffix
     ? db.query(`${statement.spelled()}${suffix}`)
-    : db.query({ name: preparedName(statement.text), text: statement.text, values: statement.values }))) as unknown as QueryResult<{ version: string; added: number[] | null }> | QueryResult[];
+    : sendPrepared(db, statement))) as unknown as QueryResult<{ version: string; added: number[] | null }> | QueryResult[];
   const written = (Array.isArray(results) ? results[0]! : results) as QueryResult<{ version: string; added: number[] | null }>;
   const out = written.rows[0];
   if (!out) return false;
