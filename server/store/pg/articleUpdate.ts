@@ -10,7 +10,7 @@
  * were made on.
  *
  * On the cached copy, when this instance wrote the article last: the changes run on the copy, and the
- * statement, sent alone (one round trip, its own transaction), writes them unless another instance
+ * statement, sent alone as a prepared statement (one round trip, its own transaction), writes them unless another instance
  * wrote the article since — then nothing was written, and the changes run again as below.
  *
  * Under the row lock otherwise (no copy, or one another instance's write made stale lately): BEGIN,

@@ -83,7 +83,8 @@ export interface ChangeStatement {
  * The parts are data-modifying CTEs: they see one snapshot and never touch the same row twice (the
  * rows a part deletes, updates or inserts are disjoint from the others'); every part but the article
  * row's update (`a`) acts only when `a` updated the row. A failing part (a duplicate revision) fails
- * the whole statement. Values are literals: the statement can be sent with COMMIT in one simple query.
+ * the whole statement. Its values are parameters (`values`), or spelled out (`spelled`) to send it
+ * with COMMIT in one simple query.
  */
 export function changeStatement(
   id: string, current: CachedArticle, draft: Article, line: JournalLine, revisions: Revision[], suggestions: Suggestion[],
