@@ -10,8 +10,9 @@
  * were made on.
  *
  * On the cached copy, when this instance wrote the article last: the changes run on the copy, and the
- * statement, sent alone as a prepared statement (one round trip, its own transaction), writes them unless another instance
- * wrote the article since — then nothing was written, and the changes run again as below.
+ * statement, sent alone as a prepared statement (one round trip, its own transaction), writes them
+ * unless another instance wrote the article since — then nothing was written, and the changes run
+ * again as below.
  *
  * Under the row lock otherwise (no copy, or one another instance's write made stale lately): BEGIN,
  * SELECT version … FOR UPDATE and the read of what was written since the cached copy in one round
