@@ -7,12 +7,7 @@ import type { Article, Revision, Suggestion, UndoEntry } from '../../core/types.
 import type { JournalLine } from '../articleJournal.js';
 import { briefOf, metaOf, nextTally, type CachedArticle } from './articleRows.js';
 import { CHANGES_CHANNEL } from './pgChangeFeed.js';
-import { ints, lit, texts } from './sqlLiterals.js';
-
-// PostgreSQL's text cannot hold NUL, as a literal or a parameter (JSON.stringify escapes it).
-function noNul(value: string): void {
-  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
-}
+import { ints, lit, safeIntegers, storableText, texts } from './sqlLiterals.js';
 
 /**
  * The values of a statement: sent as parameters ($n) of a prepared statement, whose text is then the
@@ -23,19 +18,19 @@ class Values {
   readonly list: Array<string | number | string[] | number[]> = [];
   private readonly spellers: Array<() => string> = [];
   text(v: string): string {
-    noNul(v);
+    storableText(v);
     return this.add(v, () => lit(v));
   }
   int(v: number): string {
-    if (!Number.isSafeInteger(v)) throw new Error('not an integer');
+    safeIntegers([v]);
     return this.add(v, () => String(v));
   }
   texts(v: string[]): string {
-    v.forEach(noNul);
+    v.forEach(storableText);
     return `${this.add(v, () => texts(v))}::text[]`;
   }
   ints(v: number[]): string {
-    if (!v.every(Number.isSafeInteger)) throw new Error('not an integer');
+    safeIntegers(v);
     return `${this.add(v, () => ints(v))}::int[]`;
   }
   private add(v: string | number | string[] | number[], spelled: () => string): string {
@@ -103,9 +98,9 @@ export function changeStatement(
      FROM n WHERE id = ${idRef} AND version = ${v.int(current.version)} RETURNING articles.version)`,
   ];
   const changed = line.p ?? [];
+  // Every parameter must appear in the text (PostgreSQL types it from its use): added where used.
   let ids: string | undefined;
   const changedIds = () => (ids ??= v.texts(changed.map((x) => x.id)));
-  // Every parameter must appear in the text (PostgreSQL types it from its use): added where used.
   const changedData = () => v.texts(changed.map((x) => JSON.stringify(x)));
   if (line.order) {
     const order = v.texts(line.order);

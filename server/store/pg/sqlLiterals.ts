@@ -4,10 +4,19 @@
  * escapeLiteral quotes them; JSON.stringify never yields a NUL byte, so JSON goes through `lit` too.
  */
 
+/** Throws unless PostgreSQL's text can hold `value`: not NUL, as a literal or a parameter (JSON.stringify escapes it). */
+export function storableText(value: string): void {
+  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
+}
+
+/** Throws unless every value is a safe integer. */
+export function safeIntegers(values: number[]): void {
+  if (!values.every(Number.isSafeInteger)) throw new Error('not an integer');
+}
+
 /** A string as an SQL literal. */
 export function lit(value: string): string {
-  // PostgreSQL's text cannot hold NUL (a parameter would be refused the same way).
-  if (value.includes('\u0000')) throw new Error('PostgreSQL cannot store a NUL character outside JSON');
+  storableText(value);
   // As pg's escapeLiteral (quotes doubled; with a backslash, E'' and backslashes doubled), without its per-character loop.
   const quoted = value.replace(/'/g, "''");
   return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
@@ -18,6 +27,6 @@ export const texts = (values: string[]): string => `ARRAY[${values.map(lit).join
 
 /** An int[] literal; throws unless every value is a safe integer. */
 export function ints(values: number[]): string {
-  if (!values.every(Number.isSafeInteger)) throw new Error('not an integer');
+  safeIntegers(values);
   return `ARRAY[${values.join(',')}]::int[]`;
 }
