@@ -57,6 +57,17 @@ describe('can: what a viewer may do with a paragraph, per role and status', () =
   });
 });
 
+describe('the note beside the current text', () => {
+  it('says when the suggestion asked for changes nothing, rather than leaving "Suggested" unexplained', () => {
+    const p = para('suggested', 'none', true);
+    p.suggestion = { ...p.suggestion!, text: p.text };
+    expect(paragraphView(p).open).toBeUndefined();
+    expect(paragraphView(p).textNote).toBe('the suggestion changes nothing: keep it as is (c)');
+    expect(paragraphView(para('suggested', 'none', true)).textNote).toBe('');
+    expect(paragraphView(para('pending', 'none', false)).textNote).toBe('no suggestion yet (press s)');
+  });
+});
+
 describe('pages and JSON show what the viewer may do', () => {
   let app: RunningApp;
   let id: string;

@@ -144,7 +144,7 @@ export function paragraphView(p: Paragraph, glossary: GlossaryEntry[] = [], mtFl
     diff,
     segments: markDiff(diff, findings, p.codes),
     textPieces: markText(p.text, findings, p.codes),
-    textNote: TEXT_NOTES[p.status] ?? '',
+    textNote: TEXT_NOTES[p.status] ?? (p.status === 'suggested' && p.suggestion?.text === p.text ? 'the suggestion changes nothing: keep it as is (c)' : ''),
     findings,
     diffKind: changed ? 'from-mt' : 'none',
     spans: 0,
