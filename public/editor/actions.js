@@ -50,7 +50,11 @@ export function suggest(row) {
 }
 
 export async function accept(row) {
-  if (!row?.dataset.suggestion) return say('No open suggestion on this paragraph: press s to ask for one.', true);
+  if (!row?.dataset.suggestion) {
+    // A suggestion identical to the text is not offered (the row's note says so): keeping the text is the decision.
+    if (row?.classList.contains('status-suggested')) return say('The suggestion changes nothing here: press c to keep the paragraph as it is.', true);
+    return say('No open suggestion on this paragraph: press s to ask for one.', true);
+  }
   const warnings = Number(row.dataset.warnings || 0);
   if (warnings) {
     const list = [...row.querySelectorAll('.finding-warning')].map((li) => `• ${li.textContent.trim()}`).join('\n');

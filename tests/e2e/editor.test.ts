@@ -223,6 +223,22 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     expect((await lastAction('p3')).author).toBe('editor');
   });
 
+  it('a suggestion that changes nothing: the row and the a key say so, c keeps the text', async () => {
+    await openAt('p15');
+    await page.keyboard.press('s');
+    await page.locator('#p15.status-suggested').waitFor();
+    expect(await page.locator('#p15').getAttribute('data-suggestion')).toBeNull();
+    expect(await page.locator('#p15').textContent()).toContain('the suggestion changes nothing');
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('changes nothing here: press c');
+    expect((await stored('p15')).status).toBe('suggested');
+    await page.keyboard.press('c');
+    await page.locator('#p15.status-kept').waitFor();
+    const p = await stored('p15');
+    expect(p.text).toBe(p.mt);
+    expect((await lastAction('p15')).action).toBe('keep');
+  });
+
   it('rejects with r: the text stays, the status says so', async () => {
     await openAt('p6');
     await page.keyboard.press('s');
