@@ -242,6 +242,24 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
       }
     });
 
+    it('lists each article as a card: its title, flags, status, progress and review on screen, each under its name', async () => {
+      const page = await pageAs('editor', phone);
+      await page.goto(`${app.url}/`);
+      const rows = page.locator('table.articles tbody tr');
+      expect(await rows.count()).toBeGreaterThan(1);
+      // The list does not scroll sideways inside itself: nothing to find off screen.
+      expect(await page.locator('table.articles').evaluate((t) => t.scrollWidth <= t.clientWidth)).toBe(true);
+      for (const row of await rows.all()) {
+        for (const cell of ['td:first-child a', 'td.counts .badge', 'td.progress-cell progress', '.review-label']) {
+          const box = (await row.locator(cell).first().boundingBox())!;
+          expect(box.x, cell).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width, cell).toBeLessThanOrEqual(phone.width);
+        }
+        const label = await row.locator('td.counts').evaluate((td) => getComputedStyle(td, '::before').content);
+        expect(label).toBe('"Status"');
+      }
+    });
+
     it('opens the editor at the top, with the row text and its actions within the screen, and no missing glyphs', async () => {
       const page = await pageAs('editor', phone);
       await page.goto(`${app.url}/articles/${wmtId}`);
