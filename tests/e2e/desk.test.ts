@@ -245,10 +245,10 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     it('lists each article as a card: its title, flags, status, progress and review on screen, each under its name', async () => {
       const page = await pageAs('editor', phone);
       await page.goto(`${app.url}/`);
-      const rows = page.locator('table.articles tbody tr');
+      const rows = page.locator('table.article-list tbody tr');
       expect(await rows.count()).toBeGreaterThan(1);
       // The list does not scroll sideways inside itself: nothing to find off screen.
-      expect(await page.locator('table.articles').evaluate((t) => t.scrollWidth <= t.clientWidth)).toBe(true);
+      expect(await page.locator('table.article-list').evaluate((t) => t.scrollWidth <= t.clientWidth)).toBe(true);
       for (const row of await rows.all()) {
         for (const cell of ['td:first-child a', 'td.counts .badge', 'td.progress-cell progress', '.review-label']) {
           const box = (await row.locator(cell).first().boundingBox())!;
