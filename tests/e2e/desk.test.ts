@@ -242,21 +242,34 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
       }
     });
 
-    it('lists each article as a card: its title, flags, status, progress and review on screen, each under its name', async () => {
+    it('lists articles, a timeline and a paragraph history as cards: every cell on screen, under its column\'s name', async () => {
       const page = await pageAs('editor', phone);
-      await page.goto(`${app.url}/`);
-      const rows = page.locator('table.article-list tbody tr');
-      expect(await rows.count()).toBeGreaterThan(1);
-      // The list does not scroll sideways inside itself: nothing to find off screen.
-      expect(await page.locator('table.article-list').evaluate((t) => t.scrollWidth <= t.clientWidth)).toBe(true);
-      for (const row of await rows.all()) {
-        for (const cell of ['td:first-child a', 'td.counts .badge', 'td.progress-cell progress', '.review-label']) {
-          const box = (await row.locator(cell).first().boundingBox())!;
-          expect(box.x, cell).toBeGreaterThanOrEqual(0);
-          expect(box.x + box.width, cell).toBeLessThanOrEqual(phone.width);
+      // A paragraph with two revisions of its own (edited, then edited again).
+      for (const n of [1, 2]) {
+        const p = (await app.services.store.getArticle(articleId))!.paragraphs.find((x) => x.id === 'p11')!;
+        await editParagraph(app.services, { articleId, paragraphId: 'p11', baseRevision: p.revision, text: `${p.text} Phone edit ${n}.`, actor: { username: 'editor', role: 'editor' } });
+      }
+      const lists: Array<[string, string[], string]> = [
+        ['/', ['td:first-child a', 'td.counts .badge', 'td.progress-cell progress', '.review-label'], 'Status'],
+        [`/articles/${articleId}/timeline`, ['td[data-label="When"] time', 'td[data-label="What"] .action', 'td[data-label="Change"]'], 'Change'],
+        [`/articles/${articleId}/paragraphs/p11/history`, ['input[type="radio"]', 'td[data-label="Action"] .action', 'td.wide .diff'], 'Change from the previous revision'],
+      ];
+      for (const [path, cells, label] of lists) {
+        await page.goto(`${app.url}${path}`);
+        const table = page.locator('table.cards');
+        const rows = table.locator('tbody tr');
+        expect(await rows.count(), path).toBeGreaterThan(1);
+        // The list does not scroll sideways inside itself: nothing to find off screen.
+        expect(await table.evaluate((t) => t.scrollWidth <= t.clientWidth), path).toBe(true);
+        for (const row of await rows.all()) {
+          for (const cell of cells) {
+            const box = (await row.locator(cell).first().boundingBox())!;
+            expect(box.x, `${path} ${cell}`).toBeGreaterThanOrEqual(0);
+            expect(box.x + box.width, `${path} ${cell}`).toBeLessThanOrEqual(phone.width);
+          }
         }
-        const label = await row.locator('td.counts').evaluate((td) => getComputedStyle(td, '::before').content);
-        expect(label).toBe('"Status"');
+        const labelled = table.locator(`tbody tr td[data-label="${label}"]`).first();
+        expect(await labelled.evaluate((td) => getComputedStyle(td, '::before').content), path).toBe(`"${label}"`);
       }
     });
 
