@@ -65,6 +65,8 @@ interface LoadResult {
   /** Server-side stages of the unloaded requests, and under load (warm-up included). */
   soloStages: Record<string, number[]>;
   stages: Record<string, number[]>;
+  /** Accept and edit as the app processes timed them (request read → answer written), warm-up left out. */
+  inApp: number[];
   /** CPU ms used during the load by the app processes and PostgreSQL (when readable), the app's event loops' busy ms, and the machine's busy/total CPU. */
   appCpuMs?: number;
   pgCpuMs?: number;
@@ -134,7 +136,13 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
     }),
   );
   const cpu1 = { app: sum(servers.map((s) => processCpuMs(s.pid))), postgres: pg?.cpuMs(), machine: machineCpu() };
-  const stages = await timingsOf(servers);
+  const perServer = await Promise.all(servers.map(async (s) => (await s.ask({ type: 'timings' }, 'timings')).timings));
+  const stages = pool(perServer);
+  // The app's own timing of each action (request read → answer written) is kept per kind in the order the
+  // answers went; kinds come in turn (edit → suggest → accept), so the first warmup ÷ (warmup + total) of
+  // each kind's list is the warm-up's share, left out like the warm-up's client-side samples.
+  const measured = (list: number[] | undefined) => (list ?? []).slice(Math.round(((list ?? []).length * o.warmup) / (o.warmup + o.total)));
+  const inApp = perServer.flatMap((t) => [...measured(t['accept']), ...measured(t['edit'])]);
 
   const all = runs.flatMap((r) => r.samples).sort((x, y) => x.at - y.at);
   const samples = all.slice(o.warmup);
@@ -166,6 +174,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
     soloAE,
     soloStages,
     stages,
+    inApp,
     ...(stages.loopActive ? { loopMs: sum(stages.loopActive) } : {}),
     ...(stages.mainCpu?.every(Number.isFinite) ? { mainCpuMs: sum(stages.mainCpu) } : {}),
     ...(cpu0.app !== undefined && cpu1.app !== undefined ? { appCpuMs: cpu1.app - cpu0.app } : {}),
@@ -194,6 +203,7 @@ function merge(results: LoadResult[]): LoadResult {
     soloAE: results.flatMap((r) => r.soloAE),
     soloStages: pool(results.map((r) => r.soloStages)),
     stages: pool(results.map((r) => r.stages)),
+    inApp: results.flatMap((r) => r.inApp),
     ...(app !== undefined ? { appCpuMs: app } : {}),
     ...(pgCpu !== undefined ? { pgCpuMs: pgCpu } : {}),
     ...(loop !== undefined ? { loopMs: loop } : {}),
@@ -221,6 +231,7 @@ interface Summary {
   soloP50: number;
   soloStages: Record<string, number[]>;
   stages: Record<string, number[]>;
+  inApp: number[];
   /** Per request sent (warm-up included): CPU ms of the app processes and of PostgreSQL, the app's event-loop busy ms; and the share of the machine's CPU that was busy. */
   cpu: { app?: number; postgres?: number; loop?: number; main?: number; machineBusy?: number };
   rounds: Array<{ wall: number; requests: number }>;
@@ -251,6 +262,7 @@ function summarize(r: LoadResult): Summary {
     soloP50: median(r.soloAE),
     soloStages: r.soloStages,
     stages: r.stages,
+    inApp: r.inApp,
     cpu: {
       ...(r.appCpuMs !== undefined ? { app: r.appCpuMs / r.sent } : {}),
       ...(r.pgCpuMs !== undefined ? { postgres: r.pgCpuMs / r.sent } : {}),
@@ -267,6 +279,7 @@ function line(r: Summary): string {
   return (
     `${r.label}: ${r.requests} measured requests in ${ms(r.wall, 0)} → ${r.throughput.toFixed(0)} req/s; accept+edit p50 ${ms(r.p50)}, p99 ${ms(r.p99)}; ` +
     `${(['edit', 'accept', 'suggest'] as const).map((k) => `${k} p50 ${fig(median(r.byKind[k]))} / p99 ${fig(quantile(r.byKind[k], 0.99))}`).join(', ')}; ` +
+    `in the app p50 ${fig(quantile(r.inApp, 0.5))} / p99 ${fig(quantile(r.inApp, 0.99))}; ` +
     `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}warm-up p99 ${fig(r.warmP99)}; unloaded p50 ${ms(r.soloP50)}` +
     `${cpuNote ? `; per request: ${cpuNote}` : ''}${r.cpu.machineBusy !== undefined ? `; machine CPU ${(r.cpu.machineBusy * 100).toFixed(0)} % busy` : ''}` +
     `${r.firstErrors.length ? `\n  first errors:\n    ${r.firstErrors.join('\n    ')}` : ''}`
@@ -377,6 +390,8 @@ export async function runPgActions(): Promise<PgActionsResult> {
       r.cpu.app === undefined ? 'n/a' : `${ms(r.cpu.app, 1)}${r.cpu.postgres !== undefined && r.label.startsWith('PostgreSQL') ? ` + ${ms(r.cpu.postgres, 1)}` : ''}${r.cpu.loop !== undefined ? ` (loop ${ms(r.cpu.loop, 1)})` : ''}`;
     const stage = (r: Summary, k: string) => `${fig(quantile(r.stages[`stage:${k}`] ?? [], 0.5))} / ${fig(quantile(r.stages[`stage:${k}`] ?? [], 0.99))}`;
     const solo = (k: string) => fig(median(one.soloStages[`stage:${k}`] ?? []));
+    const handled = (r: Summary) => `${fig(quantile(r.inApp, 0.5))} / ${fig(quantile(r.inApp, 0.99))}`;
+    const handledSolo = () => fig(median([...(one.soloStages['accept'] ?? []), ...(one.soloStages['edit'] ?? [])]));
     const section = `## 5. Accept/edit on PostgreSQL: ${size} paragraphs, ${CLIENTS} editors — ${met ? 'target met' : 'TARGET MISSED'}
 
 Measured ${today()} on ${machine()}; ${loadAtStart}. PostgreSQL ${pg.version}: ${pg.origin}.
@@ -422,6 +437,7 @@ ${table(['stage', 'PostgreSQL, 1 instance', 'PostgreSQL, 2 instances', '1 instan
       ['before the command: the article\'s queue in this process; then, unless the cached copy is current (this instance wrote the article last), a pool connection and one round trip of BEGIN, SELECT version … FOR UPDATE (waits for the other instance\'s transaction) and the read of the rows written since the copy; a change written with others waits for the ones before it', ...[one, two].map((r) => stage(r, 'lockWait+clone')), solo('lockWait+clone')],
       ['the command (checks, diffs, undo entry)', ...[one, two].map((r) => stage(r, 'change')), solo('change')],
       ['after the command: the changes written with it, then one round trip of the statement writing — only if the article is still at the version they were made on — the new version, the changed paragraph and undo rows, the brief\'s counts, revisions and suggestions (with COMMIT under the lock)', ...[one, two].map((r) => stage(r, 'persist')), solo('persist')],
+      ['the whole accept or edit inside the app process, warm-up left out: from its request read off the socket to its answer written (the rest of what a client measures is the wait before the app reads the request, its event loop busy with other requests, and the client\'s own turn to read the answer)', ...[one, two].map((r) => handled(r)), handledSolo()],
     ])}
 
 An action writes only the rows it changed: its paragraph and undo rows, its revisions and suggestions, and the article
