@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../server/checks/index.js';
-import { checksRunOffThread, runChecksOffThread } from '../../server/checks/offThreadChecks.js';
+import { checksRunOffThread, IN_PROCESS_CHARS, runChecksOffThread } from '../../server/checks/offThreadChecks.js';
 import { runModuleScript } from '../support/moduleScript.js';
+
+/** The same unremarkable text on both sides, so that a pair goes to the worker (longer than IN_PROCESS_CHARS). */
+const FILLER = ' The committee met again on the same day and the meeting was held in the usual room.'.repeat(Math.ceil(IN_PROCESS_CHARS / 80));
+const long = (text: string) => text + FILLER;
 
 describe('runChecksOffThread', () => {
   it('gives the same findings as the checks run in-process', async () => {
@@ -10,14 +14,17 @@ describe('runChecksOffThread', () => {
       ['Mayor Wang Hongbin did not attend.', 'Mayor Wang Hongbing attended.'],
       ['Output was 1000000000 yuan.', 'Output was 1 billion yuan.'],
     ];
-    const results = await Promise.all(cases.map(([a, b]) => runChecksOffThread(a, b, {})));
-    cases.forEach(([a, b], i) => expect(results[i]).toEqual(runChecks(a, b, {})));
-    expect(results[0]!.some((f) => f.check === 'numbers')).toBe(true);
+    // Short pairs someone waits for are checked on this thread, long ones and work done ahead on the worker.
+    for (const [shape, lane] of [[(t: string) => t, 'now'], [long, 'now'], [(t: string) => t, 'later']] as const) {
+      const results = await Promise.all(cases.map(([a, b]) => runChecksOffThread(shape(a), shape(b), {}, lane)));
+      cases.forEach(([a, b], i) => expect(results[i]).toEqual(runChecks(shape(a), shape(b), {})));
+      expect(results[0]!.some((f) => f.check === 'numbers')).toBe(true);
+    }
     expect(checksRunOffThread()).toBe(true);
   });
 
   it('answers jobs sent while a batch is on the worker (held, then sent together), each with its own findings', async () => {
-    const pairs = Array.from({ length: 12 }, (_, i): [string, string] => [`In 2014 output reached ${2900 + i} billion yuan.`, `In 2014 output reached ${i % 3 ? 2900 + i : 29 + i} billion yuan.`]);
+    const pairs = Array.from({ length: 12 }, (_, i): [string, string] => [long(`In 2014 output reached ${2900 + i} billion yuan.`), long(`In 2014 output reached ${i % 3 ? 2900 + i : 29 + i} billion yuan.`)]);
     const answers: Array<Promise<unknown>> = [];
     // One job per turn of the event loop: later ones arrive while an earlier batch is being checked.
     for (const [a, b] of pairs) {
@@ -35,12 +42,24 @@ describe('checks done ahead (lane "later") and checks someone waits for', () => 
     const pairs = Array.from({ length: 16 }, (_, i): [string, string] => [`Output reached ${3100 + i} billion yuan.`, `Output reached ${31 + i} billion yuan.`]);
     const order: string[] = [];
     const ahead = pairs.map(([a, b], i) => runChecksOffThread(a, b, {}, 'later').then((r) => (order.push(`later ${i}`), r)));
-    const edit = runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}).then((r) => (order.push('now'), r));
+    const edit = runChecksOffThread(long('The 5 cats slept.'), long('The 6 cats slept.'), {}).then((r) => (order.push('now'), r));
     const [findings, later] = await Promise.all([edit, Promise.all(ahead)]);
-    expect(findings).toEqual(runChecks('The 5 cats slept.', 'The 6 cats slept.', {}));
+    expect(findings).toEqual(runChecks(long('The 5 cats slept.'), long('The 6 cats slept.'), {}));
     pairs.forEach(([a, b], i) => expect(later[i]).toEqual(runChecks(a, b, {})));
     // Sent in the same turn, after sixteen jobs done ahead: the edit's answer comes first.
     expect(order[0]).toBe('now');
+  });
+
+  it('answers a short edit\'s checks at once, without waiting for the job done ahead that the worker is on', async () => {
+    const order: string[] = [];
+    const big = long(long(long('Output reached 3100 billion yuan.')));
+    const ahead = runChecksOffThread(big, big.replace('3100', '31'), {}, 'later').then(() => order.push('later'));
+    // The job done ahead is on the worker by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    const edit = runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}).then((r) => (order.push('now'), r));
+    expect(await edit).toEqual(runChecks('The 5 cats slept.', 'The 6 cats slept.', {}));
+    await ahead;
+    expect(order).toEqual(['now', 'later']);
   });
 });
 
@@ -61,8 +80,9 @@ describe('a process using the checks worker', () => {
 
 describe('glossaries on the checks worker', () => {
   const glossary = [{ term: 'intelligent wearable', preferred: 'smart wearable' }];
-  const before = 'The smart wearable market grew 12 percent.';
-  const after = 'The intelligent wearable market grew 21 percent.';
+  // Long enough to go to the worker: the glossary travels there.
+  const before = long('The smart wearable market grew 12 percent.');
+  const after = long('The intelligent wearable market grew 21 percent.');
 
   it('give the same findings when the worker already holds the glossary as when it is sent', async () => {
     const expected = runChecks(before, after, { glossary });

@@ -32,7 +32,7 @@ describe('the compiled server (dist/)', () => {
       const mt = await import('./dist/checks/mt/offThread.js');
       const [flags, findings, mtFlags] = await Promise.all([
         grammar.lintParagraph(${JSON.stringify(GRAMMAR)}, { timeBudgetMs: 60000 }),
-        checks.runChecksOffThread(${JSON.stringify(BEFORE)}, ${JSON.stringify(AFTER)}),
+        checks.runChecksOffThread(${JSON.stringify(BEFORE)}, ${JSON.stringify(AFTER)}, {}, 'later'),
         mt.runMtChecksOffThread(${JSON.stringify(MT)}, ${JSON.stringify(SOURCE)}),
       ]);
       console.log(JSON.stringify({ flags, findings, mtFlags, offThread: [grammar.grammarRunsOffThread(), checks.checksRunOffThread(), mt.mtChecksRunOffThread()] }));
