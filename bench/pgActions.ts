@@ -347,6 +347,8 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const one = summarize(merge(ones));
     if (oneOnly) {
       console.log(line(one));
+      const st = (k: string) => `${fig(quantile(one.stages[`stage:${k}`] ?? [], 0.5))} / ${fig(quantile(one.stages[`stage:${k}`] ?? [], 0.99))}`;
+      console.log(`stages p50 / p99 (warm-up included): before the command ${st('lockWait+clone')}, the command ${st('change')}, after it ${st('persist')}`);
       console.log(`accept+edit p99 on PostgreSQL, 1 instance: ${ms(one.p99)} (BENCH_PG_ACTIONS_ONE_ONLY: RESULTS not written)`);
       return { one, met: meets(one) };
     }
