@@ -35,10 +35,31 @@ export function machine(): string {
   return `${model}, ${c.length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${platform()} ${release()}`;
 }
 
-/** The 1-minute load average, taken as a benchmark starts: other work on the machine skews figures. */
+/**
+ * A fixed single-thread workload of the kind the server does (JSON of a paragraph-like array, a Unicode
+ * word regex, sorting), in ms: median of 5. The same machine kind has served the same code at twice the
+ * CPU per request on different days; this says which kind of day a run had.
+ */
+export function speedProbe(): number {
+  const text = 'Baoan District smart wearable output reached 29.27 billion yuan in 2014, officials said. ';
+  const items = Array.from({ length: 4000 }, (_, i) => ({ id: `p${i}`, n: i, text: text.repeat(1 + (i % 5)), tags: ['a', 'b', String(i)] }));
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const t = performance.now();
+    const copy = JSON.parse(JSON.stringify(items)) as typeof items;
+    let words = 0;
+    for (const it of copy) words += it.text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+    copy.sort((a, b) => (a.text.length - b.text.length) || b.n - a.n);
+    if (words === 0) throw new Error('speed probe: no words');
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
+/** The 1-minute load average and the speed probe, taken as a benchmark starts: other work on the machine skews figures. */
 export function conditions(): string {
   const load = loadavg()[0] ?? 0;
-  return `load average ${load.toFixed(1)} at start${load > cpus().length * 0.5 ? ' (other processes were busy: figures are noisier)' : ''}`;
+  return `load average ${load.toFixed(1)} at start${load > cpus().length * 0.5 ? ' (other processes were busy: figures are noisier)' : ''}; speed probe ${speedProbe().toFixed(0)} ms (bench/lib/report.ts: a fixed single-thread workload, lower is faster — compares days and machines)`;
 }
 
 export function today(): string {
