@@ -219,6 +219,18 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     expect(article.paragraphs.filter((p) => p.status === 'pending')).toEqual([]);
   });
 
+  it('shows a compare point\'s time field only while "At a time" is chosen', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}/compare`);
+    const time = page.locator('input[name="fromTime"]');
+    expect(await time.isVisible()).toBe(false);
+    expect(await page.locator('input[name="toTime"]').isVisible()).toBe(false);
+    await page.selectOption('#from-point', 'at');
+    expect(await time.isVisible()).toBe(true);
+    await page.selectOption('#from-point', 'mt');
+    expect(await time.isVisible()).toBe(false);
+  });
+
   describe('at phone width (390 × 844)', () => {
     const phone = { width: 390, height: 844 };
 
