@@ -254,7 +254,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
       }
     });
 
-    it('lists articles, a timeline and a paragraph history as cards: every cell on screen, under its column\'s name', async () => {
+    it('lists articles, a timeline, a paragraph history and the per-article figures as cards: every cell on screen, under its column\'s name', async () => {
       const page = await pageAs('editor', phone);
       // A paragraph with two revisions of its own (edited, then edited again).
       for (const n of [1, 2]) {
@@ -265,6 +265,7 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
         ['/', ['td:first-child a', 'td.counts .badge', 'td.progress-cell progress', '.review-label'], 'Status'],
         [`/articles/${articleId}/timeline`, ['td[data-label="When"] time', 'td[data-label="What"] .action', 'td[data-label="Change"]'], 'Change'],
         [`/articles/${articleId}/paragraphs/p11/history`, ['input[type="radio"]', 'td[data-label="Action"] .action', 'td.wide .diff'], 'Change from the previous revision'],
+        ['/stats', ['td:first-child a', 'td[data-label="Decided"]', 'td[data-label="s / word"]', '.report-links a'], 'Decided'],
       ];
       for (const [path, cells, label] of lists) {
         await page.goto(`${app.url}${path}`);
