@@ -164,6 +164,33 @@ describe.skipIf(!!reason)('paragraph rows and the per-instance article cache', (
     expect(cached.article).toEqual(await new PgStore(pool, { ownsPool: false, cachedArticles: 0 }).getArticle('only-changed'));
   });
 
+  it('drops the oldest undo entry and rewrites a changed one in place, on the cached copy and under the lock', async () => {
+    const store = new PgStore(pool, { ownsPool: false });
+    const other = new PgStore(pool, { ownsPool: false });
+    const { article, revisions } = makeArticle('undo-rows', 4);
+    await store.createArticle(article, revisions);
+    // An edit that also drops the oldest entry and changes the one after it (as a full stack and an undo do).
+    const editDroppingOldest = (paragraphId: string, text: string, op: string, mark: string) => (a: Article) => {
+      const done = edit(paragraphId, text, op)(a);
+      a.undo.shift();
+      a.undo[0] = { ...a.undo[0]!, author: mark };
+      return done;
+    };
+    const ops = async () => (await rowsOf(pool, 'undo-rows')).undo.map((u) => [u.op, u.data.author]);
+    await store.getArticle('undo-rows');
+    await store.updateArticle('undo-rows', editDroppingOldest('p2', 'one', 'u3', 'cached'));
+    expect(await ops()).toEqual([['u2', 'cached'], ['u3', 'ed']]);
+    // On B (no copy yet: under the lock), then on A, whose copy B made stale (under the lock again).
+    await other.updateArticle('undo-rows', editDroppingOldest('p3', 'two', 'u4', 'locked on B'));
+    expect(await ops()).toEqual([['u3', 'locked on B'], ['u4', 'ed']]);
+    await store.updateArticle('undo-rows', editDroppingOldest('p4', 'three', 'u5', 'locked on A'));
+    expect(await ops()).toEqual([['u4', 'locked on A'], ['u5', 'ed']]);
+    // Each instance's copy is the stored article.
+    const stored = await new PgStore(pool, { ownsPool: false, cachedArticles: 0 }).getArticle('undo-rows');
+    expect(stored!.undo.map((e) => [e.op, e.author])).toEqual([['u4', 'locked on A'], ['u5', 'ed']]);
+    expect(store.cached('undo-rows')!.article).toEqual(stored);
+  });
+
   it('writes SQL-looking text byte for byte, as parameters of the prepared write and as literals under the row lock', async () => {
     const store = new PgStore(pool, { ownsPool: false });
     const other = new PgStore(pool, { ownsPool: false });

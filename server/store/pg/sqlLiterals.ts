@@ -30,3 +30,9 @@ export function ints(values: number[]): string {
   safeIntegers(values);
   return `ARRAY[${values.join(',')}]::int[]`;
 }
+
+/** As `ints`, for bigint columns (identity seqs). */
+export function bigints(values: number[]): string {
+  safeIntegers(values);
+  return `ARRAY[${values.join(',')}]::bigint[]`;
+}
