@@ -7,7 +7,7 @@ import type { Article, Revision, Suggestion, UndoEntry } from '../../core/types.
 import type { JournalLine } from '../articleJournal.js';
 import { briefOf, metaOf, nextTally, type CachedArticle } from './articleRows.js';
 import { CHANGES_CHANNEL } from './pgChangeFeed.js';
-import { bigints, ints, lit, safeIntegers, storableText, texts } from './sqlLiterals.js';
+import { ints, lit, safeIntegers, storableText, texts, type IntType } from './sqlLiterals.js';
 
 /**
  * The values of a statement: sent as parameters ($n) of a prepared statement, whose text is then the
@@ -29,13 +29,9 @@ class Values {
     v.forEach(storableText);
     return `${this.add(v, () => texts(v))}::text[]`;
   }
-  ints(v: number[]): string {
+  ints(v: number[], type: IntType = 'int'): string {
     safeIntegers(v);
-    return `${this.add(v, () => ints(v))}::int[]`;
-  }
-  bigints(v: number[]): string {
-    safeIntegers(v);
-    return `${this.add(v, () => bigints(v))}::bigint[]`;
+    return `${this.add(v, () => ints(v, type))}::${type}[]`;
   }
   private add(v: string | number | string[] | number[], spelled: () => string): string {
     this.list.push(v);
@@ -137,23 +133,20 @@ export function changeStatement(
     // rows and their dead versions — each action adds one and drops one — which took ~2.4 ms of the writes that
     // took over 3 ms (auto_explain). By op only if the copy's seqs do not line up with its stack (cannot happen).
     const seqOf = current.undoSeqs.length === original.undo.length ? new Map(original.undo.map((e, i) => [e.op, current.undoSeqs[i]!])) : undefined;
-    const seqsOf = (ops: string[]) => (seqOf && ops.every((op) => seqOf.has(op)) ? ops.map((op) => seqOf.get(op)!) : undefined);
+    /** The column the rows of `ops` are found by, and the parameter holding their keys. */
+    const keysOf = (ops: string[]) =>
+      seqOf && ops.every((op) => seqOf.has(op)) ? { column: 'seq', keys: v.ints(ops.map((op) => seqOf.get(op)!), 'bigint') } : { column: 'op', keys: v.texts(ops) };
     if (drop.length) {
-      const seqs = seqsOf(drop);
-      parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = ${idRef} AND ${seqs ? `seq = ANY(${v.bigints(seqs)})` : `op = ANY(${v.texts(drop)})`} AND EXISTS (SELECT 1 FROM a))`);
+      const { column, keys } = keysOf(drop);
+      parts.push(`undo_drop AS (DELETE FROM article_undo WHERE article_id = ${idRef} AND ${column} = ANY(${keys}) AND EXISTS (SELECT 1 FROM a))`);
     }
     const had = new Set(original.undo.map((e) => e.op));
     const replaced = put.filter((e) => had.has(e.op));
     if (replaced.length) {
-      const seqs = seqsOf(replaced.map((e) => e.op));
-      const data = v.texts(replaced.map((e) => JSON.stringify(e)));
-      parts.push(seqs
-        ? `undo_put AS (UPDATE article_undo u SET version = a.version, data = x.data::json
-        FROM a, unnest(${v.bigints(seqs)}, ${data}) AS x(seq, data)
-        WHERE u.article_id = ${idRef} AND u.seq = x.seq)`
-        : `undo_put AS (UPDATE article_undo u SET version = a.version, data = x.data::json
-        FROM a, unnest(${v.texts(replaced.map((e) => e.op))}, ${data}) AS x(op, data)
-        WHERE u.article_id = ${idRef} AND u.op = x.op)`);
+      const { column, keys } = keysOf(replaced.map((e) => e.op));
+      parts.push(`undo_put AS (UPDATE article_undo u SET version = a.version, data = x.data::json
+        FROM a, unnest(${keys}, ${v.texts(replaced.map((e) => JSON.stringify(e)))}) AS x(k, data)
+        WHERE u.article_id = ${idRef} AND u.${column} = x.k)`);
     }
     added = put.filter((e) => !had.has(e.op));
   }

@@ -26,13 +26,10 @@ export function lit(value: string): string {
 export const texts = (values: string[]): string => `ARRAY[${values.map(lit).join(',')}]::text[]`;
 
 /** An int[] literal; throws unless every value is a safe integer. */
-export function ints(values: number[]): string {
+/** An integer array literal, of `int` (default) or `bigint` (identity seqs). */
+export function ints(values: number[], type: IntType = 'int'): string {
   safeIntegers(values);
-  return `ARRAY[${values.join(',')}]::int[]`;
+  return `ARRAY[${values.join(',')}]::${type}[]`;
 }
 
-/** As `ints`, for bigint columns (identity seqs). */
-export function bigints(values: number[]): string {
-  safeIntegers(values);
-  return `ARRAY[${values.join(',')}]::bigint[]`;
-}
+export type IntType = 'int' | 'bigint';
