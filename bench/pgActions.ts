@@ -141,7 +141,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
   // The app's own timing of each action (request read → answer written) is kept per kind in the order the
   // answers went; kinds come in turn (edit → suggest → accept), so the first warmup ÷ (warmup + total) of
   // each kind's list is the warm-up's share, left out like the warm-up's client-side samples.
-  const measured = (list: number[] | undefined) => (list ?? []).slice(Math.round(((list ?? []).length * o.warmup) / (o.warmup + o.total)));
+  const measured = (list: number[] = []) => list.slice(Math.round((list.length * o.warmup) / (o.warmup + o.total)));
   const inApp = perServer.flatMap((t) => [...measured(t['accept']), ...measured(t['edit'])]);
 
   const all = runs.flatMap((r) => r.samples).sort((x, y) => x.at - y.at);
@@ -274,12 +274,15 @@ function summarize(r: LoadResult): Summary {
   };
 }
 
+/** "p50 / p99" of a list of ms. */
+const p50p99 = (list: number[]) => `${fig(quantile(list, 0.5))} / ${fig(quantile(list, 0.99))}`;
+
 function line(r: Summary): string {
   const cpuNote = [r.cpu.app !== undefined ? `app ${ms(r.cpu.app)}` : '', r.cpu.postgres !== undefined ? `PostgreSQL ${ms(r.cpu.postgres)}` : '', r.cpu.loop !== undefined ? `event loop busy ${ms(r.cpu.loop)}` : '', r.cpu.main !== undefined ? `main thread CPU ${ms(r.cpu.main)}` : ''].filter(Boolean).join(', ');
   return (
     `${r.label}: ${r.requests} measured requests in ${ms(r.wall, 0)} → ${r.throughput.toFixed(0)} req/s; accept+edit p50 ${ms(r.p50)}, p99 ${ms(r.p99)}; ` +
     `${(['edit', 'accept', 'suggest'] as const).map((k) => `${k} p50 ${fig(median(r.byKind[k]))} / p99 ${fig(quantile(r.byKind[k], 0.99))}`).join(', ')}; ` +
-    `in the app p50 ${fig(quantile(r.inApp, 0.5))} / p99 ${fig(quantile(r.inApp, 0.99))}; ` +
+    `in the app p50 / p99 ${p50p99(r.inApp)}; ` +
     `${r.errors} errors (${r.conflicts} × 409); ${r.paced.requests ? `paced p50 ${ms(r.paced.p50)}, p99 ${ms(r.paced.p99)}; ` : ''}warm-up p99 ${fig(r.warmP99)}; unloaded p50 ${ms(r.soloP50)}` +
     `${cpuNote ? `; per request: ${cpuNote}` : ''}${r.cpu.machineBusy !== undefined ? `; machine CPU ${(r.cpu.machineBusy * 100).toFixed(0)} % busy` : ''}` +
     `${r.firstErrors.length ? `\n  first errors:\n    ${r.firstErrors.join('\n    ')}` : ''}`
@@ -347,7 +350,7 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const one = summarize(merge(ones));
     if (oneOnly) {
       console.log(line(one));
-      const st = (k: string) => `${fig(quantile(one.stages[`stage:${k}`] ?? [], 0.5))} / ${fig(quantile(one.stages[`stage:${k}`] ?? [], 0.99))}`;
+      const st = (k: string) => p50p99(one.stages[`stage:${k}`] ?? []);
       console.log(`stages p50 / p99 (warm-up included): before the command ${st('lockWait+clone')}, the command ${st('change')}, after it ${st('persist')}`);
       console.log(`accept+edit p99 on PostgreSQL, 1 instance: ${ms(one.p99)} (BENCH_PG_ACTIONS_ONE_ONLY: RESULTS not written)`);
       return { one, met: meets(one) };
@@ -390,9 +393,8 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const conflicts = all.reduce((a, r) => a + r.conflicts, 0);
     const perRequest = (r: Summary) =>
       r.cpu.app === undefined ? 'n/a' : `${ms(r.cpu.app, 1)}${r.cpu.postgres !== undefined && r.label.startsWith('PostgreSQL') ? ` + ${ms(r.cpu.postgres, 1)}` : ''}${r.cpu.loop !== undefined ? ` (loop ${ms(r.cpu.loop, 1)})` : ''}`;
-    const stage = (r: Summary, k: string) => `${fig(quantile(r.stages[`stage:${k}`] ?? [], 0.5))} / ${fig(quantile(r.stages[`stage:${k}`] ?? [], 0.99))}`;
+    const stage = (r: Summary, k: string) => p50p99(r.stages[`stage:${k}`] ?? []);
     const solo = (k: string) => fig(median(one.soloStages[`stage:${k}`] ?? []));
-    const handled = (r: Summary) => `${fig(quantile(r.inApp, 0.5))} / ${fig(quantile(r.inApp, 0.99))}`;
     const handledSolo = () => fig(median([...(one.soloStages['accept'] ?? []), ...(one.soloStages['edit'] ?? [])]));
     const section = `## 5. Accept/edit on PostgreSQL: ${size} paragraphs, ${CLIENTS} editors — ${met ? 'target met' : 'TARGET MISSED'}
 
@@ -439,7 +441,7 @@ ${table(['stage', 'PostgreSQL, 1 instance', 'PostgreSQL, 2 instances', '1 instan
       ['before the command: the article\'s queue in this process; then, unless the cached copy is current (this instance wrote the article last), a pool connection and one round trip of BEGIN, SELECT version … FOR UPDATE (waits for the other instance\'s transaction) and the read of the rows written since the copy; a change written with others waits for the ones before it', ...[one, two].map((r) => stage(r, 'lockWait+clone')), solo('lockWait+clone')],
       ['the command (checks, diffs, undo entry)', ...[one, two].map((r) => stage(r, 'change')), solo('change')],
       ['after the command: the changes written with it, then one round trip of the statement writing — only if the article is still at the version they were made on — the new version, the changed paragraph and undo rows, the brief\'s counts, revisions and suggestions (with COMMIT under the lock)', ...[one, two].map((r) => stage(r, 'persist')), solo('persist')],
-      ['the whole accept or edit inside the app process, warm-up left out: from its request read off the socket to its answer written (the rest of what a client measures is the wait before the app reads the request, its event loop busy with other requests, and the client\'s own turn to read the answer)', ...[one, two].map((r) => handled(r)), handledSolo()],
+      ['the whole accept or edit inside the app process, warm-up left out: from its request read off the socket to its answer written (the rest of what a client measures is the wait before the app reads the request, its event loop busy with other requests, and the client\'s own turn to read the answer)', ...[one, two].map((r) => p50p99(r.inApp)), handledSolo()],
     ])}
 
 An action writes only the rows it changed: its paragraph and undo rows, its revisions and suggestions, and the article
