@@ -12,6 +12,8 @@ export interface Config {
   importCorpus: boolean;
   /** Lint every stored paragraph for grammar in the background after start (POSTEDIT_WARM_GRAMMAR=0: on first view). */
   warmGrammar: boolean;
+  /** The worker threads' nice value (offThread.ts): they give way to the main thread when cores are short. */
+  workerNice: number;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -69,6 +71,14 @@ export function loadDotEnv(file = '.env'): void {
   }
 }
 
+/** POSTEDIT_WORKER_NICE: the check workers' nice value, 0 (as the main thread) to 19; default 10. */
+export function parseWorkerNice(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 10;
+  const nice = Number(value);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`POSTEDIT_WORKER_NICE must be a whole number from 0 to 19, not "${value}"`);
+  return nice;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
@@ -79,5 +89,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corpusDir: resolve(env.CORPUS_DIR ?? 'corpus'),
     importCorpus: env.IMPORT_CORPUS !== '0',
     warmGrammar: env.POSTEDIT_WARM_GRAMMAR !== '0',
+    workerNice: parseWorkerNice(env.POSTEDIT_WORKER_NICE),
   };
 }

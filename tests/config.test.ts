@@ -1,7 +1,7 @@
 /** The .env file as operators write it, from .env.example: values, quotes and trailing comments. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDotEnv } from '../server/config.js';
+import { parseDotEnv, readConfig } from '../server/config.js';
 
 describe('.env files', () => {
   it('read values, quoted values and values followed by a comment', () => {
@@ -38,5 +38,16 @@ describe('.env files', () => {
     expect(Object.keys(env).length).toBeGreaterThan(5);
     for (const [key, value] of Object.entries(env)) expect(value, key).not.toMatch(/\s#|^#/);
     expect(env.POSTEDIT_WORKER_IDLE_SECONDS).toBe('60');
+  });
+});
+
+describe('POSTEDIT_WORKER_NICE', () => {
+  it('is 10 unless set, takes 0–19, and refuses anything else with the setting named', () => {
+    expect(readConfig({}).workerNice).toBe(10);
+    expect(readConfig({ POSTEDIT_WORKER_NICE: '0' }).workerNice).toBe(0);
+    expect(readConfig({ POSTEDIT_WORKER_NICE: '19' }).workerNice).toBe(19);
+    for (const bad of ['20', '-1', '5.5', 'low']) {
+      expect(() => readConfig({ POSTEDIT_WORKER_NICE: bad })).toThrow(`POSTEDIT_WORKER_NICE must be a whole number from 0 to 19, not "${bad}"`);
+    }
   });
 });

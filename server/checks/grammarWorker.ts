@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runGrammarOp } from './grammarCore.js';
+import { lowerThisThreadsPriority } from './workerPriority.js';
 import type { Answer, Envelope } from './offThread.js';
 import type { GrammarJob } from './offThreadGrammar.js';
 
@@ -44,4 +45,5 @@ parentPort?.on('message', (jobs: Array<Envelope<GrammarJob>>) => {
   }
 });
 
+lowerThisThreadsPriority();
 parentPort?.postMessage({ ready: true });

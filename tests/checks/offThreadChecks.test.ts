@@ -98,3 +98,28 @@ describe('glossaries on the checks worker', () => {
     expect(await runChecksOffThread(before, after, { glossary })).toEqual(expected);
   });
 });
+
+describe.runIf(process.platform === 'linux')('the checks worker\'s priority', () => {
+  /** The nice values of this process's threads after a job on the worker, main thread first. */
+  const script = (nice: number | undefined) => `
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const { setWorkerNice } = await import('./server/checks/offThread.ts');
+      const { runChecksOffThread } = await import('./server/checks/offThreadChecks.ts');
+      ${nice === undefined ? '' : `setWorkerNice(${nice});`}
+      await runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}, 'later');
+      const niceOf = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]); };
+      const others = readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).map(niceOf);
+      console.log(JSON.stringify([niceOf(process.pid), others.filter((n) => n !== 0)]));`;
+
+  it('is lowered (nice 10): when cores are short, the main thread serving the requests goes first', async () => {
+    const out = await runModuleScript(script(undefined), 20_000);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout.trim())).toEqual([0, [10]]);
+  }, 40_000);
+
+  it('stays as the main thread\'s with POSTEDIT_WORKER_NICE=0 (setWorkerNice(0))', async () => {
+    const out = await runModuleScript(script(0), 20_000);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout.trim())).toEqual([0, []]);
+  }, 40_000);
+});
