@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { DEFAULT_WORKER_NICE } from './checks/offThread.js';
 
 export interface Config {
   port: number;
@@ -12,7 +13,7 @@ export interface Config {
   importCorpus: boolean;
   /** Lint every stored paragraph for grammar in the background after start (POSTEDIT_WARM_GRAMMAR=0: on first view). */
   warmGrammar: boolean;
-  /** The worker threads' nice value (offThread.ts): they give way to the main thread when cores are short. */
+  /** The check workers' nice value (offThread.ts): they give way to the main thread when cores are short. */
   workerNice: number;
 }
 
@@ -71,9 +72,9 @@ export function loadDotEnv(file = '.env'): void {
   }
 }
 
-/** POSTEDIT_WORKER_NICE: the check workers' nice value, 0 (as the main thread) to 19; default 10. */
+/** POSTEDIT_WORKER_NICE: the check workers' nice value, 0 (as the main thread) to 19. */
 export function parseWorkerNice(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 10;
+  if (value === undefined || value.trim() === '') return DEFAULT_WORKER_NICE;
   const nice = Number(value);
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`POSTEDIT_WORKER_NICE must be a whole number from 0 to 19, not "${value}"`);
   return nice;

@@ -42,8 +42,9 @@ describe('.env files', () => {
 });
 
 describe('POSTEDIT_WORKER_NICE', () => {
-  it('is 10 unless set, takes 0–19, and refuses anything else with the setting named', () => {
-    expect(readConfig({}).workerNice).toBe(10);
+  it('is 0 (off) unless set, takes 0–19, and refuses anything else with the setting named', () => {
+    expect(readConfig({}).workerNice).toBe(0);
+    expect(readConfig({ POSTEDIT_WORKER_NICE: '10' }).workerNice).toBe(10);
     expect(readConfig({ POSTEDIT_WORKER_NICE: '0' }).workerNice).toBe(0);
     expect(readConfig({ POSTEDIT_WORKER_NICE: '19' }).workerNice).toBe(19);
     for (const bad of ['20', '-1', '5.5', 'low']) {

@@ -6,7 +6,6 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runGrammarOp } from './grammarCore.js';
-import { lowerThisThreadsPriority } from './workerPriority.js';
 import type { Answer, Envelope } from './offThread.js';
 import type { GrammarJob } from './offThreadGrammar.js';
 
@@ -45,5 +44,4 @@ parentPort?.on('message', (jobs: Array<Envelope<GrammarJob>>) => {
   }
 });
 
-lowerThisThreadsPriority();
 parentPort?.postMessage({ ready: true });

@@ -20,11 +20,14 @@
  *   when no `now` job waits.
  * - The worker is referenced only while a job waits for it: an idle worker never keeps a process (CLI,
  *   benchmark) from exiting, and a busy one keeps it waiting for the answer.
- * - A worker thread runs at a lower priority than the main thread (nice 10 by default, Linux;
- *   `setWorkerNice`, POSTEDIT_WORKER_NICE): when cores are short, the main thread, which serves every
- *   request someone waits for, goes first, and the checks done ahead take the time left. Measured
- *   (20 unpaced editors, 1,000 paragraphs, 2 cores): accept+edit p99 35–37 → 23–28 ms on PostgreSQL,
- *   23–24 → 11–12 ms on lowdb; suggestions' p50 ~118 → ~140 ms.
+ * - The fact guard's and the MT checks' workers can run at a lower priority than the main thread
+ *   (Linux; `setWorkerNice`, POSTEDIT_WORKER_NICE, off by default; the worker body calls
+ *   workerPriority.ts): when cores are short, the main thread, which serves every request someone waits
+ *   for, goes first. Measured at 10 (20 unpaced editors, 1,000 paragraphs, 2 cores): accept+edit p99
+ *   35–37 → 23–28 ms on PostgreSQL, 23–24 → 11–12 ms on lowdb; suggestions' p50 ~118 → ~140 ms. Not the
+ *   default: on a saturated machine the lowered workers starve (a loaded test run's "suggest all" went
+ *   past 8 s). Harper's worker is never lowered: its budget per paragraph is wall-clock time, which a
+ *   lowered thread spends waiting for a core (flags cut short under load).
  * - If the worker cannot start or dies with jobs waiting, those jobs and all later ones run in-process
  *   on the same code, and a job the worker answers with an error is retried in-process: answers are
  *   the same, nothing is skipped. A worker gone while idle is started again on the next job.
@@ -75,7 +78,9 @@ export interface OffThreadOptions {
 }
 
 let defaultIdleMs = 0;
-let workerNice = 10;
+/** The worker threads' nice value unless set otherwise (POSTEDIT_WORKER_NICE). */
+export const DEFAULT_WORKER_NICE = 0;
+let workerNice = DEFAULT_WORKER_NICE;
 
 /** The nice value (0–19; 0: as the main thread) of the worker threads started from now on. */
 export function setWorkerNice(nice: number): void {

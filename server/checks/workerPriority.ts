@@ -1,5 +1,5 @@
 /**
- * Called first by a worker thread's body: lowers this thread's priority to the nice value it was
+ * Called by a worker thread's body (the fact guard's, the MT checks') before it says it is ready: lowers this thread's priority to the nice value it was
  * started with (offThread.ts), so the main thread goes first when cores are short. Linux keeps a
  * nice value per thread, so this thread alone changes (its id read from /proc/thread-self).
  * Elsewhere, or where it is not allowed, the thread keeps its priority.
