@@ -267,9 +267,9 @@ describe('hostile input', () => {
     let seed = 7;
     const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     // Five letters: every word is a misspelling Harper searches suggestions for (~0.5 s a chunk: the
-    // whole 20,000 characters take ~17 s without a budget, measured here). From six letters on, the first word with no
-    // near match also makes Harper build a larger search automaton once per linter (~8 s here, one
-    // wasm call the budget cannot cut short): that cost is not what this test is about.
+    // whole 20,000 characters take ~17 s without a budget, measured here). From six letters on, the
+    // first word with no near match also makes Harper build a larger search automaton once per linter
+    // (~8 s here, one wasm call the budget cannot cut short): that cost is not what this test is about.
     const word = (): string => Array.from({ length: 5 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rnd() * 26)]).join('');
     const text = Array.from({ length: 25_000 }, word).join(' ');
     const flags = await lintParagraph(text, { timeBudgetMs: 500 });
