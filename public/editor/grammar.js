@@ -44,6 +44,20 @@ function showFlags(f) {
   if (text) markGrammar(text, items);
 }
 
+/**
+ * An edit box opening tells the server, which gets its grammar checker ready for that paragraph while
+ * the editor types (it may have been stopped while idle), so the saved text's flags come sooner.
+ */
+export function wireGrammarPrepare() {
+  // `toggle` does not bubble: listen while it goes down.
+  document.addEventListener('toggle', (ev) => {
+    const box = ev.target;
+    if (!(box instanceof HTMLDetailsElement) || !box.open || !box.classList.contains('editor')) return;
+    const row = box.closest('.para');
+    if (row?.dataset.id) request(`${articleApi()}/flags/prepare`, { paragraphId: row.dataset.id }).catch(() => {});
+  }, true);
+}
+
 let loading = null;
 /** Fetches the article's grammar flags until none is pending (the server computes them in the background). */
 export function loadFlags() {

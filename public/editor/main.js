@@ -3,7 +3,7 @@ import { head, rows, state } from './page.js';
 import { onRowRefreshed, refreshRow, select } from './rows.js';
 import { closeEditor, runButton, saveEdit, splitAtCursor, undo } from './actions.js';
 import { syncSpanBox, toggleSpan } from './spans.js';
-import { loadFlags, wireSortButton } from './grammar.js';
+import { loadFlags, wireGrammarPrepare, wireSortButton } from './grammar.js';
 import { wireBulkActions } from './bulk.js';
 import { wireKeys } from './keys.js';
 import { startLiveDesk } from './live.js';
@@ -63,6 +63,7 @@ if (head) {
   help?.addEventListener('click', toggleHelp);
   wireKeys({ toggleHelp });
   wireSortButton();
+  wireGrammarPrepare();
   wireBulkActions();
 
   // Without a #fragment the page opens at its top: the first row is selected but not scrolled to.

@@ -113,7 +113,13 @@ export function runGrammarOp<K extends GrammarOp>(op: K, text: string, options: 
     lint: () => lintParagraph(text, options),
     plan: () => planSafeFixes(text, options),
     fix: () => safeFixes(text, options),
-    warm: () => warmUpGrammar(),
+    // With a text: also lint it, results dropped, so the linter has met its words (see grammar.ts's
+    // prepareGrammar) before the edited text comes.
+    warm: async () => {
+      const ms = await warmUpGrammar();
+      if (text.trim()) await lintParagraph(text, options);
+      return ms;
+    },
   };
   return run[op]();
 }

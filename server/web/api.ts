@@ -98,6 +98,18 @@ export function apiRouter(services: Services): Router {
     res.json({ paragraphs, pending });
   });
 
+  // An edit box opened on a paragraph: Harper gets ready for its text while the editor types (it may
+  // have been ended while idle). Nothing is stored; the answer does not wait for it.
+  r.post('/articles/:id/flags/prepare', authorize('edit'), async (req, res) => {
+    const { paragraphId } = z.object({ paragraphId: z.string().min(1).max(200) }).parse(req.body);
+    const article = await store.readArticle(req.params.id);
+    if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
+    const p = article.paragraphs.find((x) => x.id === paragraphId && x.status !== 'deleted');
+    if (!p) throw new NotFoundError(`no paragraph "${paragraphId}"`);
+    void services.grammar.prepare(p.text);
+    res.status(202).json({ preparing: paragraphId });
+  });
+
   r.get('/articles/:id/export', authorize('export'), async (req, res) => {
     const file = await exportArticle(services, req.params.id, String(req.query.format ?? 'txt'));
     if (file.undecided !== undefined) res.set(UNDECIDED_HEADER, String(file.undecided));

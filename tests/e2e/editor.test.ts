@@ -188,6 +188,20 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     expect((await lastAction('p10')).action).toBe('accept-partial');
   });
 
+  it('gets the grammar checker ready for a paragraph as its edit box opens, by the e key or a click', async () => {
+    const prepared = (pid: string) =>
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/articles/${articleId}/flags/prepare`) && r.postDataJSON()?.paragraphId === pid);
+    await openAt('p6');
+    const byKey = prepared('p6');
+    await page.keyboard.press('e');
+    expect((await (await byKey).response())?.status()).toBe(202);
+    await page.keyboard.press('Escape');
+    const byClick = prepared('p7');
+    await page.locator('#p7 summary[data-action="edit"]').click();
+    expect((await (await byClick).response())?.status()).toBe(202);
+    await page.locator('#p7 .cancel').click();
+  });
+
   it('cancels an edit with Esc: nothing is stored', async () => {
     await openAt('p5');
     const before = await stored('p5');
