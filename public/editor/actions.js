@@ -3,6 +3,7 @@ import { apiBase, articleApi, level, request, say } from './page.js';
 import { move, refreshRow, reloadAt, seconds, shownCopy } from './rows.js';
 import { showConflict, showRowError } from './conflict.js';
 import { chosenSpans } from './spans.js';
+import { prepareGrammar } from './grammar.js';
 
 const DONE = { suggest: 'Suggestion ready', keep: 'Kept as is', 'send-back': 'Sent back', submit: 'Sent for review', comment: 'Comment added', reopen: 'Reopened', approve: 'Approved', split: 'Split', merge: 'Merged', delete: 'Deleted', edit: 'Saved' };
 
@@ -46,6 +47,7 @@ export function suggest(row) {
   if (!row) return;
   if (row.dataset.locked) return say(`${row.dataset.locked}: a reviewer must reopen it before it gets a suggestion.`, true);
   const again = row.querySelector('[data-action="suggest"]')?.textContent.includes('again');
+  prepareGrammar(row);
   return act(row, 'suggest', { level: level(), ...(again ? { force: true } : {}) });
 }
 

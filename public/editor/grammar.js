@@ -45,16 +45,19 @@ function showFlags(f) {
 }
 
 /**
- * An edit box opening tells the server, which gets its grammar checker ready for that paragraph while
- * the editor types (it may have been stopped while idle), so the saved text's flags come sooner.
+ * The row's text is about to change (its edit box opened, a suggestion was asked for): the server gets
+ * its grammar checker ready for that paragraph meanwhile (it may have been stopped while idle), so the
+ * new text's flags come sooner. Nothing is stored; a failure only means they come later.
  */
+export function prepareGrammar(row) {
+  if (row?.dataset.id) request(`${articleApi()}/flags/prepare`, { paragraphId: row.dataset.id }).catch(() => {});
+}
+
 export function wireGrammarPrepare() {
   // `toggle` does not bubble: listen while it goes down.
   document.addEventListener('toggle', (ev) => {
     const box = ev.target;
-    if (!(box instanceof HTMLDetailsElement) || !box.open || !box.classList.contains('editor')) return;
-    const row = box.closest('.para');
-    if (row?.dataset.id) request(`${articleApi()}/flags/prepare`, { paragraphId: row.dataset.id }).catch(() => {});
+    if (box instanceof HTMLDetailsElement && box.open && box.classList.contains('editor')) prepareGrammar(box.closest('.para'));
   }, true);
 }
 

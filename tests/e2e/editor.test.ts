@@ -188,7 +188,7 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     expect((await lastAction('p10')).action).toBe('accept-partial');
   });
 
-  it('gets the grammar checker ready for a paragraph as its edit box opens, by the e key or a click', async () => {
+  it('gets the grammar checker ready for a paragraph as its edit box opens (e key or click) or a suggestion is asked for', async () => {
     const prepared = (pid: string) =>
       page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/articles/${articleId}/flags/prepare`) && r.postDataJSON()?.paragraphId === pid);
     await openAt('p6');
@@ -200,6 +200,11 @@ describe.skipIf(skipBrowser)('the editor page in Chromium', () => {
     await page.locator('#p7 summary[data-action="edit"]').click();
     expect((await (await byClick).response())?.status()).toBe(202);
     await page.locator('#p7 .cancel').click();
+    const bySuggest = prepared('p8');
+    await openAt('p8');
+    await page.keyboard.press('s');
+    expect((await (await bySuggest).response())?.status()).toBe(202);
+    await page.locator('#p8.status-suggested').waitFor();
   });
 
   it('cancels an edit with Esc: nothing is stored', async () => {
