@@ -39,21 +39,14 @@ export function safeFixes(text: string, options: GrammarOptions = {}): Promise<s
 }
 
 /**
- * Someone is about to change `text` (an edit box opened): start Harper's worker if it is not running and
- * lint `text` there, results dropped, so the changed text's flags do not wait for Harper's start
+ * Start the worker and build its linter now (e.g. at server start) instead of on the first request.
+ * With `text` — a paragraph someone is about to change (an edit box opened, a suggestion asked for) —
+ * also lint it there, results dropped, so the changed text's flags wait neither for Harper's start
  * (~1.5–3 s) nor for what a new linter pays once on the first word of six letters or more with no near
- * dictionary word (many pinyin names: ~8 s here). Resolves when that is done, in ms.
+ * dictionary word (many pinyin names: ~8 s here). Resolves to the time spent waiting, in ms.
  */
-export async function prepareGrammar(text: string): Promise<number> {
+export async function warmUpGrammar(text = ''): Promise<number> {
   const t0 = performance.now();
   await runGrammarOffThread('warm', text);
-  return performance.now() - t0;
-}
-
-/** Start the worker and build its linter now (e.g. at server start) instead of on the first
- *  request. Resolves to the time spent waiting, in ms. */
-export async function warmUpGrammar(): Promise<number> {
-  const t0 = performance.now();
-  await runGrammarOffThread('warm', '');
   return performance.now() - t0;
 }

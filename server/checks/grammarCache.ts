@@ -7,7 +7,7 @@
  * up to 500 flags, so a count alone would let the cache grow to gigabytes.
  */
 import { createHash } from 'node:crypto';
-import { countFlags, lintParagraph, prepareGrammar, type GrammarFlag } from './grammar.js';
+import { countFlags, lintParagraph, warmUpGrammar, type GrammarFlag } from './grammar.js';
 
 const MAX_ENTRIES = 20_000;
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -35,8 +35,8 @@ export class GrammarCache {
   #running = new Map<string, Promise<void>>();
   #lint: (text: string) => Promise<GrammarFlag[]>;
   #maxBytes: number;
-  /** The preparation under way (`prepare`), if any. */
-  #preparing: Promise<unknown> | null = null;
+  /** Whether a `prepare` is under way. */
+  #preparing = false;
 
   constructor(lint: (text: string) => Promise<GrammarFlag[]> = lintParagraph, maxBytes = MAX_BYTES) {
     this.#lint = lint;
@@ -44,19 +44,20 @@ export class GrammarCache {
   }
 
   /**
-   * Someone is about to change `text` (an edit box opened): have the linter ready for what comes, in the
-   * background (grammar.ts's `prepareGrammar`). One at a time: a request while one runs does nothing.
-   * Resolves when this one is done (callers need not wait).
+   * Someone is about to change `text` (an edit box opened, a suggestion asked for): have the linter ready
+   * for what comes (grammar.ts's `warmUpGrammar` with the text). One at a time: a call while one runs
+   * does nothing. Never rejects; callers need not wait.
    */
-  prepare(text: string): Promise<void> {
-    if (this.#preparing) return Promise.resolve();
-    const running = prepareGrammar(text)
-      .catch(() => undefined)
-      .finally(() => {
-        this.#preparing = null;
-      });
-    this.#preparing = running;
-    return running.then(() => undefined);
+  async prepare(text: string): Promise<void> {
+    if (this.#preparing) return;
+    this.#preparing = true;
+    try {
+      await warmUpGrammar(text);
+    } catch {
+      // Only means the flags come later, when they are asked for.
+    } finally {
+      this.#preparing = false;
+    }
   }
 
   get(text: string): ParagraphFlags | undefined {

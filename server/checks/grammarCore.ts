@@ -114,7 +114,7 @@ export function runGrammarOp<K extends GrammarOp>(op: K, text: string, options: 
     plan: () => planSafeFixes(text, options),
     fix: () => safeFixes(text, options),
     // With a text: also lint it, results dropped, so the linter has met its words (see grammar.ts's
-    // prepareGrammar) before the edited text comes.
+    // warmUpGrammar) before the changed text comes.
     warm: async () => {
       const ms = await warmUpGrammar();
       if (text.trim()) await lintParagraph(text, options);

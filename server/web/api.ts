@@ -9,6 +9,7 @@ import type { Services } from '../commands/services.js';
 import { undoLastAction } from '../commands/undoLastAction.js';
 import { submitArticle } from '../commands/reviewParagraph.js';
 import { diffWords } from '../core/diff.js';
+import { paragraphById } from '../core/paragraphLookup.js';
 import { HttpError } from './errors.js';
 import { isAction, runAction } from './actions.js';
 import { annotateArticle, articleMtFlags } from '../commands/mtFlags.js';
@@ -98,14 +99,15 @@ export function apiRouter(services: Services): Router {
     res.json({ paragraphs, pending });
   });
 
-  // An edit box opened on a paragraph: Harper gets ready for its text while the editor types (it may
-  // have been ended while idle). Nothing is stored; the answer does not wait for it.
+  // A paragraph's text is about to change (its edit box opened, a suggestion asked for): Harper gets
+  // ready for it meanwhile (it may have been ended while idle). Nothing is stored; the answer does not
+  // wait for it. The text is only a hint, so the store's cached copy does (no round trip on PostgreSQL).
   r.post('/articles/:id/flags/prepare', authorize('edit'), async (req, res) => {
     const { paragraphId } = z.object({ paragraphId: z.string().min(1).max(200) }).parse(req.body);
-    const article = await store.readArticle(req.params.id);
+    const article = store.peekArticle?.(req.params.id) ?? (await store.readArticle(req.params.id));
     if (!article) throw new NotFoundError(`no article "${req.params.id}"`);
-    const p = article.paragraphs.find((x) => x.id === paragraphId && x.status !== 'deleted');
-    if (!p) throw new NotFoundError(`no paragraph "${paragraphId}"`);
+    const p = paragraphById(article, paragraphId);
+    if (!p || p.status === 'deleted') throw new NotFoundError(`no paragraph "${paragraphId}"`);
     void services.grammar.prepare(p.text);
     res.status(202).json({ preparing: paragraphId });
   });
