@@ -19,6 +19,8 @@
  *   defaults, as bench/actions.ts's: 1000 paragraphs; 6000 measured requests per configuration and round after 1000 warm-up
  *   ones (BENCH_PG_ACTIONS_WARMUP); 400 paced (BENCH_PG_ACTIONS_PACED, 0: none); 2 rounds (BENCH_PG_ROUNDS); lowdb too.
  *   BENCH_PG_ACTIONS_ONE_ONLY=1: one instance only, printed and not written to RESULTS (for quick comparisons).
+ *   BENCH_PG_ACTIONS_SMALL: the paragraphs of a second, small article (default 100; 0: none) loaded the same way on one
+ *   instance in each round, for the ratio of the figures at `size` paragraphs to those at this size.
  */
 import { writeFileSync } from 'node:fs';
 import { createServices } from '../server/boot.js';
@@ -301,6 +303,9 @@ export async function runPgActions(): Promise<PgActionsResult> {
     paced: Number(process.env.BENCH_PG_ACTIONS_PACED ?? 400),
   };
   const size = Number(process.env.BENCH_PG_ACTIONS_PARAGRAPHS ?? 1000);
+  // The same load on a small article, one instance: the latency's dependence on the article's size (0: left out).
+  const small = Number(process.env.BENCH_PG_ACTIONS_SMALL ?? 100);
+  const withSmall = small > 0 && small < size;
   const withLowdb = process.env.BENCH_PG_ACTIONS_LOWDB !== '0';
   const rounds = Math.max(1, Number(process.env.BENCH_PG_ROUNDS ?? 2));
   // For quick comparisons while working on the write path: one instance only, printed, RESULTS untouched.
@@ -320,8 +325,10 @@ export async function runPgActions(): Promise<PgActionsResult> {
     cleanup.add(`remove ${gen.dir}`, gen.remove);
     const services = await servicesOn(gen.dir, { DATABASE_URL: template.url });
     let article;
+    let smallArticle;
     try {
       article = await generateHistoryArticle(services, size, REVISIONS);
+      if (withSmall && !oneOnly) smallArticle = await generateHistoryArticle(services, small, REVISIONS);
       await editorToken(services);
     } finally {
       await services.store.close();
@@ -329,24 +336,32 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const articleBytes = Buffer.byteLength(JSON.stringify(article.article));
     console.log(`generated "${article.id}" on PostgreSQL: ${REVISIONS} revisions, ${article.suggested} suggestions, article JSON ${kb(articleBytes)} (${ms(performance.now() - t0, 0)})`);
 
-    const run = async (label: string, instances: number, db: BenchDatabase) => {
+    const run = async (label: string, instances: number, db: BenchDatabase, on = { id: article.id, size }) => {
       const servers = await startInstances(cleanup, instances, { DATABASE_URL: db.url });
       try {
-        return await load(label, servers, article.id, size, o, pg);
+        return await load(label, servers, on.id, on.size, o, pg);
       } finally {
         for (const s of servers) await s.stop();
       }
     };
     // One instance and two in turn, A B B A … (so a drift in the machine's load weighs on both alike),
     // each round on a fresh copy of the same data.
+    // The small article's load (one instance) sits between them: 1, small, 2, then 2, small, 1.
     const ones: LoadResult[] = [];
     const twos: LoadResult[] = [];
+    const smalls: LoadResult[] = [];
+    const smallLabel = `PostgreSQL, 1 instance, ${small}-paragraph article`;
     for (let round = 0; round < rounds; round++) {
-      for (const instances of oneOnly ? [1] : round % 2 === 0 ? [1, 2] : [2, 1]) {
+      for (const instances of oneOnly ? [1] : round % 2 === 0 ? [1, 0, 2] : [2, 0, 1]) {
+        if (instances === 0) {
+          if (smallArticle) smalls.push(await run(smallLabel, 1, await pg.database(template), { id: smallArticle.id, size: small }));
+          continue;
+        }
         const label = `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`;
         (instances === 1 ? ones : twos).push(await run(label, instances, await pg.database(template)));
       }
     }
+    const smallOne = smalls.length ? summarize(merge(smalls)) : undefined;
     const one = summarize(merge(ones));
     if (oneOnly) {
       console.log(line(one));
@@ -384,12 +399,14 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const throughputRatio = two.throughput / one.throughput;
     const p99Ratio = two.p99 / one.p99;
     const perRound = ones.map((x, i) => summarize(twos[i]!).throughput / summarize(x).throughput);
-    if (rounds > 1) for (const r of [one, two]) console.log(line(r));
+    if (rounds > 1) for (const r of [one, two, ...(smallOne ? [smallOne] : [])]) console.log(line(r));
     console.log(`accept+edit p99 on PostgreSQL, 1 instance: ${ms(one.p99)} — target p99 ≤ ${TARGET_P99} ms, no errors: ${met ? 'MET' : 'MISSED'} (2 instances: ${meets(two) ? 'met' : 'missed'})`);
     console.log(`two instances / one: throughput ${throughputRatio.toFixed(2)}×, p99 ${p99Ratio.toFixed(2)}×${rounds > 1 ? `; per round: ${perRound.map((x) => x.toFixed(2)).join(', ')}` : ''}`);
+    const sizeRatios = smallOne && `throughput ${(one.throughput / smallOne.throughput).toFixed(2)}×, accept + edit p50 ${(one.p50 / smallOne.p50).toFixed(2)}×, p99 ${(one.p99 / smallOne.p99).toFixed(2)}×`;
+    if (sizeRatios) console.log(`${size} paragraphs / ${small} (PostgreSQL, 1 instance): ${sizeRatios}`);
     if (lowdb) console.log(`PostgreSQL 1 instance / lowdb 1 instance: throughput ${(one.throughput / lowdb.throughput).toFixed(2)}×, p50 ${(one.p50 / lowdb.p50).toFixed(2)}×, p99 ${(one.p99 / lowdb.p99).toFixed(2)}×`);
 
-    const all = [one, two, ...(lowdb ? [lowdb] : [])];
+    const all = [one, two, ...(smallOne ? [smallOne] : []), ...(lowdb ? [lowdb] : [])];
     const conflicts = all.reduce((a, r) => a + r.conflicts, 0);
     const perRequest = (r: Summary) =>
       r.cpu.app === undefined ? 'n/a' : `${ms(r.cpu.app, 1)}${r.cpu.postgres !== undefined && r.label.startsWith('PostgreSQL') ? ` + ${ms(r.cpu.postgres, 1)}` : ''}${r.cpu.loop !== undefined ? ` (loop ${ms(r.cpu.loop, 1)})` : ''}`;
@@ -408,7 +425,7 @@ its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`). ${CLIENTS} unpac
 Bearer token, each on its own paragraph, edit → suggest → accept): ${o.warmup} warm-up requests under the same load, left out of the
 figures as in bench/actions.ts (§2) — a server just started runs its code unoptimised; their accept + edit p99 is a column of its own —, then ${o.total} measured per configuration and round; ${o.paced ? `then the same ${CLIENTS} editors paced (${THINK_MS} ms think time, ${o.paced} requests).` : ''}
 Two instances: two app processes on two ports, clients 0, 2, 4, … on the first and 1, 3, 5, … on the second. Every app
-process has its own data directory and the default pool of 10 connections. ${rounds > 1 ? `${rounds} rounds, in the order ${Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? '1, 2' : '2, 1')).join(', ')} instances, each on a fresh copy; the PostgreSQL lines pool the rounds.` : 'One round.'}
+process has its own data directory and the default pool of 10 connections.${smallOne ? ` The ${small}-paragraph article: the same generator, revisions and load (its ${smallArticle?.suggested} pending suggestions, 20 clients), one instance, on a copy of the same database.` : ''} ${rounds > 1 ? `${rounds} rounds, in the order ${Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? `1, ${smallOne ? 'small, ' : ''}2` : `2, ${smallOne ? 'small, ' : ''}1`)).join(', ')} instances, each on a fresh copy; the PostgreSQL lines pool the rounds.` : 'One round.'}
 One machine runs the clients, the app processes and PostgreSQL.
 
 ${table(['configuration', 'throughput', '**accept + edit p50 / p99**', 'edit p99', 'accept p99', 'suggest p50 / p99', `paced (${THINK_MS} ms) p50 / p99`, 'errors (409s)', 'warm-up accept + edit p99', 'unloaded p50', 'CPU per request: app + PostgreSQL', 'machine CPU busy'], all.map((r) => [
@@ -429,7 +446,8 @@ ${table(['configuration', 'throughput', '**accept + edit p50 / p99**', 'edit p99
 Target (issue 18): accept + edit p99 ≤ ${TARGET_P99} ms and no errors on PostgreSQL, one instance: **${met ? 'met' : 'missed'}** (p99 ${ms(one.p99)}; two instances ${ms(two.p99)}).
 Unpaced clients send their next request as soon as an answer comes, so the latency is the queue: with ${CLIENTS} of them it
 is about ${CLIENTS} ÷ throughput, and the throughput is bounded by the CPU the app, PostgreSQL and the clients share.
-**Two instances ÷ one** (PostgreSQL): throughput **${throughputRatio.toFixed(2)}×**, p99 **${p99Ratio.toFixed(2)}×**.${rounds > 1 ? ` Per round: 1 instance ${ones.map((r) => summarize(r).throughput.toFixed(0)).join(', ')} req/s; 2 instances ${twos.map((r) => summarize(r).throughput.toFixed(0)).join(', ')} req/s.` : ''}${lowdb ? `
+**Two instances ÷ one** (PostgreSQL): throughput **${throughputRatio.toFixed(2)}×**, p99 **${p99Ratio.toFixed(2)}×**.${rounds > 1 ? ` Per round: 1 instance ${ones.map((r) => summarize(r).throughput.toFixed(0)).join(', ')} req/s; 2 instances ${twos.map((r) => summarize(r).throughput.toFixed(0)).join(', ')} req/s.` : ''}${sizeRatios ? `
+**${size} paragraphs ÷ ${small}** (PostgreSQL, one instance, the same load): ${sizeRatios.replace(/p99 ([\d.]+×)/, 'p99 **$1**')}${smallOne && one.p99 / smallOne.p99 <= 1.5 ? ': the tail does not grow with the article (≤ 1.5×, the bound issue 18 sets for p50 in §2)' : ': the tail grows with the article'}.` : ''}${lowdb ? `
 PostgreSQL (one instance) ÷ lowdb (one instance): throughput ${(one.throughput / lowdb.throughput).toFixed(2)}×, p50 ${(one.p50 / lowdb.p50).toFixed(2)}×, p99 ${(one.p99 / lowdb.p99).toFixed(2)}×.` : ''}
 409 conflicts: ${conflicts}${conflicts === 0 ? ' (none, as expected: every client owns its paragraph)' : ' — UNEXPECTED: every client owns its paragraph'}.${all.some((r) => r.errors) ? `
 First errors: ${all.flatMap((r) => r.firstErrors.map((e) => `${r.label}: ${e}`)).slice(0, 5).join('; ')}` : ''}
