@@ -15,13 +15,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../server/store/open.js';
 import { corpusDir, removeData, repoRoot, sessionClient, tempDir } from '../support/app.js';
+import { extractParagraph, startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { onPostgres, storeEnvFor } from '../support/postgres.js';
 import { entryArgs } from '../support/entry.js';
 import { processAlive } from '../../server/store/processAlive.js';
 
 const ARTICLE = 'baoan-smart-wearables-en';
 const ADMIN = { user: 'admin', password: 'crash-test-password-1' };
-/** Paragraphs with figures the offline engine rewrites, so suggest → accept happens; p4 gets two chains. */
+/** The paragraphs edited, each by a chain of edit → suggest → accept; p4 gets two chains. */
 const CHAINS = ['p4', 'p4', 'p6', 'p10', 'p12', 'p3'];
 /** When, after the stream is under way, each round kills the server. */
 const KILL_AFTER_MS = [120, 300, 550];
@@ -61,9 +62,23 @@ interface RevisionLine {
 const live = new Set<ChildProcess>();
 const dirs: string[] = [];
 
+/**
+ * The servers' LLM: a local OpenAI-protocol server (the real SDK path) whose rewrite turns the edit's
+ * "[round …]" mark into "(round …)", so every suggestion differs from its text and gets accepted. With
+ * the offline engine instead, each restarted server would first start Harper (~3 s of CPU; storage
+ * is what these tests are about).
+ */
+let llm: OpenAIServer | undefined;
+async function llmUrl(): Promise<string> {
+  llm ??= await startOpenAIServer();
+  llm.setHandler((body) => ({ type: 'reply', text: extractParagraph(body).replace(/\[(round \d+, chain \d+, step \d+)\]/, '($1)') }));
+  return llm.url;
+}
+
 afterAll(async () => {
   for (const child of live) child.kill('SIGKILL');
   for (const dir of dirs) await removeData(dir);
+  await llm?.close();
 });
 
 /** A corpus of the one article these tests edit (and the desk glossary): each restart imports and checks only it. */
@@ -95,8 +110,8 @@ async function startServer(dataDir: string): Promise<Server> {
       HOST: '127.0.0.1',
       POSTEDIT_ADMIN_USER: ADMIN.user,
       POSTEDIT_ADMIN_PASSWORD: ADMIN.password,
-      OPENAI_API_KEY: '',
-      OPENAI_BASE_URL: '',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: await llmUrl(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -322,8 +337,10 @@ describe('crash safety of the real server', () => {
         expect(p.text, p.id).toBe(last.text);
       }
     }
-    // The kills really landed on requests in flight.
+    // The kills really landed on requests in flight, and the streams had every kind of action answered.
     expect(interrupted).toBeGreaterThan(0);
+    console.log(`crash safety: ${['edit', 'suggest', 'accept'].map((k) => `${answered.filter((a) => a.action === k).length} ${k}`).join(', ')} answered; ${interrupted} in flight at the kills`);
+    for (const action of ['edit', 'suggest', 'accept']) expect(answered.some((a) => a.action === action), action).toBe(true);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
