@@ -8,7 +8,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../server/checks/index.js';
-import { lintParagraph } from '../../server/checks/grammarCore.js';
+import { lintParagraph } from '../../server/checks/grammar.js';
 import { runMtChecks } from '../../server/checks/mt/index.js';
 import { corpusDir, removeData, repoRoot, tempDir } from '../support/app.js';
 import { storeEnvFor } from '../support/postgres.js';
