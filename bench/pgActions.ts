@@ -27,7 +27,7 @@ import { createServices } from '../server/boot.js';
 import { OfflineEngine } from '../server/engines/offline.js';
 import { CLIENTS, REVISIONS, currentParagraphs, drive, type Kind, type ParagraphAnswer, type Sample } from './actions.js';
 import { editorToken, tempDataDir } from './lib/data.js';
-import { generateHistoryArticle } from './lib/historyArticle.js';
+import { generateHistoryArticle, type HistoryArticle } from './lib/historyArticle.js';
 import { benchPostgres, Cleanup, machineCpu, processCpuMs, type BenchDatabase, type BenchPostgres } from './lib/pg.js';
 import { conditions, isMain, kb, machine, median, ms, quantile, table, today, writeSection } from './lib/report.js';
 import { placeSectionAfter } from './lib/sections.js';
@@ -325,7 +325,7 @@ export async function runPgActions(): Promise<PgActionsResult> {
     cleanup.add(`remove ${gen.dir}`, gen.remove);
     const services = await servicesOn(gen.dir, { DATABASE_URL: template.url });
     let article;
-    let smallArticle;
+    let smallArticle: HistoryArticle | undefined;
     try {
       article = await generateHistoryArticle(services, size, REVISIONS);
       if (withSmall && !oneOnly) smallArticle = await generateHistoryArticle(services, small, REVISIONS);
@@ -350,16 +350,15 @@ export async function runPgActions(): Promise<PgActionsResult> {
     const ones: LoadResult[] = [];
     const twos: LoadResult[] = [];
     const smalls: LoadResult[] = [];
-    const smallLabel = `PostgreSQL, 1 instance, ${small}-paragraph article`;
+    const configurations = {
+      one: async () => ones.push(await run('PostgreSQL, 1 instance', 1, await pg.database(template))),
+      two: async () => twos.push(await run('PostgreSQL, 2 instances', 2, await pg.database(template))),
+      small: async () => {
+        if (smallArticle) smalls.push(await run(`PostgreSQL, 1 instance, ${small}-paragraph article`, 1, await pg.database(template), { id: smallArticle.id, size: small }));
+      },
+    };
     for (let round = 0; round < rounds; round++) {
-      for (const instances of oneOnly ? [1] : round % 2 === 0 ? [1, 0, 2] : [2, 0, 1]) {
-        if (instances === 0) {
-          if (smallArticle) smalls.push(await run(smallLabel, 1, await pg.database(template), { id: smallArticle.id, size: small }));
-          continue;
-        }
-        const label = `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`;
-        (instances === 1 ? ones : twos).push(await run(label, instances, await pg.database(template)));
-      }
+      for (const name of oneOnly ? (['one'] as const) : round % 2 === 0 ? (['one', 'small', 'two'] as const) : (['two', 'small', 'one'] as const)) await configurations[name]();
     }
     const smallOne = smalls.length ? summarize(merge(smalls)) : undefined;
     const one = summarize(merge(ones));

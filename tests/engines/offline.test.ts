@@ -103,13 +103,13 @@ describe('offline engine with the grammar pass', () => {
     const { grammarRunsOffThread } = await import('../../server/checks/grammar.js');
     const app = engineFromEnv({});
     expect(app.model).toBe(`${OFFLINE_VERSION}+grammar`);
-    const cases = [
+    const cases: Array<[string, string]> = [
       // Its own cleanup (spaces, the number) and Harper's ("were", the doubled "the").
       ['We was there in Baoan  with 200 enterprises , and the the output reached 1000000000 yuan.', 'We were there in Baoan with 200 enterprises, and the output reached 1 billion yuan.'],
       // Harper's "an" and the glossary's preferred term.
       ['Tian Fu said it was a important step for intelligent wear.', 'Tian Fu said it was an important step for smart wearable.'],
     ];
-    for (const [text, expected] of cases) expect((await app.suggest(request(text!))).text).toBe(expected);
+    for (const [text, expected] of cases) expect((await app.suggest(request(text))).text).toBe(expected);
     expect(grammarRunsOffThread()).toBe(true);
   }, 30000);
 });

@@ -70,8 +70,10 @@ const dirs: string[] = [];
  */
 let llm: OpenAIServer | undefined;
 async function llmUrl(): Promise<string> {
-  llm ??= await startOpenAIServer();
-  llm.setHandler((body) => ({ type: 'reply', text: extractParagraph(body).replace(/\[(round \d+, chain \d+, step \d+)\]/, '($1)') }));
+  if (!llm) {
+    llm = await startOpenAIServer();
+    llm.setHandler((body) => ({ type: 'reply', text: extractParagraph(body).replace(/\[(round \d+, chain \d+, step \d+)\]/, '($1)') }));
+  }
   return llm.url;
 }
 
