@@ -15,6 +15,8 @@ export interface Config {
   warmGrammar: boolean;
   /** The check workers' nice value (offThread.ts): they give way to the main thread when cores are short. */
   workerNice: number;
+  /** The worker threads run as SCHED_BATCH (offThread.ts): a job posted to one does not take the main thread's core. */
+  workerBatch: boolean;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -80,6 +82,13 @@ export function parseWorkerNice(value: string | undefined): number {
   return nice;
 }
 
+/** POSTEDIT_WORKER_BATCH: 1 (default) or 0. */
+export function parseWorkerBatch(value: string | undefined): boolean {
+  if (value === undefined || value.trim() === '' || value.trim() === '1') return true;
+  if (value.trim() === '0') return false;
+  throw new Error(`POSTEDIT_WORKER_BATCH must be 1 or 0, not "${value}"`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
@@ -91,5 +100,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importCorpus: env.IMPORT_CORPUS !== '0',
     warmGrammar: env.POSTEDIT_WARM_GRAMMAR !== '0',
     workerNice: parseWorkerNice(env.POSTEDIT_WORKER_NICE),
+    workerBatch: parseWorkerBatch(env.POSTEDIT_WORKER_BATCH),
   };
 }

@@ -9,7 +9,7 @@ import { addUser } from './commands/users.js';
 import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
 import { describeDatabase, openRunStore } from './store/open.js';
-import { setDefaultWorkerIdleMs, setWorkerNice } from './checks/offThread.js';
+import { setDefaultWorkerIdleMs, setWorkerBatch, setWorkerNice } from './checks/offThread.js';
 
 loadDotEnv();
 let config: ReturnType<typeof readConfig>;
@@ -26,6 +26,7 @@ try {
 const idleSeconds = Number(process.env.POSTEDIT_WORKER_IDLE_SECONDS || 60);
 setDefaultWorkerIdleMs(Number.isFinite(idleSeconds) && idleSeconds > 0 ? idleSeconds * 1000 : 0);
 setWorkerNice(config.workerNice);
+setWorkerBatch(config.workerBatch);
 const other = runningServer(config.dataDir);
 if (other) {
   console.error(`error: another Postedit server (pid ${other.pid}, ${other.url}) is using ${config.dataDir}; stop it or set DATA_DIR`);

@@ -52,3 +52,14 @@ describe('POSTEDIT_WORKER_NICE', () => {
     }
   });
 });
+
+describe('POSTEDIT_WORKER_BATCH', () => {
+  it('is on unless set to 0, and refuses anything else with the setting named', () => {
+    expect(readConfig({}).workerBatch).toBe(true);
+    expect(readConfig({ POSTEDIT_WORKER_BATCH: '1' }).workerBatch).toBe(true);
+    expect(readConfig({ POSTEDIT_WORKER_BATCH: '0' }).workerBatch).toBe(false);
+    for (const bad of ['yes', '2', 'off']) {
+      expect(() => readConfig({ POSTEDIT_WORKER_BATCH: bad })).toThrow(`POSTEDIT_WORKER_BATCH must be 1 or 0, not "${bad}"`);
+    }
+  });
+});

@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setWorkerNice } from '../../server/checks/offThread.js';
-import { parseWorkerNice } from '../../server/config.js';
+import { setWorkerBatch, setWorkerNice } from '../../server/checks/offThread.js';
+import { parseWorkerBatch, parseWorkerNice } from '../../server/config.js';
 import { createApp } from '../../server/web/app.js';
 import { paragraphView } from '../../server/web/presenters.js';
 import { editorToken, openServices } from './data.js';
@@ -22,8 +22,9 @@ if (!dataDir) throw new Error('BENCH_DATA_DIR is not set');
 const staticFile = process.env.BENCH_STATIC_FILE;
 
 const send = (m: ChildMessage) => process.send!(m);
-// As `npm start` does (the default, 10, unless POSTEDIT_WORKER_NICE says otherwise: A/B runs).
+// As `npm start` does (the defaults unless POSTEDIT_WORKER_NICE or POSTEDIT_WORKER_BATCH say otherwise: A/B runs).
 setWorkerNice(parseWorkerNice(process.env.POSTEDIT_WORKER_NICE));
+setWorkerBatch(parseWorkerBatch(process.env.POSTEDIT_WORKER_BATCH));
 
 const services = await openServices(dataDir);
 const token = await editorToken(services);

@@ -1,6 +1,6 @@
 /** Worker thread body: runs the fact guard for the main thread, a batch per message (see offThread.ts). */
 import { parentPort } from 'node:worker_threads';
-import { lowerThisThreadsPriority } from './workerPriority.js';
+import { settleThisWorkerThread } from './workerPriority.js';
 import type { GlossaryEntry } from '../core/glossary.js';
 import { runChecks } from './index.js';
 import type { Answer, Envelope } from './offThread.js';
@@ -35,5 +35,5 @@ parentPort?.on('message', (jobs: Array<Envelope<CheckJob>>) => {
   parentPort!.postMessage(answers);
 });
 
-lowerThisThreadsPriority();
+settleThisWorkerThread({ lower: true });
 parentPort?.postMessage({ ready: true });

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { runGrammarOp } from './grammarCore.js';
 import type { Answer, Envelope } from './offThread.js';
 import type { GrammarJob } from './offThreadGrammar.js';
+import { settleThisWorkerThread } from './workerPriority.js';
 
 const MAX_HOLD_MS = 10;
 
@@ -44,4 +45,5 @@ parentPort?.on('message', (jobs: Array<Envelope<GrammarJob>>) => {
   }
 });
 
+settleThisWorkerThread({ lower: false });
 parentPort?.postMessage({ ready: true });

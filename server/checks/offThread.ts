@@ -20,14 +20,18 @@
  *   when no `now` job waits.
  * - The worker is referenced only while a job waits for it: an idle worker never keeps a process (CLI,
  *   benchmark) from exiting, and a busy one keeps it waiting for the answer.
- * - The fact guard's and the MT checks' workers can run at a lower priority than the main thread
- *   (Linux; `setWorkerNice`, POSTEDIT_WORKER_NICE, off by default; the worker body calls
- *   workerPriority.ts): when cores are short, the main thread, which serves every request someone waits
- *   for, goes first. Measured at 10 (20 unpaced editors, 1,000 paragraphs, 2 cores): accept+edit p99
- *   35–37 → 23–28 ms on PostgreSQL, 23–24 → 11–12 ms on lowdb; suggestions' p50 ~118 → ~140 ms. Not the
- *   default: on a saturated machine the lowered workers starve (a loaded test run's "suggest all" went
- *   past 8 s). Harper's worker is never lowered: its budget per paragraph is wall-clock time, which a
- *   lowered thread spends waiting for a core (flags cut short under load).
+ * - Every worker runs as SCHED_BATCH (Linux; `setWorkerBatch`, POSTEDIT_WORKER_BATCH, on by default;
+ *   workerPriority.ts): a job posted to a worker no longer takes the main thread's core from it in the
+ *   middle of a request; the worker keeps its full share of the CPU. Measured (20 unpaced editors, 1,000
+ *   paragraphs, 2 cores, alternating runs): accept+edit p99 38–40 → 25–27 ms on PostgreSQL (suggestions'
+ *   p50 115 → 130–143 ms), 19–21 → 11–12 ms on lowdb (suggestions unchanged, throughput unchanged).
+ * - The fact guard's and the MT checks' workers can also run at a lower priority than the main thread
+ *   (Linux; `setWorkerNice`, POSTEDIT_WORKER_NICE, off by default): when cores are short, the main
+ *   thread, which serves every request someone waits for, goes first. Measured at 10, before batch
+ *   scheduling (same load): accept+edit p99 35–37 → 23–28 ms on PostgreSQL, 23–24 → 11–12 ms on lowdb;
+ *   suggestions' p50 ~118 → ~140 ms. Not the default: on a saturated machine the lowered workers starve
+ *   (a loaded test run's "suggest all" went past 8 s). Harper's worker is never lowered: its budget per
+ *   paragraph is wall-clock time, which a lowered thread spends waiting for a core (flags cut short).
  * - If the worker cannot start or dies with jobs waiting, those jobs and all later ones run in-process
  *   on the same code, and a job the worker answers with an error is retried in-process: answers are
  *   the same, nothing is skipped. A worker gone while idle is started again on the next job.
@@ -40,6 +44,8 @@ export type Envelope<J> = J & { id: number };
 /** What every worker is started with (`workerData`). */
 export interface WorkerSettings {
   nice: number;
+  /** SCHED_BATCH (workerPriority.ts): a job posted to the worker does not take the poster's core. */
+  batch: boolean;
 }
 
 /** What the worker answers for one job of a batch. */
@@ -87,6 +93,13 @@ export function setWorkerNice(nice: number): void {
   workerNice = nice;
 }
 
+let workerBatch = true;
+
+/** Whether the worker threads started from now on run as SCHED_BATCH (Linux; on by default, POSTEDIT_WORKER_BATCH=0: off). */
+export function setWorkerBatch(batch: boolean): void {
+  workerBatch = batch;
+}
+
 /** For a long-running process (the server): how long a worker of a queue without its own `idleMs`
  *  may stay without a job before it is ended (0, the default: never). */
 export function setDefaultWorkerIdleMs(ms: number): void {
@@ -97,7 +110,7 @@ export function setDefaultWorkerIdleMs(ms: number): void {
 const compiled = import.meta.url.endsWith('.js');
 
 function startWorker(workerFile: URL): Worker {
-  const workerData: WorkerSettings = { nice: workerNice };
+  const workerData: WorkerSettings = { nice: workerNice, batch: workerBatch };
   if (compiled) {
     const file = new URL(workerFile.href.replace(/\.ts$/, '.js'));
     // The worker inherits the process's node options, but a file cannot be run with --input-type (a

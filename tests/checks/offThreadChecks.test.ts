@@ -125,3 +125,32 @@ describe.runIf(process.platform === 'linux')('the checks worker\'s priority', ()
     }
   }, 60_000);
 });
+
+describe.runIf(process.platform === 'linux')('the worker threads\' scheduling policy', () => {
+  /** The scheduling policies (0 SCHED_OTHER, 3 SCHED_BATCH) of this process's threads once the checks
+   *  worker answered a job and had a moment to settle, main thread first. */
+  const script = (batch: boolean | undefined, waitMs: number) => `
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const { setWorkerBatch } = await import('./server/checks/offThread.ts');
+      const { runChecksOffThread } = await import('./server/checks/offThreadChecks.ts');
+      ${batch === undefined ? '' : `setWorkerBatch(${batch});`}
+      await runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}, 'later');
+      const policyOf = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[38]); };
+      const batchThreads = () => readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).map(policyOf).filter((p) => p === 3).length;
+      // The policy is set by chrt, which the worker does not wait for: give it time.
+      for (let i = 0; i < ${waitMs / 100} && batchThreads() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      console.log(JSON.stringify([policyOf(process.pid), batchThreads()]));
+      process.exit(0);`;
+
+  it('runs the checks worker as SCHED_BATCH by default (a posted job does not take the main thread\'s core), the main thread unchanged', async () => {
+    const out = await runModuleScript(script(undefined, 10_000), 30_000);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout.trim())).toEqual([0, 1]);
+  }, 40_000);
+
+  it('leaves every thread SCHED_OTHER with POSTEDIT_WORKER_BATCH=0 (setWorkerBatch(false))', async () => {
+    const out = await runModuleScript(script(false, 1_500), 20_000);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout.trim())).toEqual([0, 0]);
+  }, 40_000);
+});

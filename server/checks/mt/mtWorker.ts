@@ -1,6 +1,6 @@
 /** Worker thread body: runs the MT checks for the main thread, a batch per message (see ../offThread.ts). */
 import { parentPort } from 'node:worker_threads';
-import { lowerThisThreadsPriority } from '../workerPriority.js';
+import { settleThisWorkerThread } from '../workerPriority.js';
 import type { Answer, Envelope } from '../offThread.js';
 import { runMtJob, type MtCheckJob } from './offThread.js';
 
@@ -15,5 +15,5 @@ parentPort?.on('message', (jobs: Array<Envelope<MtCheckJob>>) => {
   parentPort!.postMessage(answers);
 });
 
-lowerThisThreadsPriority();
+settleThisWorkerThread({ lower: true });
 parentPort?.postMessage({ ready: true });
