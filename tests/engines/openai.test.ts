@@ -138,9 +138,18 @@ describe('OpenAIEngine against an OpenAI-compatible server', () => {
   it('stops when the caller aborts', async () => {
     server.enqueue({ type: 'hang' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Aborted while the server holds the request (not after a fixed delay: on a busy machine the
+    // request may not have arrived yet), so no retry may follow it.
+    const arrived = setInterval(() => {
+      if (server.chatRequests().length) {
+        clearInterval(arrived);
+        controller.abort();
+      }
+    }, 5);
     const err = await failure(engine({ maxRetries: 2 }).suggest(request(), { signal: controller.signal }));
+    clearInterval(arrived);
     expect(err).toBeInstanceOf(EngineAbortedError);
+    await new Promise((r) => setTimeout(r, 100));
     expect(server.chatRequests()).toHaveLength(1);
   });
 
