@@ -99,58 +99,56 @@ describe('glossaries on the checks worker', () => {
   });
 });
 
-describe.runIf(process.platform === 'linux')('the checks worker\'s priority', () => {
-  /** The nice values of this process's threads after a job on the worker, main thread first. */
-  const script = (nice: number | undefined) => `
+/**
+ * A script for a process of its own: `setup`, a job on the checks worker, then one field of /proc's stat
+ * (man 5 proc: 19 nice, 41 policy) for the main thread and for each other thread: [main, [others…]].
+ * With `until`, it first polls up to `waitMs` for another thread to reach `value` (what the worker
+ * applies without waiting for it).
+ */
+const threadFieldScript = (setup: string, field: number, until?: { value: number; waitMs: number }) => `
       const { readdirSync, readFileSync } = await import('node:fs');
-      const { setWorkerNice } = await import('./server/checks/offThread.ts');
+      const offThread = await import('./server/checks/offThread.ts');
       const { runChecksOffThread } = await import('./server/checks/offThreadChecks.ts');
-      ${nice === undefined ? '' : `setWorkerNice(${nice});`}
+      ${setup}
       await runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}, 'later');
-      const niceOf = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]); };
-      const others = readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).map(niceOf);
-      console.log(JSON.stringify([niceOf(process.pid), others.filter((n) => n !== 0)]));`;
+      const fieldOf = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[${field - 3}]); };
+      const others = () => readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).map(fieldOf);
+      ${until ? `for (let i = 0; i < ${until.waitMs / 100} && !others().includes(${until.value}); i++) await new Promise((r) => setTimeout(r, 100));` : ''}
+      console.log(JSON.stringify([fieldOf(process.pid), others()]));
+      process.exit(0);`;
 
+async function threadField(setup: string, field: number, until?: { value: number; waitMs: number }): Promise<[number, number[]]> {
+  const out = await runModuleScript(threadFieldScript(setup, field, until), 30_000);
+  expect(out.code).toBe(0);
+  return JSON.parse(out.stdout.trim()) as [number, number[]];
+}
+
+const NICE = 19;
+const POLICY = 41;
+const SCHED_BATCH = 3;
+
+describe.runIf(process.platform === 'linux')('the checks worker\'s priority', () => {
   it('is lowered with POSTEDIT_WORKER_NICE=10 (setWorkerNice(10)): when cores are short, the main thread serving the requests goes first', async () => {
-    const out = await runModuleScript(script(10), 20_000);
-    expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout.trim())).toEqual([0, [10]]);
+    const [main, others] = await threadField('offThread.setWorkerNice(10);', NICE);
+    expect([main, others.filter((n) => n !== 0)]).toEqual([0, [10]]);
   }, 40_000);
 
   it('stays as the main thread\'s by default, and with setWorkerNice(0)', async () => {
-    for (const nice of [undefined, 0]) {
-    const out = await runModuleScript(script(nice), 20_000);
-    expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout.trim())).toEqual([0, []]);
+    for (const setup of ['', 'offThread.setWorkerNice(0);']) {
+      const [main, others] = await threadField(setup, NICE);
+      expect([main, others.filter((n) => n !== 0)]).toEqual([0, []]);
     }
   }, 60_000);
 });
 
 describe.runIf(process.platform === 'linux')('the worker threads\' scheduling policy', () => {
-  /** The scheduling policies (0 SCHED_OTHER, 3 SCHED_BATCH) of this process's threads once the checks
-   *  worker answered a job and had a moment to settle, main thread first. */
-  const script = (batch: boolean | undefined, waitMs: number) => `
-      const { readdirSync, readFileSync } = await import('node:fs');
-      const { setWorkerBatch } = await import('./server/checks/offThread.ts');
-      const { runChecksOffThread } = await import('./server/checks/offThreadChecks.ts');
-      ${batch === undefined ? '' : `setWorkerBatch(${batch});`}
-      await runChecksOffThread('The 5 cats slept.', 'The 6 cats slept.', {}, 'later');
-      const policyOf = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[38]); };
-      const batchThreads = () => readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).map(policyOf).filter((p) => p === 3).length;
-      // The policy is set by chrt, which the worker does not wait for: give it time.
-      for (let i = 0; i < ${waitMs / 100} && batchThreads() === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      console.log(JSON.stringify([policyOf(process.pid), batchThreads()]));
-      process.exit(0);`;
-
   it('runs the checks worker as SCHED_BATCH by default (a posted job does not take the main thread\'s core), the main thread unchanged', async () => {
-    const out = await runModuleScript(script(undefined, 10_000), 30_000);
-    expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout.trim())).toEqual([0, 1]);
+    const [main, others] = await threadField('', POLICY, { value: SCHED_BATCH, waitMs: 10_000 });
+    expect([main, others.filter((p) => p === SCHED_BATCH).length]).toEqual([0, 1]);
   }, 40_000);
 
   it('leaves every thread SCHED_OTHER with POSTEDIT_WORKER_BATCH=0 (setWorkerBatch(false))', async () => {
-    const out = await runModuleScript(script(false, 1_500), 20_000);
-    expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout.trim())).toEqual([0, 0]);
+    const [main, others] = await threadField('offThread.setWorkerBatch(false);', POLICY, { value: SCHED_BATCH, waitMs: 1_500 });
+    expect([main, others.filter((p) => p !== 0)]).toEqual([0, []]);
   }, 40_000);
 });
