@@ -23,8 +23,8 @@
  * - Every worker runs as SCHED_BATCH (Linux; `setWorkerBatch`, POSTEDIT_WORKER_BATCH, on by default;
  *   workerPriority.ts): a job posted to a worker no longer takes the main thread's core from it in the
  *   middle of a request; the worker keeps its full share of the CPU. Measured (20 unpaced editors, 1,000
- *   paragraphs, 2 cores, alternating runs): accept+edit p99 38–40 → 25–27 ms on PostgreSQL (suggestions'
- *   p50 115 → 130–143 ms), 19–21 → 11–12 ms on lowdb (suggestions unchanged, throughput unchanged).
+ *   paragraphs, 2 cores, alternating pairs of runs): accept+edit p99 38–41 → 25–32 ms on PostgreSQL
+ *   (suggestions' p50 115–134 → 130–150 ms), 19–21 → 11–12 ms on lowdb (suggestions and throughput unchanged).
  * - The fact guard's and the MT checks' workers can also run at a lower priority than the main thread
  *   (Linux; `setWorkerNice`, POSTEDIT_WORKER_NICE, off by default): when cores are short, the main
  *   thread, which serves every request someone waits for, goes first. Measured at 10, before batch
