@@ -8,7 +8,6 @@
  * `--resume RUN` continues it); exit code 1 when any paragraph failed, 130 when stopped.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createServices } from '../boot.js';
 import { CommandError } from '../commands/errors.js';
 import { prepareResume } from '../runs/resumeRun.js';
@@ -23,7 +22,7 @@ import { summarizeRun } from '../runs/summary.js';
 import { runningServer } from '../store/dataDirLock.js';
 import { openRunStore } from '../store/open.js';
 import type { RunMode } from '../store/runStore.js';
-import { positiveInt } from './args.js';
+import { positiveInt, readCommandLine } from './args.js';
 import { RunConsole } from './batch/console.js';
 import { dryRun } from './batch/dryRun.js';
 import type { BatchRequest } from './batch/request.js';
@@ -39,41 +38,31 @@ const USAGE = `usage: npm run batch -- [ARTICLE…|--all] --engine openai|offlin
        npm run batch -- --resume RUN --ingest RESULTS.jsonl to read results produced elsewhere (e.g. vLLM run_batch)`;
 
 loadDotEnv();
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      all: { type: 'boolean', default: false },
-      engine: { type: 'string' },
-      model: { type: 'string' },
-      level: { type: 'string', default: 'minimal' },
-      retranslate: { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'requests' },
-      'no-submit': { type: 'boolean', default: false },
-      out: { type: 'string' },
-      ingest: { type: 'string' },
-      'poll-ms': { type: 'string' },
-      concurrency: { type: 'string' },
-      rpm: { type: 'string' },
-      tpm: { type: 'string' },
-      resume: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      data: { type: 'string' },
-      server: { type: 'string' },
-      token: { type: 'string' },
-      user: { type: 'string', default: 'batch' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
+const parsed = readCommandLine({
+  allowPositionals: true,
+  options: {
+    all: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    model: { type: 'string' },
+    level: { type: 'string', default: 'minimal' },
+    retranslate: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'requests' },
+    'no-submit': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    ingest: { type: 'string' },
+    'poll-ms': { type: 'string' },
+    concurrency: { type: 'string' },
+    rpm: { type: 'string' },
+    tpm: { type: 'string' },
+    resume: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    data: { type: 'string' },
+    server: { type: 'string' },
+    token: { type: 'string' },
+    user: { type: 'string', default: 'batch' },
+  },
+}, USAGE);
 const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 const level = values.level as EditLevel;
 if (level !== 'minimal' && level !== 'fluent') fail(`--level must be minimal or fluent, not "${values.level}"`, 2);
 // Translate from the source (with the MT as a draft) where an article has one, instead of rewriting the MT.

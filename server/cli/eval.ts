@@ -4,7 +4,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runChecks } from '../checks/index.js';
 import { loadDotEnv } from '../config.js';
 import { evalReport, formatEval, parseEvalSet, scoreEval, type EvalItem, type EvalOutcome } from '../core/evalSet.js';
@@ -14,29 +13,24 @@ import { formatProgress, ProgressLine } from '../runs/progress.js';
 import { RateLimiter } from '../runs/rateLimiter.js';
 import { runEngine } from '../runs/runEngine.js';
 import { fail } from './fail.js';
-import { positiveInt } from './args.js';
+import { positiveInt, readCommandLine } from './args.js';
 
 const USAGE = 'usage: npm run eval -- FILE.jsonl --engine offline|openai [--model M] [--level minimal|fluent] [--limit N] [--concurrency N] [--rpm N] [--tpm N] [--report FILE]';
 
 loadDotEnv();
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      engine: { type: 'string', default: 'offline' },
-      model: { type: 'string' },
-      level: { type: 'string', default: 'minimal' },
-      limit: { type: 'string' },
-      concurrency: { type: 'string' },
-      rpm: { type: 'string' },
-      tpm: { type: 'string' },
-      report: { type: 'string' },
-    },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
+const parsed = readCommandLine({
+  allowPositionals: true,
+  options: {
+    engine: { type: 'string', default: 'offline' },
+    model: { type: 'string' },
+    level: { type: 'string', default: 'minimal' },
+    limit: { type: 'string' },
+    concurrency: { type: 'string' },
+    rpm: { type: 'string' },
+    tpm: { type: 'string' },
+    report: { type: 'string' },
+  },
+}, USAGE);
 const { values, positionals } = parsed;
 if (positionals.length !== 1) fail(USAGE, 2);
 const file = resolve(positionals[0]!);

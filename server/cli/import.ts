@@ -1,18 +1,17 @@
 /** `npm run import -- FILE…`: imports .txt, .md, .docx and XLIFF articles (with NAME.src.txt / NAME.ref.txt beside them). */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createServices } from '../boot.js';
 import { importFile } from '../interchange/importFiles.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { runningServer } from '../store/dataDirLock.js';
+import { readCommandLine } from './args.js';
 import { fail } from './fail.js';
 
+const USAGE = 'usage: npm run import -- FILE… [--data DIR] [--user NAME]';
+
 loadDotEnv();
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { data: { type: 'string' }, user: { type: 'string', default: 'import' } },
-});
-if (positionals.length === 0) fail('usage: npm run import -- FILE… [--data DIR]');
+const { values, positionals } = readCommandLine({ allowPositionals: true, options: { data: { type: 'string' }, user: { type: 'string', default: 'import' } } }, USAGE);
+if (positionals.length === 0) fail(USAGE);
 const config = readConfig();
 const dataDir = resolve(values.data ?? config.dataDir);
 const server = runningServer(dataDir);

@@ -11,30 +11,19 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadDotEnv } from '../config.js';
 import { runningServer } from '../store/dataDirLock.js';
 import { describeDatabase } from '../store/open.js';
 import { openPool } from '../store/pg/database.js';
 import { migrate } from '../store/pg/migrate.js';
 import { COUNT_LABELS, COUNT_NAMES, copyLowdbToPg, copyPgToLowdb, TransferError, type TransferReport } from '../store/pg/transfer.js';
+import { readCommandLine } from './args.js';
 import { fail } from './fail.js';
 
 const USAGE = 'usage: npm run migrate [-- --from-lowdb DIR | --to-lowdb DIR]   (with DATABASE_URL set)';
 
 loadDotEnv();
-let values: { 'from-lowdb'?: string; 'to-lowdb'?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: { 'from-lowdb': { type: 'string' }, 'to-lowdb': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  }));
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values } = readCommandLine({ options: { 'from-lowdb': { type: 'string' }, 'to-lowdb': { type: 'string' } } }, USAGE);
 if (values['from-lowdb'] && values['to-lowdb']) fail('give --from-lowdb or --to-lowdb, not both', 2);
 const url = process.env.DATABASE_URL?.trim();
 if (!url) fail('DATABASE_URL is not set: it names the PostgreSQL database, e.g. postgres://user:password@host:5432/postedit', 2);

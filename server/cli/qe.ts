@@ -5,7 +5,6 @@
  * precision / recall per flag kind.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { runMtChecks } from '../checks/mt/index.js';
 import { formatScores, raterSpans, scoreLine, type MqmError, type Scores } from '../checks/mt/score.js';
 import type { MtCheckContext } from '../checks/mt/types.js';
@@ -14,6 +13,7 @@ import { medianLengthRatio } from '../core/lengthRatio.js';
 import { paragraphRisk } from '../core/risk.js';
 import type { MtFlag } from '../core/types.js';
 import { ENGINE_IDS, isEngineId } from '../engines/ids.js';
+import { readCommandLine } from './args.js';
 import { fail } from './fail.js';
 
 const USAGE = 'usage: npm run qe -- IN.jsonl --out OUT.jsonl [--engine offline|openai] [--glossary FILE]  |  npm run qe -- --score FILE';
@@ -70,21 +70,16 @@ function flagLines(lines: QeLine[], glossary: GlossaryEntry[] | undefined) {
   });
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      engine: { type: 'string', default: 'offline' },
-      glossary: { type: 'string' },
-      score: { type: 'string' },
-      'by-kind': { type: 'boolean', default: true },
-    },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
+const parsed = readCommandLine({
+  allowPositionals: true,
+  options: {
+    out: { type: 'string' },
+    engine: { type: 'string', default: 'offline' },
+    glossary: { type: 'string' },
+    score: { type: 'string' },
+    'by-kind': { type: 'boolean', default: true },
+  },
+}, USAGE);
 const { values, positionals } = parsed;
 
 if (values.score !== undefined) {

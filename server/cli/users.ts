@@ -1,11 +1,11 @@
 /** `npm run users -- add|list|passwd|role|remove|token`: manage accounts without the web page. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { addUser, createToken, removeUser, revokeToken, setPassword, setRole } from '../commands/users.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { runningServer } from '../store/dataDirLock.js';
 import { openStores } from '../store/open.js';
 import { normaliseUsername } from '../auth/username.js';
+import { readCommandLine } from './args.js';
 import { fail } from './fail.js';
 import { HiddenPrompt, PromptCancelled } from './prompt.js';
 
@@ -20,10 +20,10 @@ const USAGE = `usage: npm run users -- COMMAND [--data DIR]
   revoke USER TOKEN-ID                                  revokes one API token`;
 
 loadDotEnv();
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { data: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
-});
+const { values, positionals } = readCommandLine(
+  { allowPositionals: true, options: { data: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } },
+  USAGE,
+);
 const [command, username, extra] = positionals;
 if (!command) fail(USAGE);
 const dataDir = resolve(values.data ?? readConfig().dataDir);

@@ -8,30 +8,18 @@
  * Ctrl-C / SIGTERM stops it: requests in flight are cancelled and their paragraphs given back to the
  * queue. A worker killed outright holds its claims until the lease runs out; then others take them.
  */
-import { parseArgs } from 'node:util';
 import { createServices } from '../boot.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { envEngines } from '../runs/engines.js';
 import { runWorker } from '../runs/worker.js';
 import { describeDatabase, openRunStore } from '../store/open.js';
-import { positiveInt } from './args.js';
+import { positiveInt, readCommandLine } from './args.js';
 import { fail } from './fail.js';
 
 const USAGE = 'usage: npm run worker [-- --concurrency N] [--lease-seconds S] [--poll-ms MS]   (with DATABASE_URL set)';
 
 loadDotEnv();
-let values: { concurrency?: string; 'lease-seconds'?: string; 'poll-ms'?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: { concurrency: { type: 'string' }, 'lease-seconds': { type: 'string' }, 'poll-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  }));
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values } = readCommandLine({ options: { concurrency: { type: 'string' }, 'lease-seconds': { type: 'string' }, 'poll-ms': { type: 'string' } } }, USAGE);
 const url = process.env.DATABASE_URL?.trim();
 if (!url) fail('DATABASE_URL is not set: workers share runs through PostgreSQL', 2);
 const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 4;

@@ -1,0 +1,51 @@
+/**
+ * Every command-line tool reads its options the same way (server/cli/args.ts): an unknown option is a
+ * one-line reason with the usage and exit code 2, never a Node stack trace; `--help` prints the usage.
+ * `npm run users -- --bogus` and `npm run import -- --bogus` used to end in parseArgs' stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { removeData, repoRoot, tempDir } from '../support/app.js';
+import { entryArgs } from '../support/entry.js';
+
+const TOOLS = ['users', 'import', 'batch', 'eval', 'qe', 'migrate', 'worker'];
+
+/** The tool with `args`, away from any data: DATA_DIR points at an empty temporary directory. */
+function run(tool: string, args: string[], dataDir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  return spawnSync(process.execPath, [...entryArgs(`server/cli/${tool}.ts`), ...args], { cwd: repoRoot, encoding: 'utf8', env, input: '', timeout: 30_000 });
+}
+
+describe('the command-line tools', () => {
+  it('refuse an unknown option with a one-line reason, the usage and exit code 2 (no stack trace)', async () => {
+    const dataDir = await tempDir();
+    try {
+      for (const tool of TOOLS) {
+        const r = run(tool, ['--bogus'], dataDir);
+        expect(r.status, tool).toBe(2);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines[0], tool).toMatch(/^error: Unknown option '--bogus'/);
+        expect(lines.some((l) => l.startsWith('usage: npm run ')), tool).toBe(true);
+        expect(r.stderr, tool).not.toMatch(/^\s+at |node:internal|ERR_PARSE_ARGS/m);
+        expect(r.stdout, tool).toBe('');
+      }
+    } finally {
+      await removeData(dataDir);
+    }
+  }, 120_000);
+
+  it('print their usage for --help and -h, and exit 0 without touching the data', async () => {
+    const dataDir = await tempDir();
+    try {
+      for (const [tool, flag] of [['users', '--help'], ['import', '-h'], ['eval', '--help']] as const) {
+        const r = run(tool, [flag], dataDir);
+        expect(r.status, tool).toBe(0);
+        expect(r.stdout, tool).toMatch(new RegExp(`^usage: npm run ${tool} `));
+        expect(r.stderr, tool).toBe('');
+      }
+    } finally {
+      await removeData(dataDir);
+    }
+  }, 60_000);
+});
