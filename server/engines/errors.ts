@@ -1,5 +1,6 @@
 /** Engine failures as typed errors whose messages tell a person what to do. */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { loadedOpenAI } from './openaiSdk.js';
 
 export interface EngineErrorOptions {
   retryable?: boolean;
@@ -104,17 +105,19 @@ export function toEngineError(err: unknown, ctx: EngineErrorContext = {}): Engin
   const host = hostOf(ctx.baseURL);
   const model = ctx.model ? `"${ctx.model}"` : 'the configured model';
 
-  if (err instanceof OpenAI.APIUserAbortError) {
+  // Without the SDK loaded, nothing thrown came from it.
+  const sdk = loadedOpenAI();
+  if (sdk && err instanceof sdk.APIUserAbortError) {
     return new EngineAbortedError('The suggestion request was cancelled', { cause: err });
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
+  if (sdk && err instanceof sdk.APIConnectionTimeoutError) {
     const after = ctx.timeoutMs ? ` within ${ctx.timeoutMs / 1000} s` : ' in time';
     return new EngineTimeoutError(
       `The LLM server at ${host} did not answer${after}: try again, or raise OPENAI_TIMEOUT_MS`,
       { retryable: true, cause: err },
     );
   }
-  if (err instanceof OpenAI.APIConnectionError) {
+  if (sdk && err instanceof sdk.APIConnectionError) {
     const code = causeCode(err);
     const cause = code ? ` (${code})` : '';
     return new EngineUnavailableError(
@@ -122,7 +125,7 @@ export function toEngineError(err: unknown, ctx: EngineErrorContext = {}): Engin
       { retryable: true, cause: err },
     );
   }
-  if (err instanceof OpenAI.APIError) {
+  if (sdk && err instanceof sdk.APIError) {
     const status = err.status ?? 0;
     const says = serverSays(err);
     const opts = { status, cause: err };

@@ -8,7 +8,7 @@
  * setting to check, never the key. Failed requests are not cached.
  */
 import { createHash } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { MtFlag, TokenUsage } from '../core/types.js';
 import { EngineReplyError, toEngineError } from './errors.js';
@@ -19,6 +19,7 @@ import {
   parseAnnotatorReply,
 } from './mtAnnotatorPrompt.js';
 import { OpenAIEngine, type OpenAIEngineOptions } from './openai.js';
+import { isResponseFormatUnsupported } from './openaiSdk.js';
 import type { ReplyMode } from './prompt.js';
 
 export { llmCategoryOf, MT_LLM_CHECK, placeErrors, plainLine } from './mtAnnotationFlags.js';
@@ -63,12 +64,6 @@ export function annotationCacheKey(parts: AnnotationKeyParts): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('base64url');
 }
 
-/** True for a 400/422 whose message says the server does not support response_format / json_schema. */
-function isResponseFormatUnsupported(err: unknown): boolean {
-  if (!(err instanceof OpenAI.APIError) || (err.status !== 400 && err.status !== 422)) return false;
-  return /response_format|json_schema/i.test(`${err.message} ${err.param ?? ''}`);
-}
-
 function replyContent(completion: ChatCompletion): string {
   const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
   if (!choice) throw new EngineReplyError('The LLM server sent no completion choices: check that OPENAI_BASE_URL points at a chat completions API');
@@ -84,7 +79,7 @@ type Stored = Omit<MtAnnotation, 'cached'>;
 export class MtAnnotator {
   readonly model: string;
   readonly baseURL: string;
-  private readonly client: OpenAI;
+  private readonly client: () => Promise<OpenAI>;
   private readonly timeoutMs: number;
   private readonly temperature: number;
   private readonly auto: boolean;
@@ -94,7 +89,7 @@ export class MtAnnotator {
   constructor(options: MtAnnotatorOptions) {
     // The suggestion engine owns client construction (base URL, key rules, timeouts, retries).
     const engine = new OpenAIEngine(options);
-    this.client = engine.sdk;
+    this.client = () => engine.sdk();
     this.model = engine.model;
     this.baseURL = engine.baseURL;
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -173,7 +168,8 @@ export class MtAnnotator {
   }
 
   private async request(mt: string, source: string | undefined, hints: readonly MtFlag[], mode: Mode, signal?: AbortSignal): Promise<Stored> {
-    const completion: ChatCompletion = await this.client.chat.completions.create(this.requestBody(mt, source, hints, mode), signal ? { signal } : {});
+    const client = await this.client();
+    const completion: ChatCompletion = await client.chat.completions.create(this.requestBody(mt, source, hints, mode), signal ? { signal } : {});
     const { errors, malformed } = parseAnnotatorReply(replyContent(completion), replyMode(mode));
     const { flags, dropped } = placeErrors(mt, source, errors);
     const result: Stored = { flags, dropped: dropped + malformed, model: this.model, promptHash: annotatorPromptHash(replyMode(mode)) };

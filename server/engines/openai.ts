@@ -1,7 +1,8 @@
 /** Suggestions from any server speaking the OpenAI chat completions protocol (OpenAI, Ollama, vLLM, llama.cpp…). */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { EngineAuthError, EngineError, EngineReplyError, toEngineError } from './errors.js';
+import { isResponseFormatUnsupported, loadOpenAI } from './openaiSdk.js';
 import { buildMessages, effectiveTask, parseReply, promptHash, RESPONSE_SCHEMA, RESPONSE_SCHEMA_NAME, type ReplyMode, type Task } from './prompt.js';
 import type { EditLevel, Engine, SuggestRequest, SuggestResult } from './types.js';
 
@@ -23,12 +24,6 @@ const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers (Ollama, llama.cpp) ignore the key, but the SDK insists on one. */
 const PLACEHOLDER_KEY = 'not-needed';
 
-/** True for a 400/422 whose message says the server does not support response_format / json_schema. */
-function isResponseFormatUnsupported(err: unknown): boolean {
-  if (!(err instanceof OpenAI.APIError) || (err.status !== 400 && err.status !== 422)) return false;
-  return /response_format|json_schema/i.test(`${err.message} ${err.param ?? ''}`);
-}
-
 /** Options of one request; `task` is beyond the Engine interface, for batch runs that retranslate. */
 export interface OpenAISuggestOptions {
   signal?: AbortSignal;
@@ -41,7 +36,8 @@ export class OpenAIEngine implements Engine {
   readonly tasks: readonly Task[] = ['rewrite', 'retranslate'];
   readonly model: string;
   readonly baseURL: string;
-  private readonly client: OpenAI;
+  private readonly apiKey: string;
+  private client: Promise<OpenAI> | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly temperature: number;
@@ -61,8 +57,7 @@ export class OpenAIEngine implements Engine {
     if (!apiKey) {
       throw new EngineAuthError('No API key for the OpenAI API: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server that needs none');
     }
-    // Explicit baseURL and key, so the SDK does not read them from the environment behind our back.
-    this.client = new OpenAI({ baseURL: this.baseURL, apiKey, timeout: this.timeoutMs, maxRetries: this.maxRetries });
+    this.apiKey = apiKey;
   }
 
   /** The reply format in use now: `auto` settles on `text` after the server refuses json_schema. */
@@ -100,9 +95,14 @@ export class OpenAIEngine implements Engine {
     return toEngineError(err, { model: this.model, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
   }
 
-  /** The OpenAI client, for the Files and Batches endpoints of batch-file runs. */
-  get sdk(): OpenAI {
-    return this.client;
+  ready(): Promise<OpenAI> {
+    return this.sdk();
+  }
+
+  /** The OpenAI client (the SDK loaded on first use), also for the Files and Batches endpoints of batch-file runs. */
+  sdk(): Promise<OpenAI> {
+    // Explicit baseURL and key, so the SDK does not read them from the environment behind our back.
+    return (this.client ??= loadOpenAI().then(({ default: SDK }) => new SDK({ baseURL: this.baseURL, apiKey: this.apiKey, timeout: this.timeoutMs, maxRetries: this.maxRetries })));
   }
 
   /** The chat completion body of one request, as a Batch API JSON Lines file holds it. */
@@ -136,7 +136,8 @@ export class OpenAIEngine implements Engine {
   }
 
   private async complete(request: SuggestRequest, mode: 'json_schema' | 'text', task: Task, signal?: AbortSignal): Promise<SuggestResult> {
-    const completion: ChatCompletion = await this.client.chat.completions.create(this.requestBody(request, task, mode), {
+    const client = await this.sdk();
+    const completion: ChatCompletion = await client.chat.completions.create(this.requestBody(request, task, mode), {
       timeout: this.timeoutMs,
       maxRetries: this.maxRetries,
       ...(signal ? { signal } : {}),

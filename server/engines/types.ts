@@ -59,6 +59,10 @@ export interface Engine {
   /** One line for every page, e.g. "Suggestions: gpt-4o-mini via api.openai.com". */
   describe(): string;
   suggest(request: SuggestRequest, options?: { signal?: AbortSignal }): Promise<SuggestResult>;
+  /** Resolves once a request can leave at once (the OpenAI engine: its SDK loaded, see openaiSdk.ts). A
+   *  rate-limited run waits for it before taking a slot, so its first requests do not all leave together
+   *  when the load ends. */
+  ready?(): Promise<unknown>;
   /** Hash of the prompt the engine would use now (LLM engines): a cached suggestion made with another is stale. */
   promptHashFor?(level: EditLevel, task?: 'rewrite' | 'retranslate'): string;
 }

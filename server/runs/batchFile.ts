@@ -10,7 +10,6 @@ import { articleGlossary } from '../commands/articleGlossary.js';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { toFile } from 'openai';
 import type { Batch } from 'openai/resources/batches';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { pickDeskExamples } from '../commands/deskExamples.js';
@@ -18,6 +17,7 @@ import { EngineFailedError, InvalidStateError, NotFoundError, ParagraphRefusal, 
 import type { Services } from '../commands/services.js';
 import { buildRequest, suggestParagraph } from '../commands/suggestParagraph.js';
 import type { OpenAIEngine } from '../engines/openai.js';
+import { loadOpenAI } from '../engines/openaiSdk.js';
 import type { Engine } from '../engines/types.js';
 import { NotFoundError as StoreNotFound } from '../store/types.js';
 import { claim, release, type Run, type RunResult, type RunStore } from '../store/runStore.js';
@@ -74,8 +74,9 @@ export async function writeBatchFile(services: Services, runStore: RunStore, run
 export async function submitBatchFile(runStore: RunStore, runId: string, engine: OpenAIEngine): Promise<Run> {
   const run = await runStore.getRun(runId);
   if (!run?.batch) throw new InvalidStateError(`run ${runId} has no batch file to submit`);
-  const upload = await engine.sdk.files.create({ file: await toFile(await readFile(run.batch.file), basename(run.batch.file)), purpose: 'batch' });
-  const batch = await engine.sdk.batches.create({ input_file_id: upload.id, endpoint: BATCH_ENDPOINT, completion_window: '24h', metadata: { postedit_run: runId } });
+  const [{ toFile }, sdk] = await Promise.all([loadOpenAI(), engine.sdk()]);
+  const upload = await sdk.files.create({ file: await toFile(await readFile(run.batch.file), basename(run.batch.file)), purpose: 'batch' });
+  const batch = await sdk.batches.create({ input_file_id: upload.id, endpoint: BATCH_ENDPOINT, completion_window: '24h', metadata: { postedit_run: runId } });
   return runStore.updateRun(runId, (r) => {
     r.batch = { ...r.batch!, id: batch.id, status: batch.status };
     r.status = 'running';
@@ -87,8 +88,9 @@ export async function submitBatchFile(runStore: RunStore, runId: string, engine:
 /** Polls the batch until it ends; aborting stops the polling, not the batch. */
 export async function waitForBatch(engine: OpenAIEngine, batchId: string, options: { signal?: AbortSignal; pollMs?: number; clock?: Clock; onPoll?: (b: Batch) => void } = {}): Promise<Batch> {
   const clock = options.clock ?? realClock;
+  const sdk = await engine.sdk();
   for (;;) {
-    const batch = await engine.sdk.batches.retrieve(batchId, options.signal ? { signal: options.signal } : {});
+    const batch = await sdk.batches.retrieve(batchId, options.signal ? { signal: options.signal } : {});
     options.onPoll?.(batch);
     if (TERMINAL.has(batch.status)) return batch;
     await clock.sleep(options.pollMs ?? 10_000, options.signal);
@@ -98,8 +100,9 @@ export async function waitForBatch(engine: OpenAIEngine, batchId: string, option
 /** The output and error files of an ended batch, as one JSON Lines text. */
 export async function downloadBatchResults(engine: OpenAIEngine, batch: Batch): Promise<string> {
   const parts: string[] = [];
+  const sdk = await engine.sdk();
   for (const id of [batch.output_file_id, batch.error_file_id]) {
-    if (id) parts.push(await (await engine.sdk.files.content(id)).text());
+    if (id) parts.push(await (await sdk.files.content(id)).text());
   }
   return parts.join('\n');
 }

@@ -50,10 +50,12 @@ export function runEngine(inner: Engine, options: RunEngineOptions): Engine {
     id: inner.id,
     model: inner.model,
     describe: () => inner.describe(),
+    ...(inner.ready ? { ready: () => inner.ready!() } : {}),
     async suggest(request: SuggestRequest): Promise<SuggestResult> {
       try {
         return await withRetry(async () => {
           const estimate = limiter ? estimateTokens(request, task) : 0;
+          await inner.ready?.();
           await limiter?.acquire(estimate, signal);
           const linked = requestSignal(signal);
           // Engines that do not know `task` ignore it (the run refuses retranslate for them up front).
