@@ -13,6 +13,7 @@ import { CommandError } from '../commands/errors.js';
 import { prepareResume } from '../runs/resumeRun.js';
 import { prepareRun } from '../runs/startRun.js';
 import { loadDotEnv, readConfig } from '../config.js';
+import { ENGINE_IDS, isEngineId } from '../engines/ids.js';
 import type { EditLevel } from '../engines/types.js';
 import { OfflineEngine } from '../engines/offline.js';
 import { ActiveRuns, type RunContext } from '../runs/activeRuns.js';
@@ -80,6 +81,8 @@ if (!values.resume) {
   if (values.all && positionals.length) fail('give article ids or --all, not both', 2);
   if (!values.engine) fail(`--engine is required: openai or offline\n${USAGE}`, 2);
 }
+// Before any data is read: a misspelt engine is the mistake to report, not what the data lacks.
+if (values.engine !== undefined && !isEngineId(values.engine)) fail(`unknown engine "${values.engine}": use ${ENGINE_IDS.join(' or ')}`, 2);
 const articles: string[] | 'all' = values.all ? 'all' : positionals;
 const config = readConfig();
 const dataDir = resolve(values.data ?? config.dataDir);

@@ -35,6 +35,17 @@ describe('the command-line tools', () => {
     }
   }, 120_000);
 
+  it('name a misspelt batch engine before anything about the data (here: none)', async () => {
+    const dataDir = await tempDir();
+    try {
+      const r = run('batch', ['--engine', 'opneai', '--all'], dataDir);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe('error: unknown engine "opneai": use offline or openai');
+    } finally {
+      await removeData(dataDir);
+    }
+  }, 60_000);
+
   it('print their usage for --help and -h, and exit 0 without touching the data', async () => {
     const dataDir = await tempDir();
     try {
