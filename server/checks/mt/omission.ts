@@ -7,12 +7,12 @@
  * compound the dictionary lacks through its parts (理财产品); a Latin-script word when the same token
  * is there. Each MT word answers for one source word only, and a contested one goes to the clause
  * whose other counterparts are nearest. Glosses still miss synonyms, so a clause is flagged only when
- * several of its words are checkable and at most a third has a counterpart, or when a run of them in
- * a row has none (a dropped stretch of a long clause).
+ * several of its words are checkable and at most a third of them (a figure counting twice) has a
+ * counterpart, or when a run of them in a row has none (a dropped stretch of a long clause).
  */
 import type { MtFlag } from '../../core/types.js';
 import { stemOf } from '../../core/zh/glosses.js';
-import { clauseEvidence, median, NOT_FOUND } from './omissionEvidence.js';
+import { clauseEvidence, median, NOT_FOUND, type WordEvidence } from './omissionEvidence.js';
 import type { MtCheck } from './types.js';
 
 export { stemOf };
@@ -33,7 +33,7 @@ export const omissionCheck: MtCheck = {
   id: ID,
   name: 'Omissions',
   description: 'A source clause whose content words have no counterpart in the MT.',
-  version: 2,
+  version: 3,
   run(mt, source) {
     if (!source || !mt.trim()) return [];
     const flags: MtFlag[] = [];
@@ -48,7 +48,7 @@ export const omissionCheck: MtCheck = {
         run = w.found === NOT_FOUND ? run + 1 : 0;
         longest = Math.max(longest, run);
       }
-      if ((checked.length >= MIN_WORDS && matched.length <= checked.length * MAX_MATCHED) || longest >= MISSING_RUN) {
+      if ((checked.length >= MIN_WORDS && weight(matched) <= weight(checked) * MAX_MATCHED) || longest >= MISSING_RUN) {
         const point = i === 0 ? 0 : pointAfter(mt, lastMatchEnd);
         flags.push({
           start: point,
@@ -66,6 +66,20 @@ export const omissionCheck: MtCheck = {
     return flags;
   },
 };
+
+/**
+ * A figure counts twice: its value found in the MT (200亿美元 = $20 billion) is surer evidence that
+ * the clause is there than a gloss, and a clause around it is often paraphrased past the dictionary
+ * (获得…协议 "was awarded a deal"). Dev set: false alarms 4.4 → 4.0 %, recall 78.2 → 77.9 %; the
+ * file not tuned on: false alarms 14.0 → 12.3 % (bench/RESULTS.md §7a).
+ */
+const FIGURE_WEIGHT = 2;
+
+const weight = (words: WordEvidence[]) => words.reduce((sum, w) => sum + weightOf(w), 0);
+
+function weightOf(w: WordEvidence): number {
+  return w.tag === 'm' && /\d/u.test(w.word) ? FIGURE_WEIGHT : 1;
+}
 
 /** The MT offset after the clause break that follows `from` (or the end of the MT). */
 function pointAfter(mt: string, from: number): number {

@@ -32,6 +32,15 @@ describe('omissionCheck', () => {
     expect(omissionCheck.run(mt, source, {})).toEqual([]);
   });
 
+  it('takes a figure found by value as evidence for its paraphrased clause, and flags the clause once the figure is gone too', () => {
+    const src = '该市去年经济平稳发展，并且获得价值35亿元的订单。';
+    // 获得, 价值 and 订单 have no gloss in "secured deals of": only 35亿 = 3.5 billion answers.
+    expect(omissionCheck.run("The city's economy developed steadily last year, and it secured deals of 3.5 billion yuan.", src, {})).toEqual([]);
+    for (const mt of ["The city's economy developed steadily last year, and it secured deals.", "The city's economy developed steadily last year."]) {
+      expect(omissionCheck.run(mt, src, {}), mt).toMatchObject([{ kind: 'omission', sourceSpans: [[src.indexOf('并且'), src.length - 1]] }]);
+    }
+  });
+
   it('needs a source', () => {
     expect(omissionCheck.run(full, undefined, {})).toEqual([]);
   });
