@@ -76,7 +76,9 @@ describe('a process using the grammar worker', () => {
 
 describe('an idle grammar worker (the server ends it after POSTEDIT_WORKER_IDLE_SECONDS)', () => {
   it('is ended once idle, and the next job starts a new one with the same answers', async () => {
-    const before = await Promise.all(TEXTS.map((t) => offThread.planSafeFixes(t, opts)));
+    // The short texts: what is tested is the restart, and a new worker's answers (the long ones are the first test's).
+    const short = TEXTS.slice(0, 3);
+    const before = await Promise.all(short.map((t) => offThread.planSafeFixes(t, opts)));
     const first = grammarWorkerForTests();
     expect(first).toBeDefined();
     setDefaultWorkerIdleMs(300);
@@ -87,7 +89,7 @@ describe('an idle grammar worker (the server ends it after POSTEDIT_WORKER_IDLE_
       expect(ended).toBe(1); // terminated
       expect(grammarWorkerForTests()).toBeUndefined();
 
-      const again = await Promise.all(TEXTS.map((t) => offThread.planSafeFixes(t, opts)));
+      const again = await Promise.all(short.map((t) => offThread.planSafeFixes(t, opts)));
       const second = grammarWorkerForTests();
       expect(second).toBeDefined();
       expect(second).not.toBe(first);
@@ -126,9 +128,9 @@ describe('a released grammar worker (the server releases it after its start-up w
 
 describe('when the grammar worker dies', () => {
   it('answers the jobs it had, and every later one, in-process with the same results', async () => {
-    // Paragraphs capped at GRAMMAR_LIMITS.maxChars, of many chunks each: they keep the worker busy.
+    // A paragraph capped at GRAMMAR_LIMITS.maxChars, of many chunks: it keeps the worker busy.
     const huge = PARAGRAPHS.join(' ').repeat(3);
-    const texts = [huge, `It was the the start. ${huge}`, `${huge} And a important end.`, ...TEXTS];
+    const texts = [huge, ...TEXTS];
     let settled = 0;
     const answers = Promise.all(
       texts.map((t) =>
