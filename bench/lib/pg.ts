@@ -29,6 +29,11 @@ export interface BenchPostgres {
   version: string;
   /** A new, empty database, or a copy of `template` (which must have no open connections). */
   database(template?: BenchDatabase): Promise<BenchDatabase>;
+  /**
+   * Drops a database made here once it has served (no open connections), so that its dead rows are
+   * not vacuumed while the next configuration is measured.
+   */
+  drop(db: BenchDatabase): Promise<void>;
   /** CPU time (ms) used so far by the server's processes (postmaster and backends), when it runs on this machine. */
   cpuMs(): number | undefined;
   /** Drops the databases made and stops the cluster if this process started it. */
@@ -96,6 +101,15 @@ export async function benchPostgres(cleanup: Cleanup): Promise<BenchPostgres> {
       });
       made.push(name);
       return { name, url: withDatabase(server.url, name) };
+    },
+    async drop(db) {
+      const i = made.indexOf(db.name);
+      if (i < 0) return;
+      made.splice(i, 1);
+      await admin(server.url, async (c) => {
+        await untilIdle(c, db.name);
+        await c.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+      });
     },
     async close() {
       if (made.length) {
