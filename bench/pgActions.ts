@@ -162,6 +162,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
 
   const all = runs.flatMap((r) => r.samples).sort((x, y) => x.at - y.at);
   const samples = all.slice(o.warmup);
+  const firstWarm = Math.min(o.warmup, FIRST_WARMUP);
   // BENCH_DUMP=FILE: every measured sample as JSON lines (as bench/actions.ts), to look for clustered slow requests.
   if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
   const wall = samples.length ? Math.max(...samples.map((x) => x.at + x.ms)) - samples[0]!.at : NaN;
@@ -182,7 +183,7 @@ async function load(label: string, servers: ServerHandle[], articleId: string, s
     label,
     instances: n,
     samples,
-    warm: { start: all.slice(0, Math.min(o.warmup, FIRST_WARMUP)), later: all.slice(Math.min(o.warmup, FIRST_WARMUP), o.warmup) },
+    warm: { start: all.slice(0, firstWarm), later: all.slice(firstWarm, o.warmup) },
     wall,
     sent: all.length,
     errors,

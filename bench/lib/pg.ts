@@ -65,6 +65,12 @@ async function untilIdle(c: Client, name: string): Promise<void> {
   }
 }
 
+/** Drops database `name` once no connection uses it any more. */
+async function dropWhenIdle(c: Client, name: string): Promise<void> {
+  await untilIdle(c, name);
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
 export async function benchPostgres(cleanup: Cleanup): Promise<BenchPostgres> {
   const given = process.env.DATABASE_URL?.trim();
   const server = given ? { url: given, stop: async () => undefined } : await startPostgres();
@@ -106,18 +112,12 @@ export async function benchPostgres(cleanup: Cleanup): Promise<BenchPostgres> {
       const i = made.indexOf(db.name);
       if (i < 0) return;
       made.splice(i, 1);
-      await admin(server.url, async (c) => {
-        await untilIdle(c, db.name);
-        await c.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
-      });
+      await admin(server.url, (c) => dropWhenIdle(c, db.name));
     },
     async close() {
       if (made.length) {
         await admin(server.url, async (c) => {
-          for (const name of made.splice(0)) {
-            await untilIdle(c, name);
-            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: unknown) => console.warn(`could not drop ${name}: ${(e as Error).message}`));
-          }
+          for (const name of made.splice(0)) await dropWhenIdle(c, name).catch((e: unknown) => console.warn(`could not drop ${name}: ${(e as Error).message}`));
         }).catch((e: unknown) => console.warn(`could not drop the benchmark databases: ${(e as Error).message}`));
       }
       await server.stop();
