@@ -9,14 +9,18 @@ import { editParagraph } from '../../server/commands/editParagraph.js';
 import { keepParagraph } from '../../server/commands/keepParagraph.js';
 import { reviewParagraph } from '../../server/commands/reviewParagraph.js';
 import { launchBrowser, skipBrowser } from '../support/browser.js';
-import { holdRequest } from '../support/heldRequest.js';
+import { holdRequest, within } from '../support/heldRequest.js';
 import { corpusDir, passwordOf, seedPath, startApp, type RunningApp } from '../support/app.js';
 import type { Role } from '../../server/core/types.js';
 import { join } from 'node:path';
 
 /** Refreshes a row as the page's own scripts do (the MT flags arriving, an action's answer). */
 const refreshRowOn = (page: Page, pid: string) =>
-  page.evaluate((id) => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById(id)!).then(() => undefined), pid);
+  within(
+    page.evaluate((id) => (window as unknown as { postedit: { refreshRow(r: Element): Promise<unknown> } }).postedit.refreshRow(document.getElementById(id)!).then(() => undefined), pid),
+    15_000,
+    `the page did not refresh row ${pid}`,
+  );
 
 describe.skipIf(skipBrowser)('the desk in Chromium', () => {
   let app: RunningApp;

@@ -2,7 +2,8 @@
 import type { Page } from 'playwright-core';
 
 export interface HeldRequest {
-  /** Resolves once the request has come (with `answered`: once the server has answered it). */
+  /** Resolves once the request has come (with `answered`: once the server has answered it); rejects,
+   *  saying so, when none has come within 15 s (a page that never sent it fails the test, not its timeout). */
   arrived: Promise<void>;
   /** Lets it go on. */
   release(): void;
@@ -27,5 +28,14 @@ export async function holdRequest(page: Page, match: (url: URL) => boolean, opti
     await held;
     return answer ? route.fulfill({ response: answer }) : route.continue();
   });
-  return { arrived, release };
+  const came = within(arrived, 15_000, 'the page sent no request to hold');
+  came.catch(() => undefined); // a test that failed before awaiting it has its own error to report
+  return { arrived: came, release };
+}
+
+/** `promise`, or a rejection naming `what` did not happen once `ms` have passed. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
