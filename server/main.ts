@@ -53,7 +53,13 @@ if ((await services.users.countUsers()) === 0) {
   const user = process.env.POSTEDIT_ADMIN_USER;
   const password = process.env.POSTEDIT_ADMIN_PASSWORD;
   if (user && password) {
-    await addUser(services.users, { username: user, password, role: 'admin' });
+    try {
+      await addUser(services.users, { username: user, password, role: 'admin' });
+    } catch (e) {
+      // A name or password the account rules refuse: one line, as for the other settings.
+      console.error(`error: POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD: ${(e as Error).message}`);
+      process.exit(1);
+    }
     console.log(`created admin "${user}" from POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD`);
   } else {
     setup.token = newSecret(18);

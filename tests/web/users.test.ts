@@ -5,6 +5,8 @@
  * DATABASE_URL set).
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseUsername } from '../../server/auth/username.js';
 import { addUser, checkLogin, createToken } from '../../server/commands/users.js';
@@ -346,12 +348,13 @@ describe('TRUST_PROXY and the per-address login limit', () => {
     }
   });
 
-  it('npm start refuses TRUST_PROXY=true with a one-line reason', async () => {
+  /** `npm start` with these settings over a fresh data directory: its exit code and output. */
+  async function startRefused(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string; users: string }> {
     const dataDir = await tempDir();
     try {
       const child = spawn(process.execPath, entryArgs('server/main.ts'), {
         cwd: repoRoot,
-        env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', TRUST_PROXY: 'true', POSTEDIT_ADMIN_USER: 'boss', POSTEDIT_ADMIN_PASSWORD: 'boss password' },
+        env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, PORT: '0', IMPORT_CORPUS: '0', ...env },
       });
       let out = '';
       let err = '';
@@ -360,12 +363,34 @@ describe('TRUST_PROXY and the per-address login limit', () => {
       const timer = setTimeout(() => child.kill('SIGTERM'), 15_000);
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       clearTimeout(timer);
-      expect(code).toBe(1);
-      expect(err.trim().split('\n')).toHaveLength(1);
-      expect(err).toMatch(/^error: TRUST_PROXY=true would believe an X-Forwarded-For any client can write/);
-      expect(out).not.toContain('Postedit is running');
+      const users = await readFile(join(dataDir, 'users.json'), 'utf8').catch(() => '');
+      return { code, out, err, users };
     } finally {
       await removeData(dataDir);
+    }
+  }
+
+  it('npm start refuses TRUST_PROXY=true with a one-line reason', async () => {
+    const { code, out, err } = await startRefused({ TRUST_PROXY: 'true', POSTEDIT_ADMIN_USER: 'boss', POSTEDIT_ADMIN_PASSWORD: 'boss password' });
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/^error: TRUST_PROXY=true would believe an X-Forwarded-For any client can write/);
+    expect(out).not.toContain('Postedit is running');
+  });
+
+  it('npm start refuses an admin name or password from the environment that the account rules refuse, in one line, with no stack', async () => {
+    for (const [user, password, reason] of [
+      ['Chief Editor', 'long enough secret', /a username has 2–40 characters/],
+      ['chief', 'short', /password/i],
+    ] as const) {
+      const { code, out, err, users } = await startRefused({ POSTEDIT_ADMIN_USER: user, POSTEDIT_ADMIN_PASSWORD: password });
+      expect(code, err).toBe(1);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(/^error: POSTEDIT_ADMIN_USER \/ POSTEDIT_ADMIN_PASSWORD: /);
+      expect(err).toMatch(reason);
+      expect(err).not.toMatch(/\.[jt]s:\d|\/work\/|node:internal/);
+      expect(out).not.toContain('Postedit is running');
+      expect(users).not.toContain(user);
     }
   });
 });
