@@ -43,7 +43,8 @@ export function safeFixes(text: string, options: GrammarOptions = {}): Promise<s
  * With `text` — a paragraph someone is about to change (an edit box opened, a suggestion asked for) —
  * also lint it there, results dropped, so the changed text's flags wait neither for Harper's start
  * (~1.5–3 s) nor for what a new linter pays once on the first word of six letters or more with no near
- * dictionary word (many pinyin names: ~8 s here). Resolves to the time spent waiting, in ms.
+ * dictionary word (many pinyin names: ~4 s of CPU here, ~8 s before the tier-up budget of grammarLinter.ts).
+ * Resolves to the time spent waiting, in ms.
  */
 export async function warmUpGrammar(text = ''): Promise<number> {
   const t0 = performance.now();

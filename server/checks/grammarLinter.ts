@@ -7,7 +7,7 @@
  * Harper builds its dictionary in WebAssembly memory (~160 MB, which WebAssembly never gives back
  * while the thread lives). The first misspelt word with no dictionary word within three edits (a
  * foreign name, say) makes Harper build an edit-distance-4 automaton it keeps: ~64 MB more and a
- * one-off ~4.5 s lint (measured on the corpus). Concurrent first calls share the same setup
+ * one-off lint of ~3.6–3.8 s of CPU here (8.4 s with Liftoff only). Concurrent first calls share the same setup
  * promise. The memory is released by ending the thread: the app runs Harper on a worker thread of its own that is
  * terminated after a while without work (`./offThreadGrammar.ts`).
  */
