@@ -136,7 +136,10 @@ describe('run progress on the article stream', () => {
     const started = await admin.post('/api/runs', { articles: [b], engine: 'offline' });
     expect(started.status).toBe(202);
     let run;
-    do run = await s.next('run', 10_000);
+    // A progress event comes once a paragraph is done: the first may wait for this worker's grammar
+    // checker to start (the offline engine's last pass), which on a busy 2-core machine, in the
+    // PostgreSQL pass, has taken over 10 s.
+    do run = await s.next('run', 30_000);
     while (run.data.status === 'running' || run.data.status === 'queued');
     expect(run.data).toMatchObject({ runId: started.json.run.id, status: 'finished' });
     expect(run.data.counts.done + run.data.counts.skipped + run.data.counts.failed).toBe(run.data.counts.total);
