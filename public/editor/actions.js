@@ -16,7 +16,9 @@ export function onActionSettled(fn) { settled.push(fn); }
 
 /** Runs an action on the row's revision; a stale revision opens the conflict box (retry = mine on top). */
 export async function act(row, action, extra = {}, { reload = false } = {}) {
-  if (!row || row.classList.contains('busy')) return;
+  if (!row) return;
+  // One action at a time per paragraph: a key pressed meanwhile says why nothing happens.
+  if (row.classList.contains('busy')) return say(`${row.querySelector('.num')?.textContent ?? 'This paragraph'} is still being saved: wait for its answer, then try again.`);
   const run = async (baseRevision) => {
     row.classList.add('busy');
     try {

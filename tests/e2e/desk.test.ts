@@ -141,6 +141,24 @@ describe.skipIf(skipBrowser)('the desk in Chromium', () => {
     expect(await box.locator('ins').allTextContents()).toEqual([expect.stringContaining('Colleague addition.')]);
   });
 
+  it('says why a key does nothing while the paragraph\'s last action is unanswered, and sends it once', async () => {
+    const page = await pageAs('editor');
+    await page.goto(`${app.url}/articles/${articleId}#p17`);
+    await page.locator('#p17.selected').waitFor();
+    let keeps = 0;
+    page.on('request', (r) => r.url().endsWith('/paragraphs/p17/keep') && keeps++);
+    const keep = await holdRequest(page, (url) => url.pathname.endsWith('/paragraphs/p17/keep'));
+    await page.keyboard.press('c');
+    await keep.arrived;
+    await page.locator('#p17.busy').waitFor();
+    await page.keyboard.press('c');
+    await page.locator('.flash', { hasText: /¶17 is still being saved/ }).waitFor();
+    keep.release();
+    await page.locator('#p17.status-kept').waitFor();
+    expect(keeps).toBe(1);
+    expect((await stored('p17')).status).toBe('kept');
+  });
+
   it('keeps the changes left out of a suggestion when the row is refreshed (the MT flags arriving): accept takes only the others', async () => {
     // Two slips the offline engine fixes as two separate changes: a doubled word, then a double space.
     const p = await stored('p14');
