@@ -10,6 +10,7 @@ import { newSecret } from './auth/passwords.js';
 import { markServer, runningServer } from './store/dataDirLock.js';
 import { describeDatabase, openRunStore } from './store/open.js';
 import { setDefaultWorkerIdleMs, setWorkerBatch, setWorkerNice } from './checks/offThread.js';
+import { fail } from './cli/fail.js';
 
 loadDotEnv();
 let config: ReturnType<typeof readConfig>;
@@ -18,8 +19,7 @@ try {
   config = readConfig();
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 } catch (e) {
-  console.error(`error: ${(e as Error).message}`);
-  process.exit(1);
+  fail((e as Error).message);
 }
 // Worker threads left without work give their memory back (Harper's a few hundred MB, the MT checks'
 // dictionaries ~100 MB) and start again on the next job: POSTEDIT_WORKER_IDLE_SECONDS (0: never).
@@ -28,10 +28,7 @@ setDefaultWorkerIdleMs(Number.isFinite(idleSeconds) && idleSeconds > 0 ? idleSec
 setWorkerNice(config.workerNice);
 setWorkerBatch(config.workerBatch);
 const other = runningServer(config.dataDir);
-if (other) {
-  console.error(`error: another Postedit server (pid ${other.pid}, ${other.url}) is using ${config.dataDir}; stop it or set DATA_DIR`);
-  process.exit(1);
-}
+if (other) fail(`another Postedit server (pid ${other.pid}, ${other.url}) is using ${config.dataDir}; stop it or set DATA_DIR`);
 const services = await createServices({ dataDir: config.dataDir, corpusDir: config.corpusDir });
 
 if (config.importCorpus) {
@@ -56,9 +53,8 @@ if ((await services.users.countUsers()) === 0) {
     try {
       await addUser(services.users, { username: user, password, role: 'admin' });
     } catch (e) {
-      // A name or password the account rules refuse: one line, as for the other settings.
-      console.error(`error: POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD: ${(e as Error).message}`);
-      process.exit(1);
+      // A name or password the account rules refuse (or a store that cannot write): one line, as for the other settings.
+      fail(`could not create the admin of POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD: ${(e as Error).message}`);
     }
     console.log(`created admin "${user}" from POSTEDIT_ADMIN_USER / POSTEDIT_ADMIN_PASSWORD`);
   } else {

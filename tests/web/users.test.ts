@@ -386,7 +386,7 @@ describe('TRUST_PROXY and the per-address login limit', () => {
       const { code, out, err, users } = await startRefused({ POSTEDIT_ADMIN_USER: user, POSTEDIT_ADMIN_PASSWORD: password });
       expect(code, err).toBe(1);
       expect(err.trim().split('\n')).toHaveLength(1);
-      expect(err).toMatch(/^error: POSTEDIT_ADMIN_USER \/ POSTEDIT_ADMIN_PASSWORD: /);
+      expect(err).toMatch(/^error: could not create the admin of POSTEDIT_ADMIN_USER \/ POSTEDIT_ADMIN_PASSWORD: /);
       expect(err).toMatch(reason);
       expect(err).not.toMatch(/\.[jt]s:\d|\/work\/|node:internal/);
       expect(out).not.toContain('Postedit is running');
