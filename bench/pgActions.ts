@@ -349,6 +349,11 @@ export async function runPgActions(): Promise<PgActionsResult> {
     } finally {
       await services.store.close();
     }
+    // Statistics for the copies' planner, as a live database of this size has them: without, the copies
+    // made before autovacuum had analyzed the template (its first minute) ran with none until autovacuum
+    // reached the copy itself — during the warm-up or the measured requests, by chance — and the same
+    // configuration measured accept + edit p50 11–15 ms in one round and 4–5 ms in the other (2026-12-06).
+    await pg.analyze(template);
     const articleBytes = Buffer.byteLength(JSON.stringify(article.article));
     console.log(`generated "${article.id}" on PostgreSQL: ${REVISIONS} revisions, ${article.suggested} suggestions, article JSON ${kb(articleBytes)} (${ms(performance.now() - t0, 0)})`);
 
@@ -437,7 +442,7 @@ Measured ${today()} on ${machine()}; ${loadAtStart}. PostgreSQL ${pg.version}: $
 The article of bench/actions.ts's scaling run (bench/lib/historyArticle.ts): ${size} generated paragraphs, ${REVISIONS.toLocaleString('en-US')} revisions,
 a pending suggestion on ${article.suggested} of them (every other), undo stack full; ${kb(articleBytes)} of article JSON. On PostgreSQL one
 row per paragraph and per undo entry (migrations 004, 005); generated once into a template database, each configuration on
-its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`), dropped once measured (so its dead rows are not vacuumed during the next). ${CLIENTS} unpaced API clients (bench/actions.ts's driver: keep-alive,
+its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`, after an ANALYZE of the template: the planner statistics a live database has), dropped once measured (so its dead rows are not vacuumed during the next). ${CLIENTS} unpaced API clients (bench/actions.ts's driver: keep-alive,
 Bearer token, each on its own paragraph, edit → suggest → accept): ${o.warmup.toLocaleString('en-US')} warm-up requests under the same load, left out of the
 figures — a server just started runs its code unoptimised, and V8 went on compiling the hot path for ~30 s of this load (see WARMUP in bench/pgActions.ts: after 1,000 warm-up requests, §2's number, the p99 of quick runs was 34.7 ms, after 10,000 24.0 ms); their accept + edit p99, the first ${Math.min(FIRST_WARMUP, o.warmup).toLocaleString('en-US')} and the rest apart, is a column of its own: what a desk sees in its first minute of such load after a start —, then ${o.total.toLocaleString('en-US')} measured per configuration and round; ${o.paced ? `then the same ${CLIENTS} editors paced (${THINK_MS} ms think time, ${o.paced} requests).` : ''}
 Two instances: two app processes on two ports, clients 0, 2, 4, … on the first and 1, 3, 5, … on the second. Every app

@@ -254,6 +254,8 @@ export async function runPgBatch(): Promise<PgBatchResult> {
     } finally {
       await services.store.close();
     }
+    // Planner statistics for the copies, as a live database has them (see bench/pgActions.ts).
+    await pg.analyze(template);
     const server = await startBatchServer(LATENCY_MS);
     cleanup.add('stop the OpenAI test server', () => server.stop());
     console.log(`set-up: ${PARAGRAPHS} paragraphs imported, OpenAI test server pid ${server.pid} (${ms(performance.now() - t0, 0)})`);
@@ -297,7 +299,7 @@ Measured ${today()} on ${machine()}; ${loadAtStart}. PostgreSQL ${pg.version}: $
 \`npx tsx bench/pgBatch.ts\`; ${ms(performance.now() - started, 0)} in all.
 
 ${ARTICLES} generated articles × ${PARAGRAPHS_PER_ARTICLE} paragraphs of ~${WORDS} words = ${PARAGRAPHS} paragraphs, imported once into a template
-database; each configuration runs on its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`). The benchmark
+database (then ANALYZE, as a live database has its planner statistics); each configuration runs on its own byte-identical copy (\`CREATE DATABASE … TEMPLATE\`). The benchmark
 starts the workers (\`server/cli/worker.ts\` as \`npm run worker -- --concurrency ${CONCURRENCY} --poll-ms ${POLL_MS}\`, each its own
 process), waits until they idle on the empty queue, then hands one run (mode rewrite, level minimal, engine openai)
 to them with \`startSharedRun\`, as an app instance with \`POSTEDIT_RUN_WORKERS=1\` does. The workers' real

@@ -34,6 +34,11 @@ export interface BenchPostgres {
    * not vacuumed while the next configuration is measured.
    */
   drop(db: BenchDatabase): Promise<void>;
+  /**
+   * ANALYZE of every table of `db`: the planner statistics a live database has (autovacuum gathers them
+   * within a minute or so of a bulk load). Copies made with `database(template)` inherit them.
+   */
+  analyze(db: BenchDatabase): Promise<void>;
   /** CPU time (ms) used so far by the server's processes (postmaster and backends), when it runs on this machine. */
   cpuMs(): number | undefined;
   /** Drops the databases made and stops the cluster if this process started it. */
@@ -113,6 +118,9 @@ export async function benchPostgres(cleanup: Cleanup): Promise<BenchPostgres> {
       if (i < 0) return;
       made.splice(i, 1);
       await admin(server.url, (c) => dropWhenIdle(c, db.name));
+    },
+    async analyze(db) {
+      await admin(db.url, (c) => c.query('ANALYZE'));
     },
     async close() {
       if (made.length) {
