@@ -3,8 +3,7 @@
  * headings as Heading 2, body paragraphs as Normal); import reads paragraphs with `mammoth`, taking
  * headings from the paragraph styles (Title, Subtitle, Heading N) rather than guessing them.
  */
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph as DocxParagraph, TextRun } from 'docx';
-import mammoth from 'mammoth';
+import type { TextRun } from 'docx';
 import { undecidedLine, undecidedSummary } from '../core/articleFacts.js';
 import type { Article, ParagraphKind } from '../core/types.js';
 import { DOCX_XML_LIMITS, scanXml, type XmlCounts } from './limits.js';
@@ -18,6 +17,16 @@ export const MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024;
 export const MAX_DOCX_ENTRY_BYTES = 64 * 1024 * 1024;
 /** Most ZIP entries in a .docx (Word writes a dozen or two, plus one per image). */
 export const MAX_DOCX_ENTRIES = 10_000;
+
+// docx and mammoth load on the first export or import of a .docx, not with the server: together they
+// cost every server and command-line start ~11 MB and ~40 ms for a format most sessions never use.
+type DocxModule = typeof import('docx');
+let docxModule: Promise<DocxModule> | undefined;
+const loadDocx = () => (docxModule ??= import('docx'));
+type Mammoth = typeof import('mammoth');
+let mammothModule: Promise<Mammoth> | undefined;
+// mammoth is CommonJS (`export =`): Node's dynamic import gives its exports as `default`.
+const loadMammoth = () => (mammothModule ??= import('mammoth').then((m) => (m as unknown as { default: Mammoth }).default));
 
 export class DocxError extends Error {}
 
@@ -35,7 +44,7 @@ export function startsRightToLeft(text: string): boolean {
   return !!m && /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u.test(m[0]);
 }
 
-function runsOf(text: string): TextRun[] {
+function runsOf({ TextRun }: DocxModule, text: string): TextRun[] {
   const rtl = startsRightToLeft(text);
   return xmlSafe(text)
     .split('\n')
@@ -48,13 +57,15 @@ function runsOf(text: string): TextRun[] {
  * `PosteditUndecided`), not into the text: a re-import would take it for a paragraph.
  */
 export async function articleToDocx(article: Article): Promise<Buffer> {
+  const docx = await loadDocx();
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph: DocxParagraph } = docx;
   const undecided = undecidedSummary(article);
   let first = true;
   const children = article.paragraphs
     .filter((p) => p.status !== 'deleted')
     .map((p) => {
       const rtl = startsRightToLeft(p.text);
-      const common = { children: runsOf(p.text), ...(rtl ? { bidirectional: true, alignment: AlignmentType.START } : {}) };
+      const common = { children: runsOf(docx, p.text), ...(rtl ? { bidirectional: true, alignment: AlignmentType.START } : {}) };
       if (p.kind !== 'heading') return new DocxParagraph(common);
       const heading = first ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2;
       first = false;
@@ -162,6 +173,7 @@ export async function docxToSegments(data: Buffer): Promise<{ segments: DocxSegm
     throw e;
   }
 
+  const mammoth = await loadMammoth();
   let paragraphs: MammothElement[] = [];
   let tables = 0;
   let images = 0;

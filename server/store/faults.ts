@@ -4,7 +4,15 @@
  * web layer answers them with 503 (`storage unavailable: …`). Messages never carry a path, a host
  * or a stack: the original error stays in `cause` for the server log.
  */
-import { DatabaseError } from 'pg';
+
+/**
+ * Whether `e` is an error PostgreSQL answered (pg's DatabaseError). pg is loaded only on PostgreSQL
+ * (store/pg/database.ts sets this when it loads), so on lowdb nothing is one and pg stays unloaded.
+ */
+let isDatabaseError: (e: unknown) => boolean = () => false;
+export function recogniseDatabaseErrors(check: (e: unknown) => boolean): void {
+  isDatabaseError = check;
+}
 
 export class StorageUnavailableError extends Error {
   readonly status = 503;
@@ -80,7 +88,7 @@ export function storageFault(e: unknown): StorageUnavailableError | undefined {
   const err = e as { code?: unknown; message?: unknown; syscall?: unknown };
   const code = typeof err.code === 'string' ? err.code : undefined;
   const message = typeof err.message === 'string' ? err.message : '';
-  if (e instanceof DatabaseError && code) {
+  if (isDatabaseError(e) && code) {
     const reason = pgStateReason(code);
     return reason ? new StorageUnavailableError(reason, { cause: e }) : undefined;
   }

@@ -6,16 +6,7 @@
  * article store owns the connection pool: `store.close()` closes it, after the user and glossary
  * stores are done (they have nothing of their own to close).
  */
-import { mkdir } from 'node:fs/promises';
 import { LowdbStore } from './lowdbStore.js';
-import { openPool } from './pg/database.js';
-import { migrate } from './pg/migrate.js';
-import { PgGlossaryStore } from './pg/pgGlossaryStore.js';
-import { PgStore } from './pg/pgStore.js';
-import { PgRunStore } from './pg/pgRunStore.js';
-import { PgUserStore } from './pg/pgUserStore.js';
-import { PgListener } from './pg/pgListener.js';
-import { PgSignals } from './pg/pgSignals.js';
 import { LowdbRunStore, type RunStore } from './runStore.js';
 import { LowdbGlossaryStore, type GlossaryStore } from './glossaryStore.js';
 import type { Store } from './types.js';
@@ -57,26 +48,13 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
     return { backend: 'lowdb', store, users: await LowdbUserStore.open(dataDir), glossaries: await LowdbGlossaryStore.open(dataDir) };
   }
   const size = poolSize(env);
-  const pool = openPool(url, size === undefined ? {} : { max: size });
-  let glossaries: PgGlossaryStore;
-  // One listening connection (pgListener.ts) for the live desk's feed and the invalidation signals:
-  // token lookups and the glossary revision are cached while it listens. The store closes it.
-  const listener = new PgListener(pool);
-  const signals = new PgSignals(listener);
-  // Made before listening starts: its change feed adds its channels to the listener.
-  const store = new PgStore(pool, { dir: dataDir, signals, listener });
+  // pg and the PostgreSQL stores load only here: a lowdb process never needs them.
+  const { openPgStores } = await import('./pg/openPg.js');
   try {
-    await migrate(pool);
-    await signals.start();
-    glossaries = await PgGlossaryStore.open(pool, signals);
-    // Everything shared is in the database; the data directory holds this instance's own files
-    // (the running-server marker).
-    await mkdir(dataDir, { recursive: true });
+    return { backend: 'postgresql', ...(await openPgStores(url, dataDir, size)) };
   } catch (e) {
-    await store.close().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeDatabase(url)}: ${(e as Error).message}`);
   }
-  return { backend: 'postgresql', store, users: new PgUserStore(pool, pool, signals), glossaries };
 }
 
 /**
@@ -85,5 +63,7 @@ export async function openStores(dataDir: string, env: NodeJS.ProcessEnv = proce
  * files in `dataDir/runs`, as before.
  */
 export async function openRunStore(dataDir: string, store: Store): Promise<RunStore> {
-  return store instanceof PgStore ? PgRunStore.open(store.pool) : LowdbRunStore.open(dataDir);
+  if (store instanceof LowdbStore) return LowdbRunStore.open(dataDir);
+  const { pgRunStoreOf } = await import('./pg/openPg.js');
+  return (await pgRunStoreOf(store)) ?? LowdbRunStore.open(dataDir);
 }

@@ -98,4 +98,37 @@ describe('the compiled server (dist/)', () => {
       await removeData(dataDir);
     }
   }, 120_000);
+
+  it('on lowdb loads neither pg nor the Word libraries: they load when PostgreSQL or a .docx is used (~12 MB less resident)', async () => {
+    const dataDir = await tempDir();
+    const child = spawn(process.execPath, ['--import', './tests/support/packageRecorder.mjs', 'dist/main.js'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, IMPORT_CORPUS: '0', PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' },
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}${err}`)), 30_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/Postedit is running/.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const loaded = [...err.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]);
+      // The recorder sees the packages the server does load…
+      expect(loaded).toEqual(expect.arrayContaining(['express', 'lowdb', 'diff']));
+      // …and not these.
+      expect(loaded.filter((name) => ['pg', 'docx', 'mammoth'].includes(name!))).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await removeData(dataDir);
+    }
+  }, 60_000);
 });

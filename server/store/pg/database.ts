@@ -1,5 +1,8 @@
 /** The connection pool and transactions shared by the PostgreSQL stores. */
 import { DatabaseError, Pool, type PoolClient } from 'pg';
+import { recogniseDatabaseErrors } from '../faults.js';
+
+recogniseDatabaseErrors((e) => e instanceof DatabaseError);
 
 export interface PoolOptions {
   /** Connections per process (default 10). Each update waiting for an article's row lock holds one. */
