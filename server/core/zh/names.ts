@@ -217,6 +217,9 @@ function splitAbbreviations(t: ZhToken): { chars: Array<{ char: string; start: n
   if (found.length >= 3 && hasZhWord(found.map((c) => c.char).join(''))) return undefined;
   const rest = t.word.slice(at - t.start);
   if (rest && !hasZhWord(rest)) return undefined;
+  // A word jieba's HMM made up of a surname and two characters is a name read in Chinese characters
+  // more often than two countries and a character (韩德洙 = Han Duck-soo, not Korea-Germany-洙).
+  if (t.tag === 'un' && chars.length === 3 && [...rest].length === 1 && lookupZhWord(chars[0]!)?.surname) return undefined;
   return { chars: found, rest: rest.length > 0 };
 }
 

@@ -106,6 +106,7 @@ describe('mtNamesCheck: source names missing from the MT', () => {
     ['a Spanish J read as h (胡里奥 ≈ Julio), with the rest of the dotted name', '中国政策观察网名誉顾问胡里奥·里奥斯表示。', 'Julio Ríos, honorary adviser to China Policy Watch, said.'],
     ['a Vietnamese name read syllable by syllable (范明政 ≈ Pham Minh Chinh)', '范明政总理参加了30多项活动。', 'Prime Minister Pham Minh Chinh took part in more than 30 events.'],
     ['a surname after a form of address (孙先生 ≈ Mr. Son)', '孙先生表示，这是一份协议。', 'Mr. Son said that this was an agreement.'],
+    ['a Korean name jieba does not know (韩德洙 = Han Duck-soo), not Korea and Germany', '韩国总理韩德洙表示欢迎。', 'South Korean Prime Minister Han Duck-soo welcomed it.'],
   ])('stays quiet about %s', (_, source, mt) => {
     expect(minors(mt, source).map((f) => f.message)).toEqual([]);
   });
