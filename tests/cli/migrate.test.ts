@@ -116,6 +116,14 @@ describe.skipIf(!!reason)('npm run migrate', () => {
     expect(into.stdout).toMatch(/users\s+2\n\s+tokens\s+1\n\s+sessions\s+1\n/);
     expect(into.stdout).toMatch(/\n\s+runs\s+1\n\s+run results\s+10\n\s+glossaries\s+2\n\s+glossary entries\s+3\n/);
     expect(into.stdout).not.toMatch(/not copied/);
+    // The copy is analysed for the query planner at once (reltuples is -1 until a table is analysed).
+    const pool = openPool(db.url);
+    try {
+      const planned = await pool.query<{ relname: string; reltuples: number }>(`SELECT relname, reltuples FROM pg_class WHERE relname IN ('article_paragraphs', 'revisions') ORDER BY relname`);
+      expect(planned.rows.map((r) => [r.relname, r.reltuples > 0])).toEqual([['article_paragraphs', true], ['revisions', true]]);
+    } finally {
+      await pool.end();
+    }
 
     const back = join(await tempDir(), 'copy');
     const out = await runMigrate(['--to-lowdb', back], db.url);
