@@ -2,7 +2,7 @@
 // their rows in place, without moving this editor's focus or scroll; who is where shows on the rows.
 // Without it (or without JavaScript) the page works as before: changes show on reload.
 import { articleApi, head, request, rows, say, state } from './page.js';
-import { keepingPlace, onSelect, refreshRow } from './rows.js';
+import { keepingPlace, onSelect, refreshRow, restorePlace } from './rows.js';
 import { diffNodes } from './conflict.js';
 import { act, onActionSettled } from './actions.js';
 
@@ -39,12 +39,12 @@ const typing = (row) => {
 async function replaceInPlace(row, decorate = () => {}) {
   const anchor = state.current && state.current !== row ? state.current : row;
   const before = anchor.getBoundingClientRect().top;
+  const atTop = window.scrollY === 0;
   const focusedElsewhere = document.activeElement && !row.contains(document.activeElement) ? document.activeElement : null;
   const fresh = await refreshRow(row);
   decorate(fresh);
-  const target = anchor === row ? fresh : anchor;
-  // A row gone from the page meanwhile (a reload, a merge) has no place to keep.
-  if (target.isConnected) window.scrollBy(0, target.getBoundingClientRect().top - before);
+  // A row gone from the page meanwhile (a reload, a merge) has no place to keep; a page at its top stays there (keepingPlace).
+  if (!atTop) restorePlace(anchor === row ? fresh : anchor, before);
   if (focusedElsewhere?.isConnected) focusedElsewhere.focus({ preventScroll: true });
   return fresh;
 }

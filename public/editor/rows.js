@@ -98,12 +98,22 @@ export function reloadAt(id) {
   location.reload();
 }
 
-/** Runs `change` (presence badges, grammar flags arriving) keeping the selected row where it was on the screen. */
+/**
+ * Runs `change` (presence badges, grammar flags arriving) keeping the selected row where it was on the screen.
+ * A page at its very top stays there, as the browser's own scroll anchoring does: one just opened keeps its
+ * title and toolbar in view when something (the "Also on this article" bar) appears above the rows.
+ */
 export function keepingPlace(change) {
   const anchor = state.current;
   const before = anchor?.getBoundingClientRect().top;
+  const atTop = window.scrollY === 0;
   change();
-  if (anchor?.isConnected && before !== undefined) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+  if (!atTop) restorePlace(anchor, before);
+}
+
+/** Scrolls so that `el`'s top is back at `before` (its viewport top earlier), if it is still on the page. */
+export function restorePlace(el, before) {
+  if (el?.isConnected && before !== undefined) window.scrollBy(0, el.getBoundingClientRect().top - before);
 }
 
 /** Seconds since the editor selected the row (time-to-edit, for the statistics). */

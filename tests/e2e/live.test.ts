@@ -85,6 +85,14 @@ describe.skipIf(skipBrowser)('the live desk in two browsers', () => {
     await watcher.locator('.progress-line span', { hasText: /^1 \/ 18 decided/ }).waitFor();
   });
 
+  it('keeps a page opened at its top there when a colleague arrives and the presence bar appears above the rows', async () => {
+    const editor = await open('editor');
+    expect(await editor.evaluate(() => scrollY)).toBe(0);
+    await open('reviewer', '#p5');
+    await editor.locator('.presence-bar', { hasText: 'reviewer (¶5)' }).waitFor();
+    expect(await editor.evaluate(() => scrollY)).toBe(0);
+  });
+
   it('shows who is on which paragraph, and forgets them when they leave', async () => {
     const editor = await open('editor', '#p2');
     const reviewer = await open('reviewer', '#p5');
