@@ -5,13 +5,15 @@
 import { extractWords, isFunctionWord, type WordFact } from '../../core/facts.js';
 import { splitPinyin } from '../../core/zh/pinyin.js';
 import { demonymPlace, knownName, sitePlace } from './nameDictionary.js';
-import { letters, phraseKeys, wordKeys } from './nameMatch.js';
+import { letters, mayBeginSyllable, phraseKeys, wordKeys } from './nameMatch.js';
 import { MAX_NAME_SYLLABLES, OWN_COUNTRY, OWN_COUNTRY_KEYS, type SourceFacts } from './nameSource.js';
 
 export interface MtNameUnit {
   text: string;
   span: [number, number];
   words: WordFact[];
+  /** The run of capitalised words the unit is part of ("Park Jin" for "Jin"). */
+  run: WordFact[];
   /** A person: romanised Chinese ("Li Qiang") or a dictionary person ("Shinzo Abe"). */
   person: boolean;
   /** Other forms the name may meet the source by: "Chinanews" and china for "Chinanews.com", vietnam for "Vietnamese". */
@@ -32,12 +34,12 @@ export function mtNameUnits(mt: string): MtNameUnit[] {
         const words = core.slice(i, i + len);
         if (!contiguous(mt, words)) continue;
         const known = knownName(words.map((w) => w.norm).join(' '));
-        if (known) units.push(unitOf(mt, words, known.person));
-        else if (isRomanisedPerson(words, mt)) units.push(unitOf(mt, words, true));
+        if (known) units.push(unitOf(mt, words, known.person, core));
+        else if (isRomanisedPerson(words, mt)) units.push(unitOf(mt, words, true, core));
         // "Vietnamese", "Korean": a place's adjective names the place; "Chinanews.com" a site named after one.
         else if (len === 1 && (demonymPlace(words[0]!.norm) || sitePlace(words[0]!.text))) {
           const site = /^[^.]+/u.exec(words[0]!.text)![0];
-          units.push({ ...unitOf(mt, words, false), also: [site, demonymPlace(words[0]!.norm) ?? sitePlace(words[0]!.text)!] });
+          units.push({ ...unitOf(mt, words, false, core), also: [site, demonymPlace(words[0]!.norm) ?? sitePlace(words[0]!.text)!] });
         }
         else continue;
         taken = len;
@@ -73,11 +75,34 @@ function capitalisedRuns(mt: string): WordFact[][] {
   return runs;
 }
 
-function unitOf(mt: string, words: WordFact[], person: boolean): MtNameUnit {
+function unitOf(mt: string, words: WordFact[], person: boolean, run: WordFact[]): MtNameUnit {
   const last = words[words.length - 1]!;
   // "China's": the name is "China".
   const span: [number, number] = [words[0]!.span[0], last.span[1] - (/['’]s$/u.test(last.text) ? 2 : 0)];
-  return { text: mt.slice(span[0], span[1]), span, words, person };
+  return { text: mt.slice(span[0], span[1]), span, words, person, run };
+}
+
+/**
+ * Whether the unit is one piece of the MT's romanisation of a source name read in Chinese characters
+ * (SourceFacts.unreadPeople): "Jin" in "Park Jin" for 朴振 — as many capitalised words (or hyphenated
+ * pieces) as the name has characters, side by side, the unit among them, each beginning as its
+ * syllable may be transliterated.
+ */
+function romanisesUnreadName(unit: MtNameUnit, mt: string, src: SourceFacts): boolean {
+  if (!src.unreadPeople.length) return false;
+  const first = unit.run.indexOf(unit.words[0]!);
+  const last = unit.run.indexOf(unit.words[unit.words.length - 1]!);
+  if (first < 0 || last < 0) return false;
+  for (const syllables of src.unreadPeople) {
+    for (let start = Math.max(0, last - syllables.length + 1); start <= first; start++) {
+      const words = unit.run.slice(start, start + syllables.length);
+      if (words.length < 2 || !contiguous(mt, words)) continue;
+      const pieces = words.flatMap((w) => w.text.split(/[-‐]/u).filter(Boolean));
+      // One short piece per syllable (Park, Jin, Suk, yeol): "Taiwan Youth" is not 中有 read aloud.
+      if (pieces.length === syllables.length && pieces.every((p, k) => letters(p).length <= 5 && mayBeginSyllable(p, syllables[k]!))) return true;
+    }
+  }
+  return false;
 }
 
 function contiguous(mt: string, words: WordFact[]): boolean {
@@ -102,7 +127,8 @@ const ORGAN_WORDS = new Set(
   'committee commission council ministry department bureau office agency administration association federation league union congress assembly parliament court group company corporation bank university institute academy centre center'.split(' '),
 );
 
-export function hasSourceCounterpart(unit: MtNameUnit, src: SourceFacts): boolean {
+export function hasSourceCounterpart(unit: MtNameUnit, src: SourceFacts, mt: string): boolean {
+  if (romanisesUnreadName(unit, mt, src)) return true;
   // An acronym of three letters or more (ABC, NPC) often shortens an organisation the source spells out.
   if (/^\p{Lu}{3,}$/u.test(unit.text)) return true;
   const inSource = (w: WordFact, keys: Set<string>) => wordKeys(w.text).some((k) => keys.has(k)) || src.pinyin.has(letters(w.text));

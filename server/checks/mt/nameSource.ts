@@ -5,7 +5,7 @@
 import { newsFurniture } from '../../core/zh/clauses.js';
 import { hasZhWord, lookupZhWord, toSimplified } from '../../core/zh/dict.js';
 import { findZhNames, type ZhName } from '../../core/zh/names.js';
-import { syllablesOf } from '../../core/zh/pinyin.js';
+import { personPinyin, syllablesOf } from '../../core/zh/pinyin.js';
 import { segmentZh } from '../../core/zh/segment.js';
 import { phraseKeys, wordKeys } from './nameMatch.js';
 
@@ -20,6 +20,12 @@ export interface SourceFacts {
   nameKeys: Set<string>;
   /** Letters of every run of 1..MAX_NAME_SYLLABLES consecutive syllables: "songtao", "xi". */
   pinyin: Set<string>;
+  /**
+   * Syllables (surname reading first) of words jieba's HMM made up of a surname and one or two
+   * characters the dictionary does not have as a word: a name read in Chinese characters whose own
+   * reading is unknown here (朴振 = Park Jin, Korean), which the MT may romanise its own way.
+   */
+  unreadPeople: string[][];
 }
 
 export function sourceFacts(source: string): SourceFacts {
@@ -69,6 +75,9 @@ function computeSourceFacts(source: string): SourceFacts {
   for (const word of wordsWithin(simplified)) for (const name of lookupZhWord(word)?.names ?? []) add(name, true);
   if (DEICTIC_COUNTRY.test(simplified)) keys.add(OWN_COUNTRY);
   if (tokens.some((t) => t.word === '党')) add(THE_PARTY, true);
+  const unreadPeople = tokens
+    .filter((t) => t.tag === 'un' && /^\p{Script=Han}{2,3}$/u.test(t.word) && !FUNCTION_CHARS.test(t.word.slice(1)) && !hasZhWord(t.word) && lookupZhWord([...t.word][0]!)?.surname)
+    .map((t) => personPinyin(t.word));
   const syllables = syllablesOf(simplified);
   const pinyin = new Set<string>();
   for (let i = 0; i < syllables.length; i++) {
@@ -81,7 +90,7 @@ function computeSourceFacts(source: string): SourceFacts {
       pinyin.add(joined);
     }
   }
-  return { names, keys, nameKeys, pinyin };
+  return { names, keys, nameKeys, pinyin, unreadPeople };
 }
 
 /**
@@ -103,6 +112,9 @@ function furnitureOf(source: string): ReturnType<typeof newsFurniture> {
 }
 
 const UNKNOWN_NAME_TAGS = new Set(['un', 'j', 'nt', 'nz', 'ns']);
+
+/** Characters of grammar, not of names: a made-up word holding one (中有, "among them, there are") is no unread name. */
+const FUNCTION_CHARS = /[的了是在有和与及或而为把被对从向于将也都就还又只这那其之所以但]/u;
 const NOUN_TAGS = new Set(['n', 'nr', 'ns', 'nt', 'nz', 'j', 'vn']);
 /** Longest dictionary word looked for inside the source's tokens, in characters. */
 const MAX_WORD = 6;

@@ -24,7 +24,7 @@ export const mtNamesCheck: MtCheck = {
   id: ID,
   name: 'Names',
   description: 'People, places and organisations in the MT that the source does not name, and source names the MT leaves out.',
-  version: 3,
+  version: 4,
   run(mt, source) {
     if (!source?.trim() || !mt.trim()) return [];
     const src = sourceFacts(source);
@@ -33,7 +33,7 @@ export const mtNamesCheck: MtCheck = {
     const quoted = new Set<ZhName>();
 
     for (const unit of mtNameUnits(mt)) {
-      if (hasSourceCounterpart(unit, src)) continue;
+      if (hasSourceCounterpart(unit, src, mt)) continue;
       const cite = citedSourceNames(unmatchedSource, unit.person);
       cite.forEach((n) => quoted.add(n));
       flags.push({
