@@ -67,7 +67,10 @@ function computeSourceFacts(source: string): SourceFacts {
       continue;
     }
     // An unknown name led by a country's abbreviation (越通社 = Vietnam News Agency).
-    if (UNKNOWN_NAME_TAGS.has(t.tag)) for (const g of lookupZhWord([...t.word][0]!)?.names ?? []) add(g, true);
+    if (UNKNOWN_NAME_TAGS.has(t.tag)) {
+      const first = [...t.word][0]!;
+      for (const g of [...(lookupZhWord(first)?.names ?? []), ...(CITY_INITIALS[first] ?? [])]) add(g, true);
+    }
     // A compound the dictionary lacks lends the glosses of the words in it (中共中央 → 中央 = central).
     for (const word of wordsWithin(t.word)) for (const g of lookupZhWord(word)?.glosses ?? []) add(g, false);
   }
@@ -112,6 +115,12 @@ function furnitureOf(source: string): ReturnType<typeof newsFurniture> {
 }
 
 const UNKNOWN_NAME_TAGS = new Set(['un', 'j', 'nt', 'nz', 'ns']);
+
+/**
+ * Cities a character stands for at the head of an abbreviated name, where CC-CEDICT gives the
+ * character no such reading: 北交所 = Beijing Stock Exchange, 上交所 Shanghai, 深交所 Shenzhen.
+ */
+const CITY_INITIALS: Record<string, readonly string[]> = { 北: ['Beijing'], 上: ['Shanghai'], 深: ['Shenzhen'], 沪: ['Shanghai'] };
 
 /** Characters of grammar, not of names: a made-up word holding one (中有, "among them, there are") is no unread name. */
 const FUNCTION_CHARS = /[的了是在有和与及或而为把被对从向于将也都就还又只这那其之所以但]/u;

@@ -24,7 +24,7 @@ export const mtNamesCheck: MtCheck = {
   id: ID,
   name: 'Names',
   description: 'People, places and organisations in the MT that the source does not name, and source names the MT leaves out.',
-  version: 4,
+  version: 5,
   run(mt, source) {
     if (!source?.trim() || !mt.trim()) return [];
     const src = sourceFacts(source);

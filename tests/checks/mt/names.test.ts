@@ -25,6 +25,7 @@ describe('mtNamesCheck: MT names the source does not have', () => {
     ['a swapped city', '记者从南京获悉，楼市出现新变化。', 'Reporters learned in Chongqing that the property market has changed.'],
     ['a romanised person the source does not name', '外交部长宋涛会见记者。', 'Foreign Minister Li Qiang met reporters.'],
     ['a dictionary person the source does not name', '与首相岸田文雄会谈。', 'held talks with Prime Minister Shinzo Abe.'],
+    ['a swapped city in an exchange\'s name', '北交所发布公告。', 'The Tianjin Stock Exchange issued an announcement.'],
     ['a swapped place beside words a made-up word (中有) could begin', '北京青年报记者看到，5只新发产品中有4只来自工银理财。', 'The reporter of Taiwan Youth Daily saw that 4 of the 5 new products came from ICBC Wealth Management.'],
   ])('flags %s', (_, source, mt) => {
     expect(majors(mt, source)).toHaveLength(1);
@@ -44,6 +45,7 @@ describe('mtNamesCheck: MT names the source does not have', () => {
     ['"our country" written as China', '我国基金投资者超过7.2亿人', 'China has more than 720 million fund investors'],
     ['an acronym of an organisation the source spells out', '中国农业银行推出新产品', 'ABC launched a new product'],
     ['a Korean name romanised its own way (朴振 = Park Jin: "Jin" is no Jin dynasty here)', '韩国外长朴振抵达北京。', 'South Korean Foreign Minister Park Jin arrived in Beijing.'],
+    ['the cities stock exchanges are abbreviated by (北交所, 深交所, 上交所)', '北交所、深交所和上交所发布公告。', 'The Beijing, Shenzhen and Shanghai stock exchanges issued announcements.'],
   ])('accepts %s', (_, source, mt) => {
     expect(majors(mt, source)).toEqual([]);
   });
