@@ -6,7 +6,7 @@
 import { extractWords, type WordFact } from '../../core/facts.js';
 import type { ZhName } from '../../core/zh/names.js';
 import { knownName } from './nameDictionary.js';
-import { letters, mayBeginSyllable, mayTransliterate, phraseKeys, wordKeys } from './nameMatch.js';
+import { letters, mayBeginSyllable, mayTransliterate, phraseKeys, spellsSyllables, wordKeys } from './nameMatch.js';
 
 const mtKeysOf = new WeakMap<object, Set<string>>();
 
@@ -64,10 +64,7 @@ function romanisedInMt(name: ZhName, mt: string): boolean {
   return false;
 }
 
-/**
- * Whether capitalised words from i on spell the syllables one word (or hyphenated piece) each, each
- * beginning as the syllable may be transliterated: 范明政 fan ming zheng ≈ Pham Minh Chinh.
- */
+/** Whether capitalised words from i on, side by side, spell the syllables (`spellsSyllables`). */
 function sameInitials(capitalised: ReadonlyArray<WordFact>, i: number, mt: string, syllables: readonly string[]): boolean {
   if (syllables.length < 2) return false;
   const pieces: string[] = [];
@@ -75,6 +72,5 @@ function sameInitials(capitalised: ReadonlyArray<WordFact>, i: number, mt: strin
     if (j > i && !/^[ \u00a0]+$/u.test(mt.slice(capitalised[j - 1]!.span[1], capitalised[j]!.span[0]))) break;
     pieces.push(...capitalised[j]!.text.split(/[-‐]/u).filter(Boolean));
   }
-  if (pieces.length !== syllables.length) return false;
-  return syllables.every((s, k) => mayBeginSyllable(pieces[k]!, s));
+  return spellsSyllables(pieces, syllables);
 }

@@ -138,6 +138,14 @@ export function mayBeginSyllable(word: string, syllable: string): boolean {
 }
 
 /**
+ * Whether the pieces of a name (its words, or their hyphenated pieces) spell the syllables one piece
+ * each, each beginning as its syllable may be transliterated: 范明政 fan ming zheng ≈ Pham Minh Chinh.
+ */
+export function spellsSyllables(pieces: readonly string[], syllables: readonly string[]): boolean {
+  return pieces.length === syllables.length && syllables.every((s, k) => mayBeginSyllable(pieces[k]!, s));
+}
+
+/**
  * Whether an English word could be a transliteration of the syllables (a foreign name written in
  * Chinese): the syllables' initial consonants appear in order in the word, the first one first
  * (or anywhere, for a piece of a longer name: 赫拉 in 卡赫拉曼马拉什 = Kahramanmaraş).

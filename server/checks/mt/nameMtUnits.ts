@@ -5,7 +5,7 @@
 import { extractWords, isFunctionWord, type WordFact } from '../../core/facts.js';
 import { splitPinyin } from '../../core/zh/pinyin.js';
 import { demonymPlace, knownName, sitePlace } from './nameDictionary.js';
-import { letters, mayBeginSyllable, phraseKeys, wordKeys } from './nameMatch.js';
+import { letters, phraseKeys, spellsSyllables, wordKeys } from './nameMatch.js';
 import { MAX_NAME_SYLLABLES, OWN_COUNTRY, OWN_COUNTRY_KEYS, type SourceFacts } from './nameSource.js';
 
 export interface MtNameUnit {
@@ -99,7 +99,7 @@ function romanisesUnreadName(unit: MtNameUnit, mt: string, src: SourceFacts): bo
       if (words.length < 2 || !contiguous(mt, words)) continue;
       const pieces = words.flatMap((w) => w.text.split(/[-‐]/u).filter(Boolean));
       // One short piece per syllable (Park, Jin, Suk, yeol): "Taiwan Youth" is not 中有 read aloud.
-      if (pieces.length === syllables.length && pieces.every((p, k) => letters(p).length <= 5 && mayBeginSyllable(p, syllables[k]!))) return true;
+      if (pieces.every((p) => letters(p).length <= 5) && spellsSyllables(pieces, syllables)) return true;
     }
   }
   return false;

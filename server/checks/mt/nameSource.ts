@@ -120,10 +120,11 @@ const UNKNOWN_NAME_TAGS = new Set(['un', 'j', 'nt', 'nz', 'ns']);
  * Cities a character stands for at the head of an abbreviated name, where CC-CEDICT gives the
  * character no such reading: 北交所 = Beijing Stock Exchange, 上交所 Shanghai, 深交所 Shenzhen.
  */
-const CITY_INITIALS: Record<string, readonly string[]> = { 北: ['Beijing'], 上: ['Shanghai'], 深: ['Shenzhen'], 沪: ['Shanghai'] };
+const CITY_INITIALS: Record<string, readonly string[]> = { 北: ['Beijing'], 上: ['Shanghai'], 深: ['Shenzhen'] };
 
 /** Characters of grammar, not of names: a made-up word holding one (中有, "among them, there are") is no unread name. */
 const FUNCTION_CHARS = /[的了是在有和与及或而为把被对从向于将也都就还又只这那其之所以但]/u;
+
 const NOUN_TAGS = new Set(['n', 'nr', 'ns', 'nt', 'nz', 'j', 'vn']);
 /** Longest dictionary word looked for inside the source's tokens, in characters. */
 const MAX_WORD = 6;
