@@ -53,26 +53,9 @@ describe('the compiled server (dist/)', () => {
     const corpus = join(await tempDir(), 'corpus');
     await mkdir(corpus, { recursive: true });
     for (const f of ['wmt23-rfi-19800.en.txt', 'wmt23-rfi-19800.en.src.txt']) await copyFile(join(corpusDir, 'wmt-zhen', f), join(corpus, f));
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: repoRoot,
-      env: { ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, CORPUS_DIR: corpus, PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' },
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    let out = '';
+    const server = await startCompiled({ ...(await storeEnvFor(dataDir)), DATA_DIR: dataDir, CORPUS_DIR: corpus, PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' });
     try {
-      const port = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 30_000);
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /Postedit is running: http:\/\/[^:]+:(\d+)\//.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.stderr.on('data', (d) => (out += d));
-      });
-      const base = `http://127.0.0.1:${port}`;
+      const { base } = server;
       const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chief', password: 'long enough secret' }) });
       expect(login.status).toBe(200);
       const headers = { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
@@ -81,54 +64,71 @@ describe('the compiled server (dist/)', () => {
       expect(await page.text()).toContain('<main');
       // The server lints every stored paragraph in the background after start and says when it is
       // done: from then on the page's first request for flags finds them all, without waiting.
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "flags ready" line:\n${out}`)), 60_000);
-        const check = () => /flags ready: MT checks of 1 article, grammar of 10 paragraphs/.test(out) && (clearTimeout(timer), resolve());
-        check();
-        child.stdout.on('data', check);
-      });
+      await server.waitFor(/flags ready: MT checks of 1 article, grammar of 10 paragraphs/, 60_000, 'no "flags ready" line');
       const flags: { pending: number; paragraphs: Array<{ count: number | null }> } = await (await fetch(`${base}/api/articles/wmt23-rfi-19800-en/flags?budget=0`, { headers })).json();
       expect(flags.pending).toBe(0);
       expect(flags.paragraphs).toHaveLength(10);
       const mt = await (await fetch(`${base}/api/articles/wmt23-rfi-19800-en/mt-flags?budget=30000`, { headers })).json();
       expect(mt.pending).toBe(0);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       await removeData(dataDir);
     }
   }, 120_000);
 
   it('on lowdb loads neither pg nor the Word libraries: they load when PostgreSQL or a .docx is used (~12 MB less resident)', async () => {
     const dataDir = await tempDir();
-    const child = spawn(process.execPath, ['--import', './tests/support/packageRecorder.mjs', 'dist/main.js'], {
-      cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, IMPORT_CORPUS: '0', PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' },
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, IMPORT_CORPUS: '0', PORT: '0', HOST: '127.0.0.1', POSTEDIT_ADMIN_USER: 'chief', POSTEDIT_ADMIN_PASSWORD: 'long enough secret' };
+    const server = await startCompiled(env, ['--import', './tests/support/packageRecorder.mjs']);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}${err}`)), 30_000);
-        child.stdout.on('data', (d) => {
-          out += d;
-          if (/Postedit is running/.test(out)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-      const loaded = [...err.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]);
+      const loaded = [...server.printed.err.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]);
       // The recorder sees the packages the server does load…
       expect(loaded).toEqual(expect.arrayContaining(['express', 'lowdb', 'diff']));
       // …and not these.
       expect(loaded.filter((name) => ['pg', 'docx', 'mammoth'].includes(name!))).toEqual([]);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       await removeData(dataDir);
     }
   }, 60_000);
 });
+
+/**
+ * `node [nodeArgs] dist/main.js` with `env`, once it says it is running: its address, what it has
+ * printed (stdout and stderr apart), a wait for a stdout line, and a stop.
+ */
+async function startCompiled(env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: repoRoot, env });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const printed = { out: '', err: '' };
+  child.stdout.on('data', (d) => (printed.out += d));
+  child.stderr.on('data', (d) => (printed.err += d));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  /** Resolves with the match once stdout matches `re`; rejects after `ms` with `what` and the output so far. */
+  const waitFor = (re: RegExp, ms: number, what: string) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(printed.out);
+        if (!m) return;
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve(m);
+      };
+      const timer = setTimeout(() => {
+        child.stdout.off('data', check);
+        reject(new Error(`${what}:\n${printed.out}${printed.err}`));
+      }, ms);
+      child.stdout.on('data', check);
+      check();
+    });
+  try {
+    const port = (await waitFor(/Postedit is running: http:\/\/[^:]+:(\d+)\//, 30_000, 'the server did not start'))[1]!;
+    return { base: `http://127.0.0.1:${port}`, printed, waitFor, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
